@@ -1,0 +1,264 @@
+export type HyperctlErrorKind =
+  | 'not-installed'
+  | 'daemon-unreachable'
+  | 'auth-failed'
+  | 'usage'
+  | 'command-failed'
+  | 'daemon-error'
+  | 'parse-failure'
+  | 'job-rejected'
+  | 'job-failed'
+  | 'job-cancelled'
+  | 'job-timeout'
+  | 'job-not-found'
+  | 'aborted'
+
+/** The root of every error this library throws; `hint` is one sentence saying what to do next. */
+export class HyperctlError extends Error {
+  readonly kind: HyperctlErrorKind
+  readonly hint: string
+  constructor(kind: HyperctlErrorKind, message: string, hint: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = new.target.name
+    this.kind = kind
+    this.hint = hint
+  }
+}
+
+/** Process exit codes by error kind, shared by the CLI and documented in its README. */
+export const exitCodeFor = {
+  usage: 2,
+  'daemon-unreachable': 3,
+  'auth-failed': 3,
+  'job-timeout': 4,
+  aborted: 130,
+  'not-installed': 1,
+  'command-failed': 1,
+  'daemon-error': 1,
+  'parse-failure': 1,
+  'job-rejected': 1,
+  'job-failed': 1,
+  'job-cancelled': 1,
+  'job-not-found': 1,
+} as const satisfies Record<HyperctlErrorKind, number>
+
+export class HyperctlNotInstalledError extends HyperctlError {
+  readonly path: string
+  constructor(path: string, detail: string, options?: ErrorOptions) {
+    super(
+      'not-installed',
+      `hyperctl could not be run from ${JSON.stringify(path)}: ${detail}`,
+      'Install hyperctl, or point hyperctl-path (HYPERCTL_PATH) at the executable, or use the api transport.',
+      options,
+    )
+    this.path = path
+  }
+}
+
+export class DaemonUnreachableError extends HyperctlError {
+  readonly url: string
+  readonly jobIds: readonly string[]
+  constructor(url: string, detail: string, options?: ErrorOptions & { jobIds?: readonly string[] }) {
+    const jobIds = options?.jobIds ?? []
+    const jobs = jobIds.length > 0 ? ` while watching job(s) ${jobIds.join(', ')}` : ''
+    super(
+      'daemon-unreachable',
+      `hypervisord at ${url} could not be reached${jobs}: ${detail}`,
+      jobIds.length > 0
+        ? 'Check that hypervisord is running and reachable, then resume with `hyperctl-export wait <job-id>`; the jobs were submitted.'
+        : 'Check that hypervisord is running and that daemon-url (HYPERVISORD_URL) points at it.',
+      options,
+    )
+    this.url = url
+    this.jobIds = jobIds
+  }
+}
+
+export class AuthFailedError extends HyperctlError {
+  readonly url: string
+  readonly status: number
+  constructor(url: string, status: number, options?: ErrorOptions) {
+    super(
+      'auth-failed',
+      `hypervisord at ${url} refused the request (HTTP ${status})`,
+      'Set api-key (HYPERVISORD_API_KEY) to the key the daemon is configured with; hyperctl itself cannot send a key, so use the api transport.',
+      options,
+    )
+    this.url = url
+    this.status = status
+  }
+}
+
+export class UsageError extends HyperctlError {
+  constructor(message: string, hint = 'Fix the arguments and try again.', options?: ErrorOptions) {
+    super('usage', message, hint, options)
+  }
+}
+
+/** hyperctl ran and failed in a way that is not one of the recognised failures. */
+export class CommandFailedError extends HyperctlError {
+  readonly exitCode: number | null
+  readonly stderr: string
+  readonly stdout: string
+  constructor(
+    summary: string,
+    details: { exitCode: number | null; stderr: string; stdout: string },
+    hint = 'Run the same hyperctl command by hand to see the whole output.',
+    options?: ErrorOptions,
+  ) {
+    super('command-failed', summary, hint, options)
+    this.exitCode = details.exitCode
+    this.stderr = details.stderr
+    this.stdout = details.stdout
+  }
+}
+
+/** The daemon answered, but with an error (an HTTP error status, or hyperctl's `Server error:`). */
+export class DaemonError extends HyperctlError {
+  readonly status: number | undefined
+  readonly daemonMessage: string
+  constructor(daemonMessage: string, status?: number, options?: ErrorOptions) {
+    super(
+      'daemon-error',
+      `hypervisord answered with an error${status === undefined ? '' : ` (HTTP ${status})`}: ${daemonMessage}`,
+      'Read the daemon message above; if it is a server fault, retry later or check the hypervisord log.',
+      options,
+    )
+    this.status = status
+    this.daemonMessage = daemonMessage
+  }
+}
+
+export class HyperctlParseError extends HyperctlError {
+  /** The raw text that could not be read (secrets already redacted by the caller where relevant). */
+  readonly raw: string
+  constructor(what: string, raw: string, options?: ErrorOptions) {
+    super(
+      'parse-failure',
+      `hyperctl printed something we cannot read as ${what}: ${excerpt(raw)}`,
+      'Check the hyperctl version with `hyperctl-export doctor` and report the raw output.',
+      options,
+    )
+    this.raw = raw
+  }
+}
+
+export class JobRejectedError extends HyperctlError {
+  readonly jobId: string | undefined
+  readonly vmPath: string | undefined
+  readonly daemonMessage: string
+  constructor(daemonMessage: string, job: { jobId?: string; vmPath?: string } = {}, options?: ErrorOptions) {
+    super(
+      'job-rejected',
+      `hypervisord rejected the job${job.vmPath ? ` for ${job.vmPath}` : ''}: ${daemonMessage}`,
+      'Fix what the daemon names; a duplicate ID means an export with that ID already exists on the daemon.',
+      options,
+    )
+    this.jobId = job.jobId
+    this.vmPath = job.vmPath
+    this.daemonMessage = daemonMessage
+  }
+}
+
+export class JobFailedError extends HyperctlError {
+  readonly jobId: string
+  readonly daemonMessage: string | undefined
+  constructor(jobId: string, daemonMessage: string | undefined, options?: ErrorOptions) {
+    super(
+      'job-failed',
+      daemonMessage
+        ? `job ${jobId} failed: ${daemonMessage}`
+        : `job ${jobId} failed; hyperctl does not show the daemon's error text`,
+      hintForFailure(daemonMessage),
+      options,
+    )
+    this.jobId = jobId
+    this.daemonMessage = daemonMessage
+  }
+}
+
+export class JobCancelledError extends HyperctlError {
+  readonly jobId: string
+  constructor(jobId: string, options?: ErrorOptions) {
+    super(
+      'job-cancelled',
+      `job ${jobId} was cancelled; hypervisord only labels a job cancelled and cannot stop an export that is already running, so files may still be written`,
+      'Check the output directory on the daemon machine before reusing it; submit again to export once more.',
+      options,
+    )
+    this.jobId = jobId
+  }
+}
+
+export class JobTimeoutError extends HyperctlError {
+  readonly jobIds: readonly string[]
+  readonly timeoutMs: number
+  readonly cancelled: boolean
+  constructor(jobIds: readonly string[], timeoutMs: number, cancelled: boolean, options?: ErrorOptions) {
+    super(
+      'job-timeout',
+      `job(s) ${jobIds.join(', ')} did not finish within ${formatDuration(timeoutMs)}${
+        cancelled ? '; they were cancelled (hypervisord only labels them, the export may go on)' : ''
+      }`,
+      cancelled
+        ? 'Raise the timeout if the export needs longer.'
+        : 'Raise the timeout, or keep waiting with `hyperctl-export wait <job-id>`; the jobs are still on the daemon.',
+      options,
+    )
+    this.jobIds = jobIds
+    this.timeoutMs = timeoutMs
+    this.cancelled = cancelled
+  }
+}
+
+export class JobNotFoundError extends HyperctlError {
+  readonly jobId: string
+  /** true when the job was seen before and then vanished (a daemon restart forgets every job). */
+  readonly lost: boolean
+  constructor(jobId: string, lost = false, options?: ErrorOptions) {
+    super(
+      'job-not-found',
+      lost
+        ? `job ${jobId} disappeared from the daemon; hypervisord keeps jobs only in memory, so it was most likely restarted`
+        : `job ${jobId} is not known to the daemon`,
+      lost
+        ? 'Submit the export again (allow resubmission to do it automatically under the same ID).'
+        : 'Check the job ID; a restarted hypervisord forgets every job.',
+      options,
+    )
+    this.jobId = jobId
+    this.lost = lost
+  }
+}
+
+export class OperationAbortedError extends HyperctlError {
+  constructor(what: string, options?: ErrorOptions) {
+    super('aborted', `${what} was interrupted`, 'Run the command again to resume; submitted jobs keep their IDs.', options)
+  }
+}
+
+function hintForFailure(message: string | undefined): string {
+  if (message?.includes('vcenter server is required')) {
+    return 'Give the vCenter connection (vcenter-server, vcenter-username, vcenter-password): a stock hypervisord fails every job without it.'
+  }
+  if (message?.includes('hyperctl export failed')) {
+    return 'The daemon used the broken ctl export method; set export-method to web.'
+  }
+  return 'Read the daemon error above; fix the cause and submit the export again.'
+}
+
+function excerpt(raw: string): string {
+  // why: a parse error must show what was read, but a whole table would drown the message
+  const oneLine = JSON.stringify(raw.length > 200 ? `${raw.slice(0, 200)}…` : raw)
+  return oneLine
+}
+
+/** `90m`, `5s`, `1h30m`: for messages. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`
+  const total = Math.round(ms / 1000)
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  return [h ? `${h}h` : '', m ? `${m}m` : '', s || (!h && !m) ? `${s}s` : ''].join('')
+}

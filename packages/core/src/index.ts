@@ -1,0 +1,5 @@
+export * from './errors.js'
+export { assertValidJobId, ignoredOptionWarnings, prepareJobs, toJobDefinition } from './jobs/job-definition.js'
+export type { PreparedJob } from './jobs/job-definition.js'
+export { redactSecrets, redactText } from './jobs/redact.js'
+export * from './types.js'
