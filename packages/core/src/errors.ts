@@ -1,3 +1,5 @@
+import type { JobOutcome } from './wait/job-outcome.js'
+
 export type HyperctlErrorKind =
   | 'not-installed'
   | 'daemon-unreachable'
@@ -7,6 +9,7 @@ export type HyperctlErrorKind =
   | 'daemon-error'
   | 'parse-failure'
   | 'job-rejected'
+  | 'job-skipped'
   | 'job-failed'
   | 'job-cancelled'
   | 'job-timeout'
@@ -17,6 +20,8 @@ export type HyperctlErrorKind =
 export class HyperctlError extends Error {
   readonly kind: HyperctlErrorKind
   readonly hint: string
+  /** Set when a wait or export ends in this error: what became of every job, so none is lost from view. */
+  outcomes?: readonly JobOutcome[]
   constructor(kind: HyperctlErrorKind, message: string, hint: string, options?: ErrorOptions) {
     super(message, options)
     this.name = new.target.name
@@ -37,6 +42,7 @@ export const exitCodeFor = {
   'daemon-error': 1,
   'parse-failure': 1,
   'job-rejected': 1,
+  'job-skipped': 1,
   'job-failed': 1,
   'job-cancelled': 1,
   'job-not-found': 1,
@@ -157,6 +163,18 @@ export class JobRejectedError extends HyperctlError {
     this.jobId = job.jobId
     this.vmPath = job.vmPath
     this.daemonMessage = daemonMessage
+  }
+}
+
+/** A job that was never submitted because something else ended the export first. */
+export class JobSkippedError extends HyperctlError {
+  constructor(reason: string, options?: ErrorOptions) {
+    super(
+      'job-skipped',
+      `not submitted: ${reason}`,
+      'Run the export again; jobs already exported are attached to, not repeated, with the same idempotency key.',
+      options,
+    )
   }
 }
 

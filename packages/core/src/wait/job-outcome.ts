@@ -1,0 +1,33 @@
+import type { HyperctlError } from '../errors.js'
+import type { ExportMethod, ExportResult, JobInfo, JobStatus } from '../types.js'
+
+/**
+ * What became of one job. `rejected`: the daemon refused it at submit; `lost`: it vanished (daemon restart);
+ * `timeout`/`aborted`: we stopped waiting; `unknown`: the daemon could not be asked (see `error`);
+ * `skipped`: never submitted (fail-fast, a timeout or an interrupt came first).
+ * `pending`/`running` appear only when the caller did not wait.
+ */
+export type OutcomeStatus = JobStatus | 'rejected' | 'skipped' | 'lost' | 'timeout' | 'aborted' | 'unknown'
+
+export interface JobOutcome {
+  /** Position in the caller's job list. */
+  index: number
+  jobId: string
+  vmPath: string
+  name: string
+  status: OutcomeStatus
+  /** The last state read from the daemon. */
+  job?: JobInfo
+  result?: ExportResult
+  error?: HyperctlError
+  /** True when the submit found the job already on the daemon (same idempotent ID) and attached to it. */
+  attached: boolean
+  exportMethod?: ExportMethod | string
+  warnings: string[]
+  /** From the daemon's start/end times when it gives them, else as we observed it. */
+  durationMs?: number
+}
+
+export function isSuccess(outcome: JobOutcome): boolean {
+  return outcome.status === 'completed'
+}
