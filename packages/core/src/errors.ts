@@ -251,7 +251,12 @@ export class JobNotFoundError extends HyperctlError {
 
 export class OperationAbortedError extends HyperctlError {
   constructor(what: string, options?: ErrorOptions) {
-    super('aborted', `${what} was interrupted`, 'Run the command again to resume; submitted jobs keep their IDs.', options)
+    super(
+      'aborted',
+      `${what} was interrupted`,
+      'Run the command again to resume; submitted jobs keep their IDs.',
+      options,
+    )
   }
 }
 

@@ -70,10 +70,16 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
   }
 
   if (apiKey) return api('an API key is set and hyperctl cannot send one')
-  if (!reachable) return api(`hyperctl can only reach ${DEFAULT_DAEMON_URL}, and the daemon is at ${daemonUrl}`)
+  if (!reachable)
+    return api(`hyperctl can only reach ${DEFAULT_DAEMON_URL}, and the daemon is at ${daemonUrl}`)
   const found = await detectHyperctl({ hyperctlPath, env })
   if (!found.installed) return api(`hyperctl was not found (${found.error ?? hyperctlPath})`)
-  return cli(`hyperctl ${found.version ?? ''} was found at ${found.path} and the daemon is at ${daemonUrl}`.replace('  ', ' '))
+  return cli(
+    `hyperctl ${found.version ?? ''} was found at ${found.path} and the daemon is at ${daemonUrl}`.replace(
+      '  ',
+      ' ',
+    ),
+  )
 }
 
 /** Accepts only http(s) URLs without credentials; returns them without a trailing slash. */
@@ -85,7 +91,10 @@ export function normaliseDaemonUrl(raw: string): string {
     throw new UsageError(`daemon URL ${JSON.stringify(raw)} is not a URL`, 'Give e.g. http://localhost:8080.')
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`daemon URL must be http or https, not ${url.protocol}`, 'Give e.g. http://localhost:8080.')
+    throw new UsageError(
+      `daemon URL must be http or https, not ${url.protocol}`,
+      'Give e.g. http://localhost:8080.',
+    )
   }
   if (url.username || url.password) {
     throw new UsageError('daemon URL must not hold credentials', 'Pass the API key as api-key instead.')
@@ -99,5 +108,7 @@ function hyperctlCanReach(daemonUrl: string, env: NodeJS.ProcessEnv): boolean {
   if (simUrl) return normaliseDaemonUrl(simUrl) === daemonUrl
   const url = new URL(daemonUrl)
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]'
-  return url.protocol === 'http:' && local && url.port === '8080' && (url.pathname === '/' || url.pathname === '')
+  return (
+    url.protocol === 'http:' && local && url.port === '8080' && (url.pathname === '/' || url.pathname === '')
+  )
 }

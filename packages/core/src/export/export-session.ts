@@ -12,11 +12,11 @@ import {
   OperationAbortedError,
   UsageError,
 } from '../errors.js'
+import { ignoredOptionWarnings } from '../jobs/job-definition.js'
 import type { ExportBackend, JobInfo, JobSpec } from '../types.js'
 import { type Clock, systemClock } from '../wait/clock.js'
 import type { JobOutcome, OutcomeStatus } from '../wait/job-outcome.js'
 import { PollInterval } from '../wait/poll-interval.js'
-import { ignoredOptionWarnings } from '../jobs/job-definition.js'
 import { idempotentJobIds } from './idempotent-ids.js'
 
 export interface WaitOptions {
@@ -244,7 +244,10 @@ class Session {
         }
         const failure = asHyperctlError(error)
         const sinceContact = this.#clock.now() - this.#lastContact
-        if (!isTransient(failure) || sinceContact >= (this.#options.unreachableGraceMs ?? DEFAULTS.unreachableGraceMs)) {
+        if (
+          !isTransient(failure) ||
+          sinceContact >= (this.#options.unreachableGraceMs ?? DEFAULTS.unreachableGraceMs)
+        ) {
           const ids = active.map((e) => e.outcome.jobId)
           const final =
             failure instanceof DaemonUnreachableError
@@ -424,7 +427,10 @@ class Session {
   async #cancel(ids: string[], timeoutMs: number): Promise<boolean> {
     if (ids.length === 0) return false
     try {
-      const result = await this.#backend.cancelJobs(ids, { signal: AbortSignal.timeout(timeoutMs), timeoutMs })
+      const result = await this.#backend.cancelJobs(ids, {
+        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
+      })
       return result.cancelled.length > 0
     } catch {
       return false
@@ -440,7 +446,11 @@ class Session {
 
   #finish(queued: Entry[]): JobOutcome[] {
     if (queued.length > 0) {
-      this.#settle(queued, 'skipped', new JobSkippedError('an earlier job did not complete and fail-fast is on'))
+      this.#settle(
+        queued,
+        'skipped',
+        new JobSkippedError('an earlier job did not complete and fail-fast is on'),
+      )
     }
     return this.#entries.map((e) => e.outcome)
   }
@@ -472,7 +482,11 @@ function isDuplicate(message: string, id: string): boolean {
 }
 
 function isServerFault(error: unknown): boolean {
-  return error instanceof DaemonError && error.status !== undefined && (error.status >= 500 || error.status === 429)
+  return (
+    error instanceof DaemonError &&
+    error.status !== undefined &&
+    (error.status >= 500 || error.status === 429)
+  )
 }
 
 function isTransient(error: HyperctlError): boolean {
@@ -506,5 +520,7 @@ function detailOf(error: HyperctlError): string {
 function asHyperctlError(error: unknown): HyperctlError {
   if (error instanceof HyperctlError) return error
   const message = error instanceof Error ? error.message : String(error)
-  return new HyperctlError('command-failed', message, 'This is unexpected; please report it.', { cause: error })
+  return new HyperctlError('command-failed', message, 'This is unexpected; please report it.', {
+    cause: error,
+  })
 }

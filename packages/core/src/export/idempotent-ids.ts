@@ -18,7 +18,10 @@ export function uuidV5(name: string): string {
  * so a retried submit meets `job with ID ... already exists` and attaches instead of exporting twice.
  * Order-independent: reordering the VM list keeps each VM's ID; a repeated VM gets an occurrence number.
  */
-export function idempotentJobIds(key: string, jobs: readonly Pick<JobSpec, 'vmPath' | 'outputPath' | 'id'>[]): string[] {
+export function idempotentJobIds(
+  key: string,
+  jobs: readonly Pick<JobSpec, 'vmPath' | 'outputPath' | 'id'>[],
+): string[] {
   const occurrences = new Map<string, number>()
   return jobs.map((job) => {
     if (job.id) return job.id

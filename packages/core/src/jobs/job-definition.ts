@@ -31,10 +31,16 @@ export function prepareJobs(jobs: readonly JobSpec[], cwd = process.cwd()): Prep
   return jobs.map((job, index) => {
     const where = jobs.length > 1 ? ` (job ${index + 1})` : ''
     if (typeof job.vmPath !== 'string' || job.vmPath.trim() === '') {
-      throw new UsageError(`the VM path is empty${where}`, 'Give the VM inventory path, e.g. /Datacenter/vm/web-01.')
+      throw new UsageError(
+        `the VM path is empty${where}`,
+        'Give the VM inventory path, e.g. /Datacenter/vm/web-01.',
+      )
     }
     if (typeof job.outputPath !== 'string' || job.outputPath.trim() === '') {
-      throw new UsageError(`the output path is empty${where}`, 'Give the output directory on the daemon machine.')
+      throw new UsageError(
+        `the output path is empty${where}`,
+        'Give the output directory on the daemon machine.',
+      )
     }
     if (job.exportMethod !== undefined && !EXPORT_METHODS.includes(job.exportMethod)) {
       throw new UsageError(

@@ -1,0 +1,340 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { MemoryBackend } from '../../test/support/memory-backend.js'
+import {
+  DaemonUnreachableError,
+  JobFailedError,
+  JobNotFoundError,
+  JobRejectedError,
+  type JobTimeoutError,
+  OperationAbortedError,
+  UsageError,
+} from '../errors.js'
+import type { JobSpec } from '../types.js'
+import type { WaitUpdate } from './export-session.js'
+import { exportVm, exportVms, settleJobs, waitForJobs } from './export-session.js'
+
+const vcenter = { server: 'vc.example.test', username: 'u', password: 'pw-secret' }
+const specs = (n: number): JobSpec[] =>
+  Array.from({ length: n }, (_, i) => ({ vmPath: `/DC/vm/vm-${i}`, outputPath: `/exports/vm-${i}`, vcenter }))
+
+/** Runs the promise to its end on fake time, in bounded steps. */
+async function drive<T>(promise: Promise<T>, stepMs = 500, maxSteps = 10_000): Promise<T> {
+  let done = false
+  const settled = promise.finally(() => {
+    done = true
+  })
+  settled.catch(() => {}) // why: observed by the caller after the loop; not an unhandled rejection
+  for (let i = 0; i < maxSteps && !done; i++) await vi.advanceTimersByTimeAsync(stepMs)
+  if (!done) throw new Error('the promise did not settle within the fake-time budget')
+  return settled
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('exportVms', () => {
+  it('publishes the job IDs before the first poll and returns outcomes in input order', async () => {
+    const backend = new MemoryBackend()
+    const published: string[][] = []
+    const run = exportVms(backend, specs(3), {
+      onSubmitted: (accepted) => {
+        expect(backend.count('query')).toBe(0)
+        published.push(accepted.map((o) => o.jobId))
+      },
+      onProgress: () => {
+        const ids = [...backend.jobs.keys()]
+        backend.set(ids[2]!, 'completed', { result: { files: ['/exports/vm-2/vm-2.ovf'] } })
+        backend.set(ids[0]!, 'completed')
+        backend.set(ids[1]!, 'completed')
+      },
+    })
+    const outcomes = await drive(run)
+    expect(published).toEqual([[...backend.jobs.keys()]])
+    expect(outcomes.map((o) => [o.index, o.vmPath, o.status])).toEqual([
+      [0, '/DC/vm/vm-0', 'completed'],
+      [1, '/DC/vm/vm-1', 'completed'],
+      [2, '/DC/vm/vm-2', 'completed'],
+    ])
+    expect(outcomes[2]!.result?.files).toEqual(['/exports/vm-2/vm-2.ovf'])
+  })
+
+  it('asks the daemon once per poll however many jobs are watched', async () => {
+    const backend = new MemoryBackend()
+    let polls = 0
+    const run = exportVms(backend, specs(500), {
+      onProgress: () => {
+        polls++
+        if (polls === 5) for (const id of backend.jobs.keys()) backend.set(id, 'completed')
+      },
+    })
+    const outcomes = await drive(run)
+    expect(outcomes.every((o) => o.status === 'completed')).toBe(true)
+    expect(backend.count('submit')).toBe(1)
+    // the daemon finished them during the 5th poll's report; the 6th poll sees it
+    expect(backend.count('query')).toBe(6)
+    expect(backend.calls.filter((c) => c.method === 'query').every((c) => c.ids?.length === 500)).toBe(true)
+  })
+
+  it('never has more than maxConcurrent jobs active and keeps input order', async () => {
+    const backend = new MemoryBackend()
+    const run = exportVms(backend, specs(10), {
+      maxConcurrent: 3,
+      onProgress: (u: WaitUpdate) => {
+        // finish the oldest active job at every poll
+        const active = u.outcomes.find((o) => o.status === 'running')
+        if (active) backend.set(active.jobId, 'completed')
+      },
+    })
+    const outcomes = await drive(run)
+    expect(backend.peakActive).toBeLessThanOrEqual(3)
+    expect(backend.peakActive).toBe(3)
+    expect(outcomes.map((o) => o.vmPath)).toEqual(specs(10).map((s) => s.vmPath))
+    expect(outcomes.every((o) => o.status === 'completed')).toBe(true)
+  })
+
+  it('stops submitting after the first failure when failFast is on', async () => {
+    const backend = new MemoryBackend()
+    const run = exportVms(backend, specs(4), {
+      maxConcurrent: 1,
+      failFast: true,
+      onProgress: (u) => {
+        const active = u.outcomes.find((o) => o.status === 'running')
+        if (active) backend.set(active.jobId, 'failed', { error: 'export failed: boom' })
+      },
+    })
+    const outcomes = await drive(run)
+    expect(backend.count('submit')).toBe(1)
+    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'skipped', 'skipped', 'skipped'])
+    expect(outcomes[0]!.error).toBeInstanceOf(JobFailedError)
+    expect(outcomes[0]!.error?.message).toContain('export failed: boom')
+  })
+
+  it('goes on with the other jobs after a failure when failFast is off', async () => {
+    const backend = new MemoryBackend()
+    const run = exportVms(backend, specs(3), {
+      maxConcurrent: 1,
+      onProgress: (u) => {
+        const active = u.outcomes.find((o) => o.status === 'running')
+        if (active) backend.set(active.jobId, active.index === 1 ? 'failed' : 'completed')
+      },
+    })
+    const outcomes = await drive(run)
+    expect(outcomes.map((o) => o.status)).toEqual(['completed', 'failed', 'completed'])
+  })
+
+  it('attaches to the existing jobs when the same idempotency key runs again', async () => {
+    const backend = new MemoryBackend()
+    const complete = () => {
+      for (const id of backend.jobs.keys()) backend.set(id, 'completed')
+    }
+    const first = await drive(
+      exportVms(backend, specs(2), { idempotencyKey: 'run-7/1/export', onProgress: complete }),
+    )
+    const second = await drive(
+      exportVms(backend, specs(2), { idempotencyKey: 'run-7/1/export', onProgress: complete }),
+    )
+    expect(backend.jobs.size).toBe(2)
+    expect(second.map((o) => o.jobId)).toEqual(first.map((o) => o.jobId))
+    expect(second.every((o) => o.attached && o.status === 'completed')).toBe(true)
+  })
+
+  it('refuses to attach when the existing job exports another VM', async () => {
+    const backend = new MemoryBackend()
+    const [spec] = specs(1)
+    await drive(exportVms(backend, [{ ...spec!, id: 'fixed-id' }], { wait: false }))
+    const outcomes = await drive(
+      exportVms(backend, [{ ...spec!, id: 'fixed-id', vmPath: '/DC/vm/other' }], { wait: false }),
+    )
+    expect(outcomes[0]!.status).toBe('rejected')
+    expect(outcomes[0]!.error?.message).toContain('already exists for another VM')
+  })
+
+  it('ends with exactly one job when the submit reply is lost and the retry attaches', async () => {
+    const backend = new MemoryBackend()
+    backend.loseNextSubmitReply = true
+    const outcomes = await drive(
+      exportVms(backend, specs(1), {
+        onProgress: () => {
+          for (const id of backend.jobs.keys()) backend.set(id, 'completed')
+        },
+      }),
+    )
+    expect(backend.jobs.size).toBe(1)
+    expect(backend.count('submit')).toBe(2)
+    expect(outcomes[0]!).toMatchObject({ status: 'completed', attached: true })
+  })
+
+  it('rejects with DaemonUnreachableError and submits nothing when the daemon is down at the start', async () => {
+    const backend = new MemoryBackend()
+    backend.submitError = () => new DaemonUnreachableError('http://127.0.0.1:9', 'connect ECONNREFUSED')
+    await expect(drive(exportVms(backend, specs(1)))).rejects.toBeInstanceOf(DaemonUnreachableError)
+    expect(backend.jobs.size).toBe(0)
+    expect(backend.count('query')).toBe(0)
+  })
+
+  it('reports a job the daemon rejected with the daemon reason', async () => {
+    const backend = new MemoryBackend()
+    backend.rejectVm.set('/DC/vm/vm-1', 'some daemon reason')
+    const outcomes = await drive(
+      exportVms(backend, specs(2), {
+        onProgress: () => {
+          for (const id of backend.jobs.keys()) backend.set(id, 'completed')
+        },
+      }),
+    )
+    expect(outcomes.map((o) => o.status)).toEqual(['completed', 'rejected'])
+    expect(outcomes[1]!.error).toBeInstanceOf(JobRejectedError)
+    expect(outcomes[1]!.error?.message).toContain('some daemon reason')
+  })
+
+  it('reports a job that vanished as lost, with its ID', async () => {
+    const backend = new MemoryBackend()
+    const outcomes = await drive(exportVms(backend, specs(1), { onProgress: () => backend.jobs.clear() }))
+    expect(outcomes[0]!.status).toBe('lost')
+    expect(outcomes[0]!.error).toBeInstanceOf(JobNotFoundError)
+    expect(outcomes[0]!.error?.message).toContain(outcomes[0]!.jobId)
+  })
+
+  it('resubmits a vanished job under the same ID when allowed, a bounded number of times', async () => {
+    const backend = new MemoryBackend()
+    let restarts = 0
+    const outcomes = await drive(
+      exportVms(backend, specs(1), {
+        maxResubmits: 1,
+        onProgress: () => {
+          if (restarts < 2) {
+            restarts++
+            backend.jobs.clear()
+          }
+        },
+      }),
+    )
+    expect(backend.count('submit')).toBe(2)
+    expect(outcomes[0]!.status).toBe('lost')
+    expect(outcomes[0]!.warnings.join('\n')).toContain('submitted again under the same ID')
+  })
+
+  it('keeps waiting through a short outage and completes the job', async () => {
+    const backend = new MemoryBackend()
+    backend.queryError = () => new DaemonUnreachableError('http://127.0.0.1:9', 'connect ECONNREFUSED')
+    backend.failQueries = 3
+    const seen: string[] = []
+    const outcomes = await drive(
+      exportVms(backend, specs(1), {
+        onProgress: (u) => {
+          if (u.daemonUnreachable) seen.push('down')
+          else for (const id of backend.jobs.keys()) backend.set(id, 'completed')
+        },
+      }),
+    )
+    expect(seen).toEqual(['down', 'down', 'down'])
+    expect(outcomes[0]!.status).toBe('completed')
+    expect(backend.count('submit')).toBe(1)
+  })
+
+  it('fails clearly with the job IDs when the daemon stays down past the grace period', async () => {
+    const backend = new MemoryBackend()
+    backend.queryError = () => new DaemonUnreachableError('http://127.0.0.1:9', 'connect ECONNREFUSED')
+    backend.failQueries = 1_000
+    const outcomes = await drive(exportVms(backend, specs(2), { unreachableGraceMs: 30_000 }))
+    expect(outcomes.map((o) => o.status)).toEqual(['unknown', 'unknown'])
+    const error = outcomes[0]!.error as DaemonUnreachableError
+    expect(error).toBeInstanceOf(DaemonUnreachableError)
+    expect([...error.jobIds]).toEqual(outcomes.map((o) => o.jobId))
+    expect(error.message).toContain(outcomes[1]!.jobId)
+  })
+
+  it('cancels the unfinished jobs on timeout when asked', async () => {
+    const backend = new MemoryBackend()
+    const outcomes = await drive(exportVms(backend, specs(2), { timeoutMs: 20_000, cancelOnTimeout: true }))
+    expect(outcomes.map((o) => o.status)).toEqual(['timeout', 'timeout'])
+    expect((outcomes[0]!.error as JobTimeoutError).cancelled).toBe(true)
+    expect([...backend.jobs.values()].map((j) => j.status)).toEqual(['cancelled', 'cancelled'])
+  })
+
+  it('leaves the jobs running on timeout when not asked to cancel', async () => {
+    const backend = new MemoryBackend()
+    const outcomes = await drive(exportVms(backend, specs(1), { timeoutMs: 20_000 }))
+    expect(outcomes[0]!.status).toBe('timeout')
+    expect(backend.count('cancel')).toBe(0)
+    expect(outcomes[0]!.error?.hint).toContain('hyperctl-export wait')
+  })
+
+  it('stops on abort, cancels the jobs when asked, and says they were only labelled', async () => {
+    const backend = new MemoryBackend()
+    const stop = new AbortController()
+    const run = exportVms(backend, specs(2), {
+      signal: stop.signal,
+      cancelOnAbort: true,
+      onProgress: () => stop.abort(),
+    })
+    const outcomes = await drive(run)
+    expect(outcomes.map((o) => o.status)).toEqual(['aborted', 'aborted'])
+    expect(outcomes[0]!.error).toBeInstanceOf(OperationAbortedError)
+    expect([...backend.jobs.values()].every((j) => j.status === 'cancelled')).toBe(true)
+  })
+
+  it('polls at the floor after a change and backs off to the ceiling while nothing changes', async () => {
+    const backend = new MemoryBackend()
+    const times: number[] = []
+    const start = Date.now()
+    const run = exportVms(backend, specs(1), {
+      pollIntervalMs: 8_000,
+      minPollIntervalMs: 1_000,
+      onProgress: (u) => {
+        times.push(Date.now() - start)
+        if (times.length === 6) backend.set(u.outcomes[0]!.jobId, 'completed')
+      },
+    })
+    await drive(run, 100)
+    // first poll right after submit (a change: the job is seen), then 1 s, 2 s, 4 s, 8 s, 8 s (ceiling)
+    expect(times).toEqual([0, 1_000, 3_000, 7_000, 15_000, 23_000, 31_000])
+  })
+
+  it('rejects empty input before any work', async () => {
+    await expect(exportVms(new MemoryBackend(), [])).rejects.toBeInstanceOf(UsageError)
+  })
+})
+
+describe('waitForJobs', () => {
+  it('rejects with the failure and carries every outcome', async () => {
+    const backend = new MemoryBackend()
+    const submitted = await drive(exportVms(backend, specs(2), { wait: false }))
+    backend.set(submitted[0]!.jobId, 'completed')
+    backend.set(submitted[1]!.jobId, 'failed', {
+      error: 'validate job definition: vcenter server is required',
+    })
+    const error = await drive(
+      waitForJobs(
+        backend,
+        submitted.map((o) => o.jobId),
+      ),
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(JobFailedError)
+    expect((error as JobFailedError).hint).toContain('vcenter-server')
+    expect((error as JobFailedError).outcomes?.map((o) => o.status)).toEqual(['completed', 'failed'])
+  })
+})
+
+describe('settleJobs', () => {
+  it('reports an unknown ID as lost instead of waiting forever', async () => {
+    const outcomes = await drive(settleJobs(new MemoryBackend(), ['nope']))
+    expect(outcomes[0]!.status).toBe('lost')
+  })
+})
+
+describe('exportVm', () => {
+  it('resolves with the outcome of a completed export', async () => {
+    const backend = new MemoryBackend()
+    const [spec] = specs(1)
+    const outcome = await drive(
+      exportVm(backend, spec!, { onProgress: (u) => backend.set(u.outcomes[0]!.jobId, 'completed') }),
+    )
+    expect(outcome.status).toBe('completed')
+    expect(JSON.stringify(outcome)).not.toContain('pw-secret')
+  })
+})
