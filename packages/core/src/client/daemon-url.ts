@@ -1,0 +1,35 @@
+import { UsageError } from '../errors.js'
+
+export const DEFAULT_DAEMON_URL = 'http://localhost:8080'
+
+/**
+ * The daemon base URL without a trailing slash (a path prefix, as behind a reverse proxy, is kept).
+ * Throws UsageError for anything but a plain http(s) URL.
+ */
+export function normalizeDaemonUrl(input: string): string {
+  const hint = 'Set daemon-url (HYPERVISORD_URL) to the daemon address, e.g. http://localhost:8080.'
+  let url: URL
+  try {
+    url = new URL(input.trim())
+  } catch {
+    throw new UsageError(`daemon URL ${JSON.stringify(withoutUserInfo(input))} is not a URL`, hint)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`daemon URL must start with http:// or https://, not ${url.protocol}//`, hint)
+  }
+  if (url.username !== '' || url.password !== '') {
+    // why: echoing the URL would print the password; fetch refuses such URLs anyway
+    throw new UsageError(
+      'daemon URL must not hold a user name or password',
+      'Give the API key with api-key (HYPERVISORD_API_KEY) and the bare address with daemon-url.',
+    )
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new UsageError('daemon URL must not have a query or fragment', hint)
+  }
+  return url.href.replace(/\/+$/, '')
+}
+
+function withoutUserInfo(input: string): string {
+  return input.replace(/\/\/[^/@]*@/, '//***@')
+}
