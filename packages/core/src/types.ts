@@ -71,6 +71,11 @@ export interface JobInfo {
   outputPath?: string
   /** hyperctl cuts VM paths to their last 27 bytes; true when `vmPath` is such a tail. */
   vmPathTruncated?: boolean
+  /**
+   * hyperctl shows only the first 8 bytes of a longer ID; true when `id` is such a prefix (CLI queries
+   * by status or of all jobs; queries by ID map rows back to the full IDs).
+   */
+  idTruncated?: boolean
   /** The daemon's job definition with every secret redacted (API transport only). */
   definition?: Record<string, unknown>
   source: Transport
