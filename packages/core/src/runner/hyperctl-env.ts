@@ -1,0 +1,25 @@
+/** hyperctl always talks to this URL: its `-daemon` flag can never take effect (HYPERCTL.md §2.1). */
+export const HYPERCTL_DAEMON_URL = 'http://localhost:8080'
+
+/** The hyperctl to run: HYPERCTL_PATH, else `hyperctl` looked up on PATH. */
+export function defaultHyperctlPath(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.HYPERCTL_PATH
+  return fromEnv !== undefined && fromEnv.trim() !== '' ? fromEnv : 'hyperctl'
+}
+
+/**
+ * The environment hyperctl runs with: the caller's, with colour off and narrow ambiguous widths, so the
+ * tables are laid out as the parsers expect.
+ */
+export function hyperctlEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    // why: pterm forces colour even into pipes; a non-empty NO_COLOR is the only switch (HYPERCTL.md §3.2)
+    NO_COLOR: '1',
+    // why: a CJK locale makes go-runewidth count ambiguous characters as 2 and changes the padding (§3.9);
+    // LC_ALL wins over LANG, and RUNEWIDTH_EASTASIAN=0 wins over every locale variable
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    RUNEWIDTH_EASTASIAN: '0',
+  }
+}
