@@ -1,0 +1,296 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import {
+  CommandFailedError,
+  DaemonError,
+  HyperctlError,
+  HyperctlParseError,
+  JobNotFoundError,
+  OperationAbortedError,
+  UsageError,
+} from '../errors.js'
+import {
+  assertValidJobId,
+  ignoredOptionWarnings,
+  prepareJobs,
+  toJobDefinition,
+} from '../jobs/job-definition.js'
+import { redactText } from '../jobs/redact.js'
+import {
+  parseCancelOutput,
+  parseQueryOutput,
+  parseStatusOutput,
+  parseSubmitOutput,
+  parseVersionOutput,
+} from '../parse/index.js'
+import {
+  type CallOptions,
+  type CancelResult,
+  type DaemonStatus,
+  type ExportBackend,
+  JOB_STATUSES,
+  type JobFilter,
+  type JobInfo,
+  type JobSpec,
+  type JobStatus,
+  type SubmitResult,
+} from '../types.js'
+import { type Executor, nodeExecutor } from './executor.js'
+import { defaultHyperctlPath, HYPERCTL_DAEMON_URL, hyperctlEnv } from './hyperctl-env.js'
+import { errorForRun, readableOutput } from './hyperctl-failure.js'
+import { cellOfRow, planIdQueries, shownJobIdCell } from './shown-job-id.js'
+import { matchSubmitResult } from './submit-mapping.js'
+
+export interface HyperctlRunnerOptions {
+  /** Default: HYPERCTL_PATH from `env`, else `hyperctl` on PATH. */
+  hyperctlPath?: string
+  executor?: Executor
+  /** Per hyperctl run unless a call gives its own; default 60 000 (hyperctl gives up after 30 s itself). */
+  commandTimeoutMs?: number
+  /** Base environment of the child; default process.env. NO_COLOR and the locale are always overridden. */
+  env?: NodeJS.ProcessEnv
+  /** Where the private job-file directory is made; default os.tmpdir(). */
+  tempDir?: string
+}
+
+type QueryRow = ReturnType<typeof parseQueryOutput>['jobs'][number]
+
+const DEFAULT_COMMAND_TIMEOUT_MS = 60_000
+
+/**
+ * ExportBackend over the hyperctl binary (transport `cli`). hyperctl can only reach
+ * http://localhost:8080 and sends no API key (HYPERCTL.md §2.1, §10).
+ */
+export class HyperctlRunner implements ExportBackend {
+  readonly transport = 'cli' as const
+  readonly target: string
+  readonly hyperctlPath: string
+  readonly #executor: Executor
+  readonly #timeoutMs: number
+  readonly #env: NodeJS.ProcessEnv
+  readonly #tempDir: string | undefined
+
+  constructor(options: HyperctlRunnerOptions = {}) {
+    const env = options.env ?? process.env
+    this.hyperctlPath = options.hyperctlPath ?? defaultHyperctlPath(env)
+    this.#executor = options.executor ?? nodeExecutor
+    this.#timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS
+    this.#env = hyperctlEnv(env)
+    this.#tempDir = options.tempDir === undefined ? undefined : resolve(options.tempDir)
+    this.target = `hyperctl (${this.hyperctlPath}) → ${HYPERCTL_DAEMON_URL}`
+  }
+
+  async version(options?: CallOptions): Promise<{ hyperctl?: string; daemon?: string }> {
+    const { stdout } = await this.#run(['-version'], options)
+    return { hyperctl: parseVersionOutput(stdout).version }
+  }
+
+  async checkDaemonStatus(options?: CallOptions): Promise<DaemonStatus> {
+    const { stdout } = await this.#run(['status'], options)
+    const status = parseStatusOutput(stdout)
+    // why: hyperctl decodes a JSON error reply (e.g. a 405) into an empty status and exits 0 (§4.3);
+    // a hypervisord always reports its version and uptime
+    if (status.version === '' && status.uptime === '') {
+      throw new DaemonError('its /status reply held no version and no uptime, so it was an error reply')
+    }
+    return {
+      version: status.version,
+      uptime: status.uptime,
+      url: HYPERCTL_DAEMON_URL,
+      totalJobs: status.totalJobs,
+      runningJobs: status.runningJobs,
+      completedJobs: status.completedJobs,
+      failedJobs: status.failedJobs,
+    }
+  }
+
+  /**
+   * Always through a job file (`submit -file`), the only way to pass IDs, the method and the vCenter
+   * connection (§2.3, §8). The file lives in a private directory that is removed whatever happens.
+   */
+  async submitJobs(jobs: JobSpec[], options?: CallOptions): Promise<SubmitResult> {
+    const prepared = prepareJobs(jobs)
+    const secrets = prepared.map((job) => job.vcenter?.password)
+    throwIfAborted(options?.signal, 'hyperctl submit')
+    // why: JSON, not YAML: the top-level `password` is YAML-only, JSON reads `vcenter.password` (§8)
+    const body = `${JSON.stringify({ jobs: prepared.map(toJobDefinition) })}\n`
+    // why: mkdtemp makes the directory 0700, so no other user can read the password in the file
+    const dir = await mkdtemp(join(this.#tempDir ?? tmpdir(), 'hyperctl-export-'))
+    let stdout: string
+    try {
+      // why: the `.json` extension makes hyperctl send application/json (§2.3)
+      const file = join(dir, 'jobs.json')
+      await writeFile(file, body, { mode: 0o600, flag: 'wx' })
+      ;({ stdout } = await this.#run(['submit', '-file', file], options, secrets))
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+    const printed = parseSubmitOutput(stdout)
+    const submitted = matchSubmitResult(prepared, printed, stdout)
+    const several = jobs.length > 1
+    const warnings = jobs.flatMap((job) =>
+      ignoredOptionWarnings(job).map((warning) => (several ? `${job.vmPath}: ${warning}` : warning)),
+    )
+    return { jobs: submitted, warnings }
+  }
+
+  /**
+   * Precedence as the daemon's (§7.3): `ids` when non-empty, else `all`, else `status`, else all jobs.
+   * For `ids`, each row is mapped back to the full requested ID by its shown 8-byte prefix; IDs that
+   * share that prefix are asked for in separate runs. Otherwise `id` is the shown prefix and
+   * `idTruncated` says whether hyperctl cut it.
+   */
+  async queryJobs(filter: JobFilter, options?: CallOptions): Promise<JobInfo[]> {
+    const ids = unique(filter.ids ?? [])
+    if (ids.length > 0) {
+      for (const id of ids) assertValidJobId(id)
+      const found = new Map<string, JobInfo>()
+      for (const round of planIdQueries(ids)) {
+        for (const [id, job] of await this.#queryIds(round, options)) found.set(id, job)
+      }
+      return ids.flatMap((id) => found.get(id) ?? [])
+    }
+    let args: string[]
+    if (filter.all || !filter.status || filter.status.length === 0) {
+      args = ['query', '-all']
+    } else {
+      const statuses = unique(filter.status)
+      for (const status of statuses) assertStatus(status)
+      args = ['query', '-status', statuses.join(',')]
+    }
+    const { stdout, stderr } = await this.#run(args, options)
+    return parseQueryOutput(stdout, stderr).jobs.map((row) => ({
+      ...toJobInfo(row, row.id),
+      idTruncated: row.idTruncated,
+    }))
+  }
+
+  async getJob(id: string, options?: CallOptions): Promise<JobInfo> {
+    assertValidJobId(id)
+    const { stdout, stderr } = await this.#run(['query', '-id', id], options)
+    const rows = parseQueryOutput(stdout, stderr).jobs
+    if (rows.length === 0) throw new JobNotFoundError(id)
+    const row = rows[0]!
+    if (rows.length > 1 || cellOfRow(row) !== shownJobIdCell(id)) {
+      throw new HyperctlParseError(`the one row of job ${id}`, stdout)
+    }
+    return toJobInfo(row, id)
+  }
+
+  async cancelJobs(ids: string[], options?: CallOptions): Promise<CancelResult> {
+    const asked = unique(ids)
+    // why: the IDs travel comma-joined in one argument; a checked ID cannot hold a comma
+    for (const id of asked) assertValidJobId(id)
+    if (asked.length === 0) return { cancelled: [], failed: [] }
+    const { stdout } = await this.#run(['cancel', '-id', asked.join(',')], options)
+    const printed = parseCancelOutput(stdout)
+    const answered = [...printed.cancelled, ...printed.failed.map((f) => f.id)]
+    const askedSet = new Set(asked)
+    if (
+      answered.length !== asked.length ||
+      new Set(answered).size !== asked.length ||
+      !answered.every((id) => askedSet.has(id))
+    ) {
+      throw new HyperctlParseError(`a cancel result for ${asked.join(', ')}`, stdout)
+    }
+    return { cancelled: printed.cancelled, failed: printed.failed }
+  }
+
+  /** One `query -id` run for IDs whose cells differ; returns requested ID → job for the rows found. */
+  async #queryIds(ids: readonly string[], options: CallOptions | undefined): Promise<Map<string, JobInfo>> {
+    const { stdout, stderr } = await this.#run(['query', '-id', ids.join(',')], options)
+    const byCell = new Map(ids.map((id) => [shownJobIdCell(id), id]))
+    const found = new Map<string, JobInfo>()
+    for (const row of parseQueryOutput(stdout, stderr).jobs) {
+      const id = byCell.get(cellOfRow(row))
+      if (id === undefined || found.has(id)) {
+        throw new HyperctlParseError(`a query result for ${ids.join(', ')} (row ${cellOfRow(row)})`, stdout)
+      }
+      found.set(id, toJobInfo(row, id))
+    }
+    return found
+  }
+
+  /** Runs hyperctl; returns its decoded, redacted output on success and throws the mapped error otherwise. */
+  async #run(
+    args: string[],
+    options: CallOptions | undefined,
+    secrets: readonly (string | undefined)[] = [],
+  ): Promise<{ stdout: string; stderr: string }> {
+    const command = `hyperctl ${args[0]}`
+    const signal = options?.signal
+    const timeoutMs = options?.timeoutMs ?? this.#timeoutMs
+    throwIfAborted(signal, command)
+    let result: Awaited<ReturnType<Executor['run']>>
+    try {
+      result = await this.#executor.run(this.hyperctlPath, args, { env: this.#env, timeoutMs, signal })
+    } catch (error) {
+      if (error instanceof HyperctlError) throw error
+      throw new CommandFailedError(
+        `${command} could not be started: ${error instanceof Error ? error.message : String(error)}`,
+        { exitCode: null, stdout: '', stderr: '' },
+        undefined,
+        { cause: error },
+      )
+    }
+    // why: UTF-8 with U+FFFD for the stray bytes of a cut VM path (§6); secrets out before anything keeps it
+    const stdout = redactText(result.stdout.toString('utf8'), secrets)
+    const stderr = redactText(result.stderr.toString('utf8'), secrets)
+    const details = {
+      exitCode: result.exitCode,
+      stdout: readableOutput(stdout),
+      stderr: readableOutput(stderr),
+    }
+    if (result.aborted) throw new OperationAbortedError(command)
+    if (result.timedOut) {
+      throw new CommandFailedError(
+        `${command} was killed after ${timeoutMs} ms without finishing`,
+        details,
+        'Check that hypervisord answers on http://localhost:8080, or raise the command timeout.',
+      )
+    }
+    if (result.truncated) {
+      throw new CommandFailedError(`${command} printed more output than is kept and was stopped`, details)
+    }
+    if (result.exitCode === null) {
+      throw new CommandFailedError(`${command} was ended by signal ${result.signal ?? 'unknown'}`, details)
+    }
+    const failure = errorForRun(command.slice('hyperctl '.length), {
+      stdout,
+      stderr,
+      exitCode: result.exitCode,
+    })
+    if (failure) throw failure
+    return { stdout, stderr }
+  }
+}
+
+function toJobInfo(row: QueryRow, id: string): JobInfo {
+  const job: JobInfo = {
+    id,
+    name: row.name,
+    vmPath: row.vmPath,
+    vmPathTruncated: row.vmPathTruncated,
+    status: row.status,
+    source: 'cli',
+  }
+  if (row.phase !== null) job.phase = row.phase
+  if (row.percent !== null) job.percent = row.percent
+  if (row.started !== null) job.startedAt = row.started
+  return job
+}
+
+function assertStatus(status: string): asserts status is JobStatus {
+  if (!(JOB_STATUSES as readonly string[]).includes(status)) {
+    throw new UsageError(`job status ${JSON.stringify(status)} is not one of ${JOB_STATUSES.join(', ')}`)
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) throw new OperationAbortedError(what, { cause: signal.reason })
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)]
+}

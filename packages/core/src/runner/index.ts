@@ -1,0 +1,7 @@
+export type { DetectHyperctlOptions, HyperctlDetection } from './detect-hyperctl.js'
+export { detectHyperctl } from './detect-hyperctl.js'
+export type { ExecOptions, ExecResult, Executor, NodeExecutorOptions } from './executor.js'
+export { createNodeExecutor, nodeExecutor } from './executor.js'
+export { HYPERCTL_DAEMON_URL } from './hyperctl-env.js'
+export type { HyperctlRunnerOptions } from './hyperctl-runner.js'
+export { HyperctlRunner } from './hyperctl-runner.js'
