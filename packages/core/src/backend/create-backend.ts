@@ -18,6 +18,8 @@ export interface BackendOptions {
   env?: NodeJS.ProcessEnv
   requestTimeoutMs?: number
   commandTimeoutMs?: number
+  /** Where hyperctl's private job-file directories are made (cli); default os.tmpdir(). */
+  tempDir?: string
 }
 
 export interface BackendChoice {
@@ -45,7 +47,12 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
     daemonUrl,
   })
   const cli = (reason: string): BackendChoice => ({
-    backend: new HyperctlRunner({ hyperctlPath, env, commandTimeoutMs: options.commandTimeoutMs }),
+    backend: new HyperctlRunner({
+      hyperctlPath,
+      env,
+      commandTimeoutMs: options.commandTimeoutMs,
+      tempDir: options.tempDir,
+    }),
     transport: 'cli',
     reason,
     daemonUrl,
