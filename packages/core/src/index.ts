@@ -4,7 +4,13 @@ export * from './errors.js'
 export * from './export/export-session.js'
 export { idempotentJobIds, uuidV5 } from './export/idempotent-ids.js'
 export type { PreparedJob } from './jobs/job-definition.js'
-export { assertValidJobId, ignoredOptionWarnings, prepareJobs, toJobDefinition } from './jobs/job-definition.js'
+export {
+  assertValidJobId,
+  ignoredOptionWarnings,
+  prepareJobs,
+  toJobDefinition,
+} from './jobs/job-definition.js'
+export * from './jobs/job-file.js'
 export { redactSecrets, redactText } from './jobs/redact.js'
 export * from './parse/index.js'
 export * from './runner/index.js'
