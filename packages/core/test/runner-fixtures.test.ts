@@ -121,7 +121,7 @@ function replayOf(fixture: HyperctlFixture): Replay {
       return submitReplay(fixture, args)
     case 'cancel': {
       const ids = flag(args, 'id')?.split(',')
-      if (!ids || !ids.every(isUsableId)) {
+      if (!ids?.every(isUsableId)) {
         // a run the runner cannot produce (no -id): the same output must still give the same error
         return { invoke: (r) => r.cancelJobs(['ba78368e-ef45-41f5-9eda-57ac0326af5f']) }
       }
@@ -139,7 +139,7 @@ function replayOf(fixture: HyperctlFixture): Replay {
 function queryReplay(fixture: HyperctlFixture, args: string[]): Replay {
   const rows = fixture.expectsError ? [] : (fixture.expected as { jobs: Row[] }).jobs
   const ids = flag(args, 'id')?.split(',')
-  if (ids && ids.every(isUsableId) && new Set(ids).size === ids.length) {
+  if (ids?.every(isUsableId) && new Set(ids).size === ids.length) {
     return {
       invoke: (r) => r.queryJobs({ ids }),
       expected: rows.map((row) => jobInfo(row, fullIdOf(row, ids))),

@@ -115,13 +115,18 @@ export class HyperctlRunner implements ExportBackend {
     throwIfAborted(options?.signal, 'hyperctl submit')
     // why: JSON, not YAML: the top-level `password` is YAML-only, JSON reads `vcenter.password` (§8)
     const body = `${JSON.stringify({ jobs: prepared.map(toJobDefinition) })}\n`
+    const parent = this.#tempDir ?? tmpdir()
     // why: mkdtemp makes the directory 0700, so no other user can read the password in the file
-    const dir = await mkdtemp(join(this.#tempDir ?? tmpdir(), 'hyperctl-export-'))
+    const dir = await mkdtemp(join(parent, 'hyperctl-export-')).catch((error: unknown) => {
+      throw jobFileError(`no private directory could be made in ${parent}`, error)
+    })
     let stdout: string
     try {
       // why: the `.json` extension makes hyperctl send application/json (§2.3)
       const file = join(dir, 'jobs.json')
-      await writeFile(file, body, { mode: 0o600, flag: 'wx' })
+      await writeFile(file, body, { mode: 0o600, flag: 'wx' }).catch((error: unknown) => {
+        throw jobFileError(`${file} could not be written`, error)
+      })
       ;({ stdout } = await this.#run(['submit', '-file', file], options, secrets))
     } finally {
       await rm(dir, { recursive: true, force: true })
@@ -228,7 +233,7 @@ export class HyperctlRunner implements ExportBackend {
     } catch (error) {
       if (error instanceof HyperctlError) throw error
       throw new CommandFailedError(
-        `${command} could not be started: ${error instanceof Error ? error.message : String(error)}`,
+        `${command} could not be started: ${messageOf(error)}`,
         { exitCode: null, stdout: '', stderr: '' },
         undefined,
         { cause: error },
@@ -289,6 +294,18 @@ function assertStatus(status: string): asserts status is JobStatus {
 
 function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
   if (signal?.aborted) throw new OperationAbortedError(what, { cause: signal.reason })
+}
+
+function jobFileError(what: string, cause: unknown): UsageError {
+  return new UsageError(
+    `the job file for hyperctl cannot be made: ${what}: ${messageOf(cause)}`,
+    'Point the temp directory (TMPDIR, or the runner tempDir option) at a writable directory with free space.',
+    { cause },
+  )
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 function unique<T>(values: readonly T[]): T[] {
