@@ -1,0 +1,63 @@
+import * as actions from '@actions/core'
+import { redactText } from '@hyperctl-export/core'
+import { neutraliseCommands } from './command-safe.js'
+
+/**
+ * What the action needs from the runner. Every text that leaves through it is redacted of the secrets
+ * registered with `addSecret`, and log lines cannot act as workflow commands.
+ */
+export interface ActionEnv {
+  readonly env: NodeJS.ProcessEnv
+  getInput(name: string): string
+  /** Masks the value in the runner's log and redacts it from everything written through this env. */
+  addSecret(value: string | undefined): void
+  redact(text: string): string
+  setOutput(name: string, value: string): void
+  saveState(name: string, value: string): void
+  getState(name: string): string
+  /** A plain log line (untrusted text allowed: it is redacted and neutralised). */
+  info(text: string): void
+  notice(text: string): void
+  warning(text: string, title?: string): void
+  error(text: string, title?: string): void
+  startGroup(name: string): void
+  endGroup(): void
+  /** Marks the step failed with an error annotation. */
+  setFailed(text: string): void
+  writeSummary(html: string): Promise<void>
+}
+
+/** The ActionEnv over @actions/core and the runner's files (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY). */
+export function realActionEnv(env: NodeJS.ProcessEnv = process.env): ActionEnv {
+  const secrets: string[] = []
+  const redact = (text: string): string => redactText(text, secrets)
+  return {
+    env,
+    getInput: (name) => actions.getInput(name),
+    addSecret(value) {
+      if (!value || secrets.includes(value)) return
+      secrets.push(value)
+      // why: the runner matches a mask line by line, so a secret with line breaks is masked per line too
+      for (const part of new Set([value, ...value.split(/\r\n|\r|\n/)])) {
+        if (part.trim() !== '') actions.setSecret(part)
+      }
+      secrets.sort((a, b) => b.length - a.length)
+    },
+    redact,
+    setOutput: (name, value) => actions.setOutput(name, redact(value)),
+    saveState: (name, value) => actions.saveState(name, redact(value)),
+    getState: (name) => actions.getState(name),
+    info: (text) => actions.info(neutraliseCommands(redact(text))),
+    notice: (text) => actions.notice(redact(text)),
+    warning: (text, title) => actions.warning(redact(text), title ? { title: redact(title) } : {}),
+    error: (text, title) => actions.error(redact(text), title ? { title: redact(title) } : {}),
+    startGroup: (name) => actions.startGroup(redact(name)),
+    endGroup: () => actions.endGroup(),
+    setFailed: (text) => actions.setFailed(redact(text)),
+    async writeSummary(html) {
+      if (!env.GITHUB_STEP_SUMMARY) return
+      await actions.summary.addRaw(redact(html), true).write()
+      actions.summary.emptyBuffer()
+    },
+  }
+}

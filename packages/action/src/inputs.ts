@@ -1,0 +1,370 @@
+import { isAbsolute, resolve } from 'node:path'
+import {
+  type BackendOptions,
+  EXPORT_METHODS,
+  type ExportVmsOptions,
+  formatDuration,
+  type JobFileJob,
+  type JobSpec,
+  normaliseDaemonUrl,
+  parseDuration,
+  readJobFile,
+  UsageError,
+  vcenterHost,
+} from '@hyperctl-export/core'
+import { z } from 'zod'
+
+/** The defaults action.yml declares; the runner fills them in, and a test keeps the two the same. */
+export const INPUT_DEFAULTS = {
+  'vcenter-insecure': 'false',
+  'export-method': 'web',
+  transport: 'auto',
+  wait: 'true',
+  timeout: '6h',
+  'poll-interval': '5s',
+  'cancel-on-timeout': 'false',
+  'cancel-on-abort': 'true',
+  'fail-fast': 'false',
+} as const
+
+export const INPUT_NAMES = [
+  'vm-path',
+  'vm-paths',
+  'job-file',
+  'output-path',
+  'vcenter-server',
+  'vcenter-username',
+  'vcenter-password',
+  'vcenter-insecure',
+  'export-method',
+  'format',
+  'datacenter',
+  'compress',
+  'thin',
+  'parallel-downloads',
+  'remove-cdrom',
+  'daemon-url',
+  'api-key',
+  'hyperctl-path',
+  'transport',
+  'wait',
+  'timeout',
+  'poll-interval',
+  'cancel-on-timeout',
+  'cancel-on-abort',
+  'idempotency-key',
+  'max-concurrent',
+  'fail-fast',
+] as const
+
+export type InputName = (typeof INPUT_NAMES)[number]
+
+export interface InputSource {
+  getInput(name: string): string
+  env: NodeJS.ProcessEnv
+  /** Called for every secret as soon as it is known, before anything can be logged. */
+  addSecret(value: string | undefined): void
+  /** Relative paths are made absolute against this (the workspace). */
+  cwd: string
+}
+
+export interface ActionInputs {
+  jobs: JobSpec[]
+  backend: BackendOptions
+  run: Pick<
+    ExportVmsOptions,
+    | 'idempotencyKey'
+    | 'maxConcurrent'
+    | 'failFast'
+    | 'wait'
+    | 'timeoutMs'
+    | 'pollIntervalMs'
+    | 'cancelOnTimeout'
+    | 'cancelOnAbort'
+  > & { wait: boolean; cancelOnAbort: boolean }
+  /** The absolute output directory of the first job. */
+  outputPath: string
+  /** Things changed on the way in (a URL cut to its host), one sentence each. */
+  notices: string[]
+  /** Things that will not do what the inputs suggest, one sentence each. */
+  warnings: string[]
+}
+
+const HINT = 'Fix the step inputs (see the inputs table in the README).'
+
+const text = z.string().transform((s) => (s === '' ? undefined : s))
+
+function flag(fallback?: boolean) {
+  return z.string().transform((s, ctx) => {
+    // why: the same words @actions/core's getBooleanInput takes (YAML 1.2 core schema)
+    if (['true', 'True', 'TRUE'].includes(s)) return true
+    if (['false', 'False', 'FALSE'].includes(s)) return false
+    if (s === '') return fallback
+    ctx.addIssue({ code: 'custom', message: `must be true or false, not ${JSON.stringify(s)}` })
+    return z.NEVER
+  })
+}
+
+function duration(min: number, max: number) {
+  return z.string().transform((s, ctx) => {
+    let ms: number
+    try {
+      ms = parseDuration(s)
+    } catch (error) {
+      const { message, hint } = error as UsageError
+      ctx.addIssue({ code: 'custom', message: `${message}. ${hint}` })
+      return z.NEVER
+    }
+    if (ms < min || ms > max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(s)} is out of range: give ${formatDuration(min)} to ${formatDuration(max)}`,
+      })
+      return z.NEVER
+    }
+    return ms
+  })
+}
+
+const wholeNumber = z.string().transform((s, ctx) => {
+  if (s === '') return undefined
+  if (!/^\d+$/.test(s) || Number(s) < 1 || !Number.isSafeInteger(Number(s))) {
+    ctx.addIssue({ code: 'custom', message: `must be a whole number of 1 or more, not ${JSON.stringify(s)}` })
+    return z.NEVER
+  }
+  return Number(s)
+})
+
+const daemonUrl = z.string().transform((s, ctx) => {
+  if (s === '') return undefined
+  try {
+    return normaliseDaemonUrl(s)
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message })
+    return z.NEVER
+  }
+})
+
+// why: setTimeout cannot wait longer than 2^31-1 ms; a poll pause beyond an hour helps nobody
+const MAX_TIMEOUT_MS = 24 * 86_400_000
+const Schema = z.object({
+  'vm-path': text,
+  'vm-paths': z.string().transform((s) =>
+    s
+      .split(/\r\n|\r|\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#')),
+  ),
+  'job-file': text,
+  'output-path': text,
+  'vcenter-server': text,
+  'vcenter-username': text,
+  'vcenter-password': text,
+  'vcenter-insecure': flag(false),
+  'export-method': z.enum(EXPORT_METHODS, { error: `must be one of ${EXPORT_METHODS.join(', ')}` }),
+  format: text,
+  datacenter: text,
+  compress: flag(),
+  thin: flag(),
+  'parallel-downloads': wholeNumber,
+  'remove-cdrom': flag(),
+  'daemon-url': daemonUrl,
+  'api-key': text,
+  'hyperctl-path': text,
+  transport: z.enum(['auto', 'cli', 'api'], { error: 'must be auto, cli or api' }),
+  wait: flag(true),
+  timeout: duration(1, MAX_TIMEOUT_MS),
+  'poll-interval': duration(10, 3_600_000),
+  'cancel-on-timeout': flag(false),
+  'cancel-on-abort': flag(true),
+  'idempotency-key': text,
+  'max-concurrent': wholeNumber,
+  'fail-fast': flag(false),
+})
+
+type Parsed = z.output<typeof Schema>
+
+/**
+ * Reads and checks every input before any work: a problem throws UsageError whose message names the
+ * input as the workflow author wrote it. Secrets are handed to `addSecret` first.
+ */
+export async function readInputs(source: InputSource): Promise<ActionInputs> {
+  const raw: Record<string, string> = {}
+  for (const name of INPUT_NAMES) {
+    const value = source.getInput(name)
+    raw[name] =
+      value === '' && name in INPUT_DEFAULTS ? INPUT_DEFAULTS[name as keyof typeof INPUT_DEFAULTS] : value
+  }
+  // why: masked before anything else can print them, including a validation message
+  source.addSecret(raw['vcenter-password'])
+  source.addSecret(raw['api-key'])
+  source.addSecret(source.env.HYPERVISORD_API_KEY)
+
+  const result = Schema.safeParse(raw)
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (issue) => `input ${String(issue.path[0] ?? '?')}: ${issue.message}`,
+    )
+    throw new UsageError(lines.join('\n'), HINT)
+  }
+  const inputs = result.data
+  const notices: string[] = []
+  const warnings: string[] = []
+
+  const given = (['vm-path', 'vm-paths', 'job-file'] as const).filter((name) =>
+    name === 'vm-paths' ? inputs[name].length > 0 : inputs[name] !== undefined,
+  )
+  if (given.length !== 1) {
+    throw new UsageError(
+      given.length === 0
+        ? 'input vm-path, vm-paths or job-file is required: there is nothing to export'
+        : `inputs ${given.join(' and ')} were both given: give exactly one of vm-path, vm-paths and job-file`,
+      HINT,
+    )
+  }
+
+  let server: string | undefined
+  if (inputs['vcenter-server']) {
+    const host = vcenterHost(inputs['vcenter-server'])
+    server = host.server
+    if (host.notice) notices.push(`input vcenter-server: ${host.notice}`)
+  }
+
+  const fromFile = inputs['job-file'] !== undefined
+  let entries: JobFileJob[]
+  if (fromFile) {
+    const file = await readJobFile(absolute(inputs['job-file']!, source.cwd))
+    for (const job of file.jobs) source.addSecret(job.vcenter?.password)
+    entries = file.jobs
+    warnings.push(...file.warnings.map((w) => `job-file: ${w}`))
+  } else {
+    const paths = inputs['vm-path'] !== undefined ? [inputs['vm-path']] : inputs['vm-paths']
+    entries = paths.map((vmPath) => ({ vmPath }))
+  }
+
+  const jobs = entries.map((entry, index) =>
+    toJobSpec(entry, inputs, server, source.cwd, fromFile ? index + 1 : 0),
+  )
+  for (const method of new Set(jobs.map((j) => j.exportMethod))) {
+    if (method === 'ctl') {
+      warnings.push(
+        'export method ctl fails whenever hyperctl is installed on the daemon machine, and puts the vCenter password on a command line there; prefer web',
+      )
+    } else if (method === 'ovftool') {
+      warnings.push(
+        'export method ovftool puts the vCenter password on a command line on the daemon machine; prefer web',
+      )
+    }
+  }
+
+  return {
+    jobs,
+    backend: {
+      transport: inputs.transport,
+      daemonUrl: inputs['daemon-url'],
+      apiKey: inputs['api-key'],
+      hyperctlPath: inputs['hyperctl-path'],
+      env: source.env,
+    },
+    run: {
+      idempotencyKey: inputs['idempotency-key'] ?? defaultIdempotencyKey(source.env),
+      maxConcurrent: inputs['max-concurrent'],
+      failFast: inputs['fail-fast'] ?? false,
+      wait: inputs.wait ?? true,
+      timeoutMs: inputs.timeout,
+      pollIntervalMs: inputs['poll-interval'],
+      cancelOnTimeout: inputs['cancel-on-timeout'] ?? false,
+      cancelOnAbort: inputs['cancel-on-abort'] ?? true,
+    },
+    outputPath: jobs[0]!.outputPath,
+    notices,
+    warnings,
+  }
+}
+
+/**
+ * The key a retried step reuses and a re-run (a new attempt) does not: the run, its attempt, the job and
+ * the step. Absent outside a workflow run.
+ */
+export function defaultIdempotencyKey(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_JOB, GITHUB_ACTION } = env
+  if (!GITHUB_RUN_ID) return undefined
+  return ['github', GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT ?? '1', GITHUB_JOB ?? '', GITHUB_ACTION ?? ''].join(':')
+}
+
+/** A job file's job, or a bare VM path, completed from the inputs; what the job gives wins. */
+function toJobSpec(
+  entry: JobFileJob,
+  inputs: Parsed,
+  server: string | undefined,
+  cwd: string,
+  number: number,
+): JobSpec {
+  const where = number > 0 ? `job ${number} of job-file (${entry.vmPath})` : ''
+  const outputPath = entry.outputPath ?? inputs['output-path']
+  if (!outputPath) {
+    throw new UsageError(
+      number > 0
+        ? `${where} has no output_path and input output-path is empty`
+        : 'input output-path is required: the directory on the daemon machine the files go to',
+      HINT,
+    )
+  }
+  const exportMethod = entry.exportMethod ?? inputs['export-method']
+  const vcenter = {
+    server: entry.vcenter?.server ?? server,
+    username: entry.vcenter?.username ?? inputs['vcenter-username'],
+    password: entry.vcenter?.password ?? inputs['vcenter-password'],
+    insecure: entry.vcenter?.insecure ?? inputs['vcenter-insecure'] ?? false,
+  }
+  // why: a stock hypervisord fails every job without the vCenter connection (HYPERCTL.md §9.4), and
+  // core refuses a connection with an empty field
+  const fields = [
+    ['server', 'vcenter-server'],
+    ['username', 'vcenter-username'],
+    ['password', 'vcenter-password'],
+  ] as const
+  for (const [field, input] of fields) {
+    if (!vcenter[field]) {
+      throw new UsageError(
+        number > 0
+          ? `${where} has no vCenter ${field}: set input ${input} or vcenter.${field} in the job file`
+          : `input ${input} is required: hypervisord cannot export without the vCenter connection`,
+        HINT,
+      )
+    }
+  }
+  const job: JobSpec = {
+    vmPath: entry.vmPath,
+    outputPath: absolute(outputPath, cwd),
+    exportMethod,
+    vcenter: {
+      server: vcenter.server!,
+      username: vcenter.username!,
+      password: vcenter.password!,
+      insecure: vcenter.insecure,
+    },
+  }
+  assign(job, 'id', entry.id)
+  assign(job, 'name', entry.name)
+  assign(job, 'format', entry.format ?? inputs.format)
+  assign(job, 'datacenter', entry.datacenter ?? inputs.datacenter)
+  assign(job, 'compress', entry.compress ?? inputs.compress)
+  assign(job, 'thin', entry.thin ?? inputs.thin)
+  const options = {
+    ...entry.options,
+    parallelDownloads: entry.options?.parallelDownloads ?? inputs['parallel-downloads'],
+    removeCdrom: entry.options?.removeCdrom ?? inputs['remove-cdrom'],
+  }
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
+  if (Object.keys(defined).length > 0) job.options = defined
+  return job
+}
+
+function absolute(path: string, cwd: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path)
+}
+
+function assign<K extends keyof JobSpec>(job: JobSpec, key: K, value: JobSpec[K] | undefined): void {
+  if (value !== undefined) job[key] = value
+}

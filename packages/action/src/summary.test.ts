@@ -1,0 +1,112 @@
+import { JobFailedError, type JobOutcome } from '@hyperctl-export/core'
+import { describe, expect, it } from 'vitest'
+import { escapeHtml, formatBytes, renderSummary } from './summary.js'
+
+function outcome(over: Partial<JobOutcome> & Pick<JobOutcome, 'jobId' | 'status'>): JobOutcome {
+  return {
+    index: 0,
+    vmPath: `/DC/vm/${over.jobId}`,
+    name: over.jobId,
+    attached: false,
+    warnings: [],
+    ...over,
+  }
+}
+
+describe('renderSummary', () => {
+  const hostile = '/DC/vm/<img src=x onerror=alert(1)>&"\'\n\n**bold** | pipe'
+  const html = renderSummary({
+    status: 'failed',
+    target: 'hypervisord REST API at http://127.0.0.1:8080',
+    transport: 'api',
+    outputPath: '/exports/<night>',
+    outcomes: [
+      outcome({
+        jobId: 'a1',
+        vmPath: '/DC/vm/web-01',
+        status: 'completed',
+        durationMs: 125_000,
+        result: {
+          files: ['/exports/web-01/web-01.ovf', '/exports/web-01/disk-0.vmdk'],
+          totalSize: 3 * 1024 ** 3,
+        },
+        warnings: ['remove-cdrom was passed to hypervisord, but this hypervisord stores it without using it'],
+      }),
+      outcome({
+        jobId: 'b2',
+        index: 1,
+        vmPath: hostile,
+        status: 'failed',
+        error: new JobFailedError('b2', 'export failed: <script>alert("x")</script>'),
+        attached: true,
+      }),
+    ],
+  })
+
+  it('shows a row per job with VM, job ID, status, duration, size and files', () => {
+    expect(html).toContain(
+      '<th>VM</th><th>Job ID</th><th>Status</th><th>Duration</th><th>Size</th><th>Files</th><th>Error</th>',
+    )
+    expect(html).toContain(
+      '<td>/DC/vm/web-01</td><td><code>a1</code></td><td>✅ completed</td><td>2m5s</td><td>3.00 GiB</td>',
+    )
+    expect(html).toContain(
+      '<code>/exports/web-01/web-01.ovf</code><br><code>/exports/web-01/disk-0.vmdk</code>',
+    )
+    expect(html).toContain('1 of 2 exports completed')
+    expect(html).toContain('(attached)')
+  })
+
+  it('shows the error and its hint when a job failed', () => {
+    expect(html).toContain(
+      'job b2 failed: export failed: &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br><em>',
+    )
+  })
+
+  it('escapes VM paths and error texts so no markup or blank line gets through', () => {
+    expect(html).not.toContain('<img')
+    expect(html).not.toContain('<script')
+    expect(html).toContain('/DC/vm/&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;<br><br>**bold** | pipe')
+    expect(html).toContain('<code>/exports/&lt;night&gt;</code>')
+    // a blank line would end the HTML block and let Markdown in
+    expect(html.trimEnd()).not.toMatch(/\n\s*\n/)
+  })
+
+  it('lists the warnings once under the table', () => {
+    expect(html.match(/stores it without using it/g)).toHaveLength(1)
+  })
+
+  it('shows at most 20 files and says how many more there are when a job wrote many', () => {
+    const files = Array.from({ length: 25 }, (_, i) => `/e/f${i}.vmdk`)
+    const many = renderSummary({
+      status: 'completed',
+      target: 't',
+      transport: 'api',
+      outputPath: '/e',
+      outcomes: [outcome({ jobId: 'a', status: 'completed', result: { files } })],
+    })
+    expect(many).toContain('f19.vmdk')
+    expect(many).not.toContain('f20.vmdk')
+    expect(many).toContain('and 5 more')
+  })
+})
+
+describe('escapeHtml', () => {
+  it('escapes the five markup characters and turns line breaks into <br>', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>\r\nb\rc`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;<br>b<br>c',
+    )
+  })
+})
+
+describe('formatBytes', () => {
+  it.each([
+    [0, '0 B'],
+    [512, '512 B'],
+    [1536, '1.50 KiB'],
+    [10 * 1024 ** 2, '10.0 MiB'],
+    [1.5 * 1024 ** 4, '1.50 TiB'],
+  ])('shows %d bytes as %s', (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text)
+  })
+})

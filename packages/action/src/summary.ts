@@ -1,0 +1,91 @@
+import { formatDuration, type JobOutcome } from '@hyperctl-export/core'
+import type { OverallStatus } from './outputs.js'
+
+export interface SummaryContext {
+  outcomes: readonly JobOutcome[]
+  status: OverallStatus
+  /** Where the jobs went, e.g. `hyperctl (/usr/bin/hyperctl) → http://localhost:8080`. */
+  target: string
+  transport: string
+  outputPath: string
+  /** Warnings and notes that apply to the whole step. */
+  notes?: readonly string[]
+}
+
+const MAX_FILES_SHOWN = 20
+
+/**
+ * The step summary: a heading with the overall result and a table with a row per job (VM, job ID, status,
+ * duration, size, files, error). Every text from the inputs or the daemon is HTML-escaped; the table has no
+ * blank line, so Markdown never starts inside it.
+ */
+export function renderSummary(context: SummaryContext): string {
+  const { outcomes } = context
+  const completed = outcomes.filter((o) => o.status === 'completed').length
+  const rows = outcomes.map(
+    (o) =>
+      `<tr><td>${escapeHtml(o.vmPath)}</td><td><code>${escapeHtml(o.jobId)}</code>${o.attached ? ' (attached)' : ''}</td>` +
+      `<td>${statusCell(o)}</td><td>${o.durationMs === undefined ? '' : escapeHtml(formatDuration(o.durationMs))}</td>` +
+      `<td>${sizeCell(o)}</td><td>${filesCell(o)}</td><td>${errorCell(o)}</td></tr>`,
+  )
+  const lines = [
+    `<h3>hyperctl-export: ${escapeHtml(context.status)}, ${completed} of ${outcomes.length} ${outcomes.length === 1 ? 'export' : 'exports'} completed</h3>`,
+    `<p>Through ${escapeHtml(context.target)} (transport <code>${escapeHtml(context.transport)}</code>), into <code>${escapeHtml(context.outputPath)}</code> on the daemon's machine.</p>`,
+    '<table>',
+    '<thead><tr><th>VM</th><th>Job ID</th><th>Status</th><th>Duration</th><th>Size</th><th>Files</th><th>Error</th></tr></thead>',
+    `<tbody>${rows.join('')}</tbody>`,
+    '</table>',
+  ]
+  const warnings = [...(context.notes ?? []), ...new Set(outcomes.flatMap((o) => o.warnings))]
+  if (warnings.length > 0) {
+    lines.push(`<p>Notes:</p><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** Text as HTML: markup characters escaped, line breaks as `<br>` (a blank line would end the HTML block). */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+    .replace(/\r\n|\r|\n/g, '<br>')
+}
+
+/** `1.5 GiB`, `512 B`: binary units, as disk sizes are. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return unit === 0 ? `${value} ${units[0]}` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`
+}
+
+function statusCell(o: JobOutcome): string {
+  const mark =
+    o.status === 'completed' ? '✅' : o.status === 'pending' || o.status === 'running' ? '⏳' : '❌'
+  const phase = o.status === 'running' && o.job?.phase ? ` (${escapeHtml(o.job.phase)})` : ''
+  return `${mark} ${escapeHtml(o.status)}${phase}`
+}
+
+function sizeCell(o: JobOutcome): string {
+  const size = o.result?.totalSize
+  return size === undefined || size <= 0 ? '' : escapeHtml(formatBytes(size))
+}
+
+function filesCell(o: JobOutcome): string {
+  const files = o.result?.files ?? []
+  const shown = files.slice(0, MAX_FILES_SHOWN).map((f) => `<code>${escapeHtml(f)}</code>`)
+  if (files.length > MAX_FILES_SHOWN) shown.push(`and ${files.length - MAX_FILES_SHOWN} more`)
+  return shown.join('<br>')
+}
+
+function errorCell(o: JobOutcome): string {
+  if (!o.error || o.status === 'completed') return ''
+  return `${escapeHtml(o.error.message)}<br><em>${escapeHtml(o.error.hint)}</em>`
+}
