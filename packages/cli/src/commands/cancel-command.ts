@@ -1,0 +1,24 @@
+import { type CommandContext, openBackend } from '../command-context.js'
+import { neutralise } from '../terminal-text.js'
+
+/** `cancel <id...>`. hypervisord only labels a job cancelled; the export itself goes on (HYPERCTL.md §9.5). */
+export async function runCancel(ctx: CommandContext): Promise<number> {
+  const ids = [...new Set(ctx.args)]
+  const { backend } = await openBackend(ctx, false)
+  const result = await backend.cancelJobs(ids, { signal: ctx.signal })
+  const { output } = ctx
+  if (output.json) {
+    output.document(result)
+  } else {
+    for (const id of result.cancelled) output.result(`cancelled ${neutralise(id)}`)
+    for (const f of result.failed) {
+      output.writeErr(`${output.err.red('not cancelled')} ${neutralise(f.id)}: ${neutralise(f.error)}\n`)
+    }
+  }
+  if (result.cancelled.length > 0) {
+    output.info(
+      'note: hypervisord only labels a job cancelled; an export already running goes on writing files, and its end may overwrite the label',
+    )
+  }
+  return result.failed.length > 0 ? 1 : 0
+}

@@ -1,0 +1,35 @@
+import { type CommandContext, openBackend } from '../command-context.js'
+import { neutralise } from '../terminal-text.js'
+
+/** `status`: the daemon's version, uptime and job counts. */
+export async function runStatus(ctx: CommandContext): Promise<number> {
+  const { backend, transport } = await openBackend(ctx, false)
+  const status = await backend.checkDaemonStatus({ signal: ctx.signal })
+  const { output } = ctx
+  if (output.json) {
+    output.document({ ...status, transport })
+    return 0
+  }
+  const pending =
+    status.totalJobs -
+    status.runningJobs -
+    status.completedJobs -
+    status.failedJobs -
+    (status.cancelledJobs ?? 0)
+  const counts = [
+    `${status.runningJobs} running`,
+    `${status.completedJobs} completed`,
+    `${status.failedJobs} failed`,
+    ...(status.cancelledJobs !== undefined ? [`${status.cancelledJobs} cancelled`] : []),
+    ...(status.cancelledJobs !== undefined && pending > 0 ? [`${pending} pending`] : []),
+  ]
+  output.result(
+    [
+      `daemon     hypervisord ${neutralise(status.version)} at ${neutralise(status.url)}`,
+      `via        ${neutralise(backend.target)}`,
+      `uptime     ${neutralise(status.uptime)}`,
+      `jobs       ${status.totalJobs} total: ${counts.join(', ')}`,
+    ].join('\n'),
+  )
+  return 0
+}

@@ -1,0 +1,24 @@
+import { settleJobs } from '@hyperctl-export/core'
+import { type CommandContext, createProgressView, openBackend } from '../command-context.js'
+import { distinctWarnings, exitCodeForOutcomes } from '../outcome-report.js'
+import { report } from './export-command.js'
+
+/** `wait <id...>`: watches jobs already on the daemon to their end. */
+export async function runWait(ctx: CommandContext): Promise<number> {
+  const { global } = ctx.settings
+  const ids = [...new Set(ctx.args)]
+  const { backend } = await openBackend(ctx, true)
+  const view = createProgressView(ctx)
+  const outcomes = await settleJobs(backend, ids, {
+    signal: ctx.signal,
+    cancelOnAbort: global.cancelOnInterrupt,
+    ...(global.pollIntervalMs ? { pollIntervalMs: global.pollIntervalMs } : {}),
+    ...(global.timeoutMs ? { timeoutMs: global.timeoutMs } : {}),
+    onProgress: (update) => view?.update(update),
+  })
+  view?.finish(outcomes)
+  for (const warning of distinctWarnings(outcomes)) ctx.output.warn(warning)
+  report(ctx, outcomes, true)
+  if (ctx.signal.aborted) return 130
+  return exitCodeForOutcomes(outcomes)
+}
