@@ -295,6 +295,18 @@ describe('readInputs', () => {
     )
   })
 
+  it('reads the example job file with the password from the input', async () => {
+    const file = new URL('../../../examples/jobs/nightly.yaml', import.meta.url).pathname
+    const inputs = await readInputs(source({ 'job-file': file, 'vcenter-password': 'pw-secret-1' }).src)
+    expect(
+      inputs.jobs.map((j) => [j.id, j.vmPath, j.outputPath, j.exportMethod, j.vcenter?.password]),
+    ).toEqual([
+      ['nightly-db-01', '/Datacenter/vm/prod/db-01', '/srv/exports/db-01', 'web', 'pw-secret-1'],
+      [undefined, '/Datacenter/vm/prod/web-01', '/srv/exports/web-01', 'web', 'pw-secret-1'],
+    ])
+    expect(inputs.jobs[1]!.options).toEqual({ removeCdrom: true })
+  })
+
   it('fails with the path when the job file does not exist', async () => {
     const error = await usageError({ 'job-file': '/nonexistent/jobs.yaml', ...vcenter })
     expect(error.message).toContain('/nonexistent/jobs.yaml')
