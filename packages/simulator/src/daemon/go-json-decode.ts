@@ -1,0 +1,564 @@
+import { isUtf8 } from 'node:buffer'
+import { parseRfc3339 } from './go-time.js'
+
+/**
+ * Go `encoding/json` decoding, reimplemented for the request structs of hypervisord: the syntax
+ * errors (`invalid character 'x' looking for beginning of value`, `unexpected EOF`, `EOF`), the
+ * type errors (`json: cannot unmarshal string into Go struct field QueryRequest.all of type bool`),
+ * case-insensitive key matching, Go's UTF-8 repair and `Decoder` vs `Unmarshal` differences.
+ */
+
+export type JsonValue =
+  | { kind: 'object'; members: Array<[string, JsonValue]> }
+  | { kind: 'array'; items: JsonValue[] }
+  | { kind: 'string'; value: string }
+  | { kind: 'number'; text: string }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'null' }
+
+/** A Go type as far as decoding needs it; `name` fields are Go's `reflect.Type.String()`. */
+export type GoType =
+  | { kind: 'string'; name: string }
+  | { kind: 'bool' }
+  | { kind: 'int' }
+  | { kind: 'time' }
+  | { kind: 'any' }
+  | { kind: 'slice'; elem: GoType }
+  | { kind: 'map' }
+  | { kind: 'ptr'; elem: GoStruct }
+  | GoStruct
+
+export interface GoStruct {
+  kind: 'struct'
+  name: string
+  fields: ReadonlyArray<{ name: string; type: GoType }>
+}
+
+/** A decoding failure; `message` is exactly Go's `err.Error()`. */
+export class GoJsonError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'GoJsonError'
+  }
+}
+
+class EndOfInput extends Error {}
+
+const MAX_DEPTH = 10_000
+
+export interface DecodeOptions {
+  /**
+   * `decoder`: `json.NewDecoder(r).Decode` (reads one value, ignores what follows, `EOF` on empty input).
+   * `unmarshal`: `json.Unmarshal` (whole input must be one value).
+   */
+  mode: 'decoder' | 'unmarshal'
+  /** Set when the input was cut by a body limit: running out of input then reports this text. */
+  truncatedError?: string
+}
+
+/** Decodes `bytes` into a value of Go type `type`, throwing GoJsonError with Go's message on failure. */
+export function goDecode(bytes: Uint8Array, type: GoType, options: DecodeOptions): unknown {
+  const value = goParse(bytes, options)
+  const ctx: DecodeContext = { struct: undefined, path: [], saved: undefined }
+  const out = decodeValue(value, type, undefined, ctx)
+  if (ctx.saved) throw ctx.saved
+  return out
+}
+
+/** The syntax layer alone: a value tree, or GoJsonError. */
+export function goParse(bytes: Uint8Array, options: DecodeOptions): JsonValue {
+  try {
+    return scan(bytes, options.mode)
+  } catch (error) {
+    if (error instanceof EndOfInput) {
+      if (options.truncatedError) throw new GoJsonError(options.truncatedError)
+      throw new GoJsonError(error.message)
+    }
+    throw error
+  }
+}
+
+type Frame =
+  | { kind: 'object'; members: Array<[string, JsonValue]>; key: string }
+  | { kind: 'array'; items: JsonValue[] }
+
+function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): JsonValue {
+  const n = b.length
+  let i = 0
+  const unexpectedEnd = mode === 'decoder' ? 'unexpected EOF' : 'unexpected end of JSON input'
+  const need = () => {
+    if (i >= n) throw new EndOfInput(unexpectedEnd)
+    return b[i] as number
+  }
+  const skipSpace = () => {
+    while (i < n && isSpace(b[i] as number)) i++
+  }
+  const readKey = (): string => {
+    if (need() !== 0x22) throw syntax(b[i] as number, 'looking for beginning of object key string')
+    const key = readString()
+    skipSpace()
+    if (need() !== 0x3a) throw syntax(b[i] as number, 'after object key')
+    i++
+    return key
+  }
+  const readString = (): string => {
+    i++ // opening quote
+    const parts: Array<Uint8Array | number> = []
+    let runStart = i
+    for (;;) {
+      const c = need()
+      if (c === 0x22) {
+        if (i > runStart) parts.push(b.subarray(runStart, i))
+        i++
+        return unquote(parts)
+      }
+      if (c === 0x5c) {
+        if (i > runStart) parts.push(b.subarray(runStart, i))
+        i++
+        const e = need()
+        const simple = ESCAPES[e]
+        if (simple !== undefined) {
+          parts.push(simple)
+          i++
+        } else if (e === 0x75) {
+          let code = 0
+          for (let k = 0; k < 4; k++) {
+            i++
+            const h = need()
+            const v = hexValue(h)
+            if (v < 0) throw syntax(h, 'in \\u hexadecimal character escape')
+            code = code * 16 + v
+          }
+          i++
+          parts.push(-1 - code) // negative marks a \u escape (surrogates are paired later)
+        } else {
+          throw syntax(e, 'in string escape code')
+        }
+        runStart = i
+        continue
+      }
+      if (c < 0x20) throw syntax(c, 'in string literal')
+      i++
+    }
+  }
+  const readNumber = (): string => {
+    const start = i
+    if (b[i] === 0x2d) i++
+    let c = need()
+    if (c === 0x30) i++
+    else if (c >= 0x31 && c <= 0x39) while (i < n && isDigit(b[i] as number)) i++
+    else throw syntax(c, 'in numeric literal')
+    if (i < n && b[i] === 0x2e) {
+      i++
+      c = need()
+      if (!isDigit(c)) throw syntax(c, 'after decimal point in numeric literal')
+      while (i < n && isDigit(b[i] as number)) i++
+    }
+    if (i < n && (b[i] === 0x65 || b[i] === 0x45)) {
+      i++
+      c = need()
+      if (c === 0x2b || c === 0x2d) {
+        i++
+        c = need()
+      }
+      if (!isDigit(c)) throw syntax(c, 'in exponent of numeric literal')
+      while (i < n && isDigit(b[i] as number)) i++
+    }
+    return Buffer.from(b.subarray(start, i)).toString('latin1')
+  }
+  const readLiteral = (word: string): void => {
+    i++
+    for (let k = 1; k < word.length; k++) {
+      const c = need()
+      const expected = word.charCodeAt(k)
+      if (c !== expected) throw syntax(c, `in literal ${word} (expecting ${quoteChar(expected)})`)
+      i++
+    }
+  }
+
+  skipSpace()
+  if (i >= n) throw new EndOfInput(mode === 'decoder' ? 'EOF' : unexpectedEnd)
+  const stack: Frame[] = []
+  let value: JsonValue
+  for (;;) {
+    skipSpace()
+    const c = need()
+    if (c === 0x7b || c === 0x5b) {
+      if (stack.length >= MAX_DEPTH) throw syntax(c, 'exceeded max depth')
+      i++
+      skipSpace()
+      const close = c === 0x7b ? 0x7d : 0x5d
+      if (need() === close) {
+        i++
+        value = c === 0x7b ? { kind: 'object', members: [] } : { kind: 'array', items: [] }
+      } else if (c === 0x7b) {
+        stack.push({ kind: 'object', members: [], key: readKey() })
+        continue
+      } else {
+        stack.push({ kind: 'array', items: [] })
+        continue
+      }
+    } else if (c === 0x22) {
+      value = { kind: 'string', value: readString() }
+    } else if (c === 0x2d || isDigit(c)) {
+      value = { kind: 'number', text: readNumber() }
+    } else if (c === 0x74) {
+      readLiteral('true')
+      value = { kind: 'bool', value: true }
+    } else if (c === 0x66) {
+      readLiteral('false')
+      value = { kind: 'bool', value: false }
+    } else if (c === 0x6e) {
+      readLiteral('null')
+      value = { kind: 'null' }
+    } else {
+      throw syntax(c, 'looking for beginning of value')
+    }
+    // attach the finished value to its containers, closing as many as the input closes
+    let descend = false
+    while (!descend) {
+      const top = stack.at(-1)
+      if (!top) {
+        if (mode === 'unmarshal') {
+          skipSpace()
+          if (i < n) throw syntax(b[i] as number, 'after top-level value')
+        }
+        return value
+      }
+      skipSpace()
+      const next = need()
+      if (top.kind === 'object') {
+        top.members.push([top.key, value])
+        if (next === 0x2c) {
+          i++
+          skipSpace()
+          top.key = readKey()
+          descend = true
+        } else if (next === 0x7d) {
+          i++
+          stack.pop()
+          value = { kind: 'object', members: top.members }
+        } else {
+          throw syntax(next, 'after object key:value pair')
+        }
+      } else {
+        top.items.push(value)
+        if (next === 0x2c) {
+          i++
+          descend = true
+        } else if (next === 0x5d) {
+          i++
+          stack.pop()
+          value = { kind: 'array', items: top.items }
+        } else {
+          throw syntax(next, 'after array element')
+        }
+      }
+    }
+  }
+}
+
+const ESCAPES: Record<number, number> = {
+  34: 0x22,
+  92: 0x5c,
+  47: 0x2f,
+  98: 0x08,
+  102: 0x0c,
+  110: 0x0a,
+  114: 0x0d,
+  116: 0x09,
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10
+  return -1
+}
+
+function syntax(c: number, context: string): GoJsonError {
+  return new GoJsonError(`invalid character ${quoteChar(c)} ${context}`)
+}
+
+/** Go's `quoteChar`: the byte as a rune (so 0xC3 prints as 'Ã'), `strconv.Quote`-escaped, in single quotes. */
+export function quoteChar(c: number): string {
+  if (c === 0x27) return "'\\''"
+  if (c === 0x22) return `'"'`
+  return `'${quoteRune(c)}'`
+}
+
+const SHORT_QUOTE: Record<number, string> = {
+  7: '\\a',
+  8: '\\b',
+  12: '\\f',
+  10: '\\n',
+  13: '\\r',
+  9: '\\t',
+  11: '\\v',
+  92: '\\\\',
+}
+
+function quoteRune(r: number): string {
+  const short = SHORT_QUOTE[r]
+  if (short) return short
+  if (r < 0x20 || r === 0x7f) return `\\x${r.toString(16).padStart(2, '0')}`
+  // Go's unicode.IsPrint over Latin-1: C1 controls, NBSP and soft hyphen are not printable
+  if ((r >= 0x80 && r <= 0xa0) || r === 0xad) return `\\u${r.toString(16).padStart(4, '0')}`
+  return String.fromCodePoint(r)
+}
+
+/** Joins raw byte runs and `\u` escapes the way Go's `unquote` does. */
+function unquote(parts: Array<Uint8Array | number>): string {
+  let out = ''
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k] as Uint8Array | number
+    if (typeof part !== 'number') {
+      out += goUtf8(part)
+    } else if (part >= 0) {
+      out += String.fromCharCode(part)
+    } else {
+      const code = -1 - part
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const next = parts[k + 1]
+        const low = typeof next === 'number' && next < 0 ? -1 - next : -1
+        if (code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+          out += String.fromCharCode(code, low)
+          k++
+        } else {
+          out += '\uFFFD'
+        }
+      } else {
+        out += String.fromCharCode(code)
+      }
+    }
+  }
+  return out
+}
+
+/** UTF-8 to a JS string with one U+FFFD per invalid byte, as Go's `utf8.DecodeRune` loop yields. */
+export function goUtf8(bytes: Uint8Array): string {
+  if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')
+  let out = ''
+  let i = 0
+  while (i < bytes.length) {
+    const size = validRuneLength(bytes, i)
+    if (size === 0) {
+      out += '\uFFFD'
+      i++
+    } else {
+      out += Buffer.from(bytes.subarray(i, i + size)).toString('utf8')
+      i += size
+    }
+  }
+  return out
+}
+
+function validRuneLength(b: Uint8Array, i: number): number {
+  const c0 = b[i] as number
+  if (c0 < 0x80) return 1
+  let size: number
+  let lo = 0x80
+  let hi = 0xbf
+  if (c0 >= 0xc2 && c0 <= 0xdf) size = 2
+  else if (c0 >= 0xe0 && c0 <= 0xef) {
+    size = 3
+    if (c0 === 0xe0) lo = 0xa0
+    if (c0 === 0xed) hi = 0x9f
+  } else if (c0 >= 0xf0 && c0 <= 0xf4) {
+    size = 4
+    if (c0 === 0xf0) lo = 0x90
+    if (c0 === 0xf4) hi = 0x8f
+  } else return 0
+  if (i + size > b.length) return 0
+  const c1 = b[i + 1] as number
+  if (c1 < lo || c1 > hi) return 0
+  for (let k = 2; k < size; k++) {
+    const ck = b[i + k] as number
+    if (ck < 0x80 || ck > 0xbf) return 0
+  }
+  return size
+}
+
+interface DecodeContext {
+  struct: string | undefined
+  path: string[]
+  saved: GoJsonError | undefined
+}
+
+/** Go's `reflect.Type.String()` of a GoType. */
+export function goTypeString(t: GoType): string {
+  switch (t.kind) {
+    case 'string':
+      return t.name
+    case 'bool':
+      return 'bool'
+    case 'int':
+      return 'int'
+    case 'time':
+      return 'time.Time'
+    case 'any':
+      return 'interface {}'
+    case 'slice':
+      return `[]${goTypeString(t.elem)}`
+    case 'map':
+      return 'map[string]interface {}'
+    case 'ptr':
+      return `*${t.elem.name}`
+    case 'struct':
+      return t.name
+  }
+}
+
+function typeError(ctx: DecodeContext, what: string, t: GoType): void {
+  if (ctx.saved) return
+  const target = goTypeString(t.kind === 'ptr' ? t.elem : t)
+  if (ctx.struct !== undefined || ctx.path.length > 0) {
+    ctx.saved = new GoJsonError(
+      `json: cannot unmarshal ${what} into Go struct field ${ctx.struct}.${ctx.path.join('.')} of type ${target}`,
+    )
+  } else {
+    ctx.saved = new GoJsonError(`json: cannot unmarshal ${what} into Go value of type ${target}`)
+  }
+}
+
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
+
+function decodeValue(v: JsonValue, t: GoType, current: unknown, ctx: DecodeContext): unknown {
+  if (t.kind === 'time') return decodeTime(v, current)
+  if (v.kind === 'null') {
+    // Go: null zeroes interfaces, pointers, maps and slices and leaves everything else untouched
+    if (t.kind === 'ptr' || t.kind === 'map' || t.kind === 'slice' || t.kind === 'any') return null
+    return current
+  }
+  switch (t.kind) {
+    case 'any':
+      return toAny(v, ctx, t)
+    case 'string':
+      if (v.kind === 'string') return v.value
+      typeError(ctx, v.kind === 'number' ? 'number' : v.kind, t)
+      return current
+    case 'bool':
+      if (v.kind === 'bool') return v.value
+      typeError(ctx, v.kind === 'number' ? 'number' : v.kind, t)
+      return current
+    case 'int':
+      if (v.kind === 'number') {
+        if (/^-?\d+$/.test(v.text)) {
+          const big = BigInt(v.text)
+          if (big >= INT64_MIN && big <= INT64_MAX) return Number(big)
+        }
+        typeError(ctx, `number ${v.text}`, t)
+        return current
+      }
+      typeError(ctx, v.kind, t)
+      return current
+    case 'slice': {
+      if (v.kind !== 'array') {
+        typeError(ctx, v.kind, t)
+        return current
+      }
+      return v.items.map((item) => decodeValue(item, t.elem, undefined, ctx))
+    }
+    case 'map': {
+      if (v.kind !== 'object') {
+        typeError(ctx, v.kind, t)
+        return current
+      }
+      const map = isRecord(current) ? current : {}
+      for (const [key, member] of v.members) map[key] = toAny(member, ctx, { kind: 'any' })
+      return map
+    }
+    case 'ptr':
+    case 'struct': {
+      const st = t.kind === 'ptr' ? t.elem : t
+      // why: Go allocates the pointer before it finds out the value has the wrong type
+      const target: Record<string, unknown> = isRecord(current) ? current : {}
+      if (v.kind !== 'object') {
+        typeError(ctx, v.kind, t)
+        return t.kind === 'ptr' ? target : current
+      }
+      for (const [key, member] of v.members) {
+        const field =
+          st.fields.find((f) => f.name === key) ?? st.fields.find((f) => fold(f.name) === fold(key))
+        if (!field) continue
+        const inner: DecodeContext = {
+          struct: shortName(st.name),
+          path: [...ctx.path, field.name],
+          saved: ctx.saved,
+        }
+        target[field.name] = decodeValue(member, field.type, target[field.name], inner)
+        ctx.saved = inner.saved
+      }
+      return target
+    }
+  }
+}
+
+function decodeTime(v: JsonValue, current: unknown): unknown {
+  if (v.kind === 'null') return current
+  if (v.kind !== 'string') throw new GoJsonError('Time.UnmarshalJSON: input is not a JSON string')
+  const ns = parseRfc3339(v.value)
+  if (ns === undefined) {
+    throw new GoJsonError(
+      `parsing time ${JSON.stringify(JSON.stringify(v.value))} as "\\"2006-01-02T15:04:05Z07:00\\""`,
+    )
+  }
+  return ns
+}
+
+function toAny(v: JsonValue, ctx: DecodeContext, t: GoType): unknown {
+  switch (v.kind) {
+    case 'null':
+      return null
+    case 'string':
+      return v.value
+    case 'bool':
+      return v.value
+    case 'number': {
+      const f = Number(v.text)
+      if (!Number.isFinite(f)) {
+        typeError(ctx, `number ${v.text}`, { kind: 'string', name: 'float64' })
+        return null
+      }
+      return f
+    }
+    case 'array':
+      return v.items.map((item) => toAny(item, ctx, t))
+    case 'object': {
+      const out: Record<string, unknown> = {}
+      for (const [key, member] of v.members) out[key] = toAny(member, ctx, t)
+      return out
+    }
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function shortName(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1)
+}
+
+/** Go's `foldName`: ASCII upper-cased, other runes mapped through ToLower then ToUpper. */
+function fold(s: string): string {
+  let out = ''
+  for (const ch of s) {
+    if (ch.charCodeAt(0) < 0x80) {
+      out += ch.toUpperCase()
+    } else {
+      const mapped = ch.toLowerCase().toUpperCase()
+      out += [...mapped].length === 1 ? mapped : ch
+    }
+  }
+  return out
+}

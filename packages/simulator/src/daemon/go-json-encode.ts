@@ -1,0 +1,86 @@
+/**
+ * Go `encoding/json` output (as `json.NewEncoder(w).Encode` writes it), built by hand so that field
+ * order follows Go struct declarations and map keys come out sorted.
+ */
+
+const HTML_UNSAFE: Record<string, string> = {
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+}
+
+/**
+ * A Go JSON string. JSON.stringify already matches Go 1.22+ for control characters (`\b \f \n \r \t`,
+ * others `\u00XX` lowercase); Go additionally escapes `< > &` (HTML-safe encoder) and U+2028/U+2029.
+ */
+export function goJsonString(s: string): string {
+  // why: these characters only ever occur inside string literals of the output, so a global replace is safe
+  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => HTML_UNSAFE[c] ?? c)
+}
+
+/** A Go float64: shortest round-trip digits, exponent form below 1e-6 and from 1e21 (as JS does), `-0` kept. */
+export function goJsonFloat(n: number): string {
+  if (!Number.isFinite(n)) throw new RangeError(`json: unsupported value: ${n}`)
+  if (Object.is(n, -0)) return '-0'
+  return String(n)
+}
+
+/** A Go integer field (int, int64). */
+export function goJsonInt(n: number | bigint): string {
+  if (typeof n === 'bigint') return n.toString()
+  if (!Number.isInteger(n)) throw new RangeError(`not an integer: ${n}`)
+  return Object.is(n, -0) ? '0' : n.toFixed(0)
+}
+
+/** An ordered JSON object from pre-encoded members; members whose value is undefined are left out. */
+export function goJsonObject(members: Array<[string, string | undefined]>): string {
+  const parts: string[] = []
+  for (const [key, value] of members) {
+    if (value !== undefined) parts.push(`${goJsonString(key)}:${value}`)
+  }
+  return `{${parts.join(',')}}`
+}
+
+/** A Go map: members sorted by key (byte order of the UTF-8 keys, as Go sorts strings). */
+export function goJsonMap(members: Array<[string, string | undefined]>): string {
+  return goJsonObject([...members].sort(([a], [b]) => compareUtf8(a, b)))
+}
+
+/** A Go slice: `null` when nil, `[...]` otherwise. */
+export function goJsonArray(items: readonly string[] | null): string {
+  return items === null ? 'null' : `[${items.join(',')}]`
+}
+
+/** `[]string`. */
+export function goJsonStrings(items: readonly string[] | null): string {
+  return goJsonArray(items === null ? null : items.map(goJsonString))
+}
+
+/**
+ * A value held in a Go `interface{}` (job `metadata`): maps with sorted keys, float64 numbers
+ * (bigint for integers yaml.v3 kept as int64), strings, bools, null, slices.
+ */
+export function goJsonAny(value: unknown): string {
+  if (value === null || value === undefined) return 'null'
+  if (typeof value === 'string') return goJsonString(value)
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  if (typeof value === 'number') return goJsonFloat(value)
+  if (typeof value === 'bigint') return value.toString()
+  if (Array.isArray(value)) return goJsonArray(value.map(goJsonAny))
+  if (typeof value === 'object') {
+    return goJsonMap(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, goJsonAny(v)]))
+  }
+  throw new TypeError(`json: unsupported type: ${typeof value}`)
+}
+
+/** `json.Encoder.Encode` ends every value with a newline. */
+export function encoderLine(json: string): string {
+  return `${json}\n`
+}
+
+export function compareUtf8(a: string, b: string): number {
+  if (a === b) return 0
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
+}
