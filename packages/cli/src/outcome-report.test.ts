@@ -1,0 +1,94 @@
+import {
+  DaemonUnreachableError,
+  JobFailedError,
+  type JobOutcome,
+  JobRejectedError,
+  JobTimeoutError,
+  OperationAbortedError,
+  type OutcomeStatus,
+} from '@hyperctl-export/core'
+import { describe, expect, it } from 'vitest'
+import { exitCodeForOutcomes, outcomeJson, outcomeSummary } from './outcome-report.js'
+import { createStyle } from './style.js'
+
+function outcome(status: OutcomeStatus, extra: Partial<JobOutcome> = {}): JobOutcome {
+  return {
+    index: 0,
+    jobId: 'j',
+    vmPath: '/DC/vm/a',
+    name: 'a',
+    status,
+    attached: false,
+    warnings: [],
+    ...extra,
+  }
+}
+
+describe('exitCodeForOutcomes', () => {
+  it('is 0 when every job completed', () => {
+    expect(exitCodeForOutcomes([outcome('completed'), outcome('completed')])).toBe(0)
+  })
+
+  it.each([
+    [[outcome('failed', { error: new JobFailedError('j', 'boom') })], 1],
+    [[outcome('rejected', { error: new JobRejectedError('dup') })], 1],
+    [[outcome('cancelled')], 1],
+    [[outcome('timeout', { error: new JobTimeoutError(['j'], 1000, false) }), outcome('failed')], 4],
+    [
+      [outcome('unknown', { error: new DaemonUnreachableError('http://x', 'refused') }), outcome('timeout')],
+      3,
+    ],
+    [[outcome('aborted', { error: new OperationAbortedError('the wait') }), outcome('unknown')], 130],
+  ] as const)('gives the most urgent code (%#)', (outcomes, code) => {
+    expect(exitCodeForOutcomes([...outcomes, outcome('completed')])).toBe(code)
+  })
+
+  it('accepts pending and running after a submit without waiting', () => {
+    expect(
+      exitCodeForOutcomes([outcome('pending'), outcome('running')], ['pending', 'running', 'completed']),
+    ).toBe(0)
+  })
+})
+
+describe('outcomeJson', () => {
+  it('gives jobId, vmPath, status, and the error message and kind', () => {
+    const json = outcomeJson(
+      outcome('failed', { error: new JobFailedError('j', 'vcenter server is required') }),
+    )
+    expect(json).toMatchObject({
+      jobId: 'j',
+      vmPath: '/DC/vm/a',
+      status: 'failed',
+      error: 'job j failed: vcenter server is required',
+      errorKind: 'job-failed',
+    })
+    expect(json).not.toHaveProperty('result')
+  })
+
+  it('gives the result files of a completed job', () => {
+    const json = outcomeJson(outcome('completed', { result: { files: ['/o/a.ovf'], outputDir: '/o' } }))
+    expect(json.result).toEqual({ files: ['/o/a.ovf'], outputDir: '/o' })
+    expect(json).not.toHaveProperty('error')
+  })
+})
+
+describe('outcomeSummary', () => {
+  it('lists the files of a completed job and the error and hint of a failed one', () => {
+    const text = outcomeSummary(
+      [
+        outcome('completed', {
+          jobId: 'j1',
+          result: { files: ['/o/a.ovf', '/o/a-disk1.vmdk'] },
+          durationMs: 5_000,
+        }),
+        outcome('failed', { jobId: 'j2', error: new JobFailedError('j2', 'export failed: \x1b[2J') }),
+      ],
+      createStyle(false),
+    )
+    expect(text).toContain('a  completed in 0:05  job j1')
+    expect(text).toContain('  file    /o/a-disk1.vmdk')
+    expect(text).toContain('  error   job j2 failed: export failed: \\x1b[2J')
+    expect(text).toContain('  hint    ')
+    expect(text).not.toContain('\x1b')
+  })
+})

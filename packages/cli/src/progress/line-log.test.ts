@@ -1,0 +1,94 @@
+import type { JobInfo, JobOutcome, OutcomeStatus, WaitUpdate } from '@hyperctl-export/core'
+import { describe, expect, it } from 'vitest'
+import { LineLog } from './line-log.js'
+
+function outcome(status: OutcomeStatus, job?: Partial<JobInfo>): JobOutcome {
+  return {
+    index: 0,
+    jobId: 'j-1',
+    vmPath: '/DC/vm/web',
+    name: 'web',
+    status,
+    attached: false,
+    warnings: [],
+    ...(job
+      ? { job: { id: 'j-1', name: 'web', vmPath: '/DC/vm/web', status: 'running', source: 'api', ...job } }
+      : {}),
+  }
+}
+
+function update(outcomes: JobOutcome[], extra: Partial<WaitUpdate> = {}): WaitUpdate {
+  return {
+    elapsedMs: 0,
+    outcomes,
+    changed: [],
+    counts: { queued: 0, active: 1, completed: 0, failed: 0 },
+    ...extra,
+  }
+}
+
+function log(heartbeatMs = 30_000) {
+  const clock = { now: 0 }
+  let text = ''
+  const view = new LineLog({
+    write: (s) => {
+      text += s
+    },
+    now: () => clock.now,
+    heartbeatMs,
+  })
+  return { view, clock, lines: () => text.split('\n').filter((l) => l !== '') }
+}
+
+describe('LineLog', () => {
+  it('prints one line per change of status or phase, not per percent', () => {
+    const { view, clock, lines } = log()
+    view.submitted([outcome('pending')])
+    clock.now = 1_000
+    view.update(update([outcome('running', { phase: 'exporting', percent: 10 })]))
+    clock.now = 2_000
+    view.update(update([outcome('running', { phase: 'exporting', percent: 20 })]))
+    clock.now = 3_000
+    view.update(update([outcome('running', { phase: 'finishing', percent: 90 })]))
+    clock.now = 4_000
+    view.finish([outcome('completed', { phase: 'finishing', percent: 90 })])
+    expect(lines()).toEqual([
+      '[0:00] web submitted as job j-1',
+      '[0:01] web (j-1): running, exporting 10%',
+      '[0:03] web (j-1): running, finishing 90%',
+      '[0:04] web (j-1): completed, finishing 90% after 0:04',
+    ])
+  })
+
+  it('prints a heartbeat when nothing changed for the heartbeat period', () => {
+    const { view, clock, lines } = log(30_000)
+    view.update(update([outcome('running')]))
+    clock.now = 29_000
+    view.update(update([outcome('running')]))
+    expect(lines()).toHaveLength(1)
+    clock.now = 31_000
+    view.update(update([outcome('running')]))
+    clock.now = 40_000
+    view.update(update([outcome('running')]))
+    expect(lines()).toEqual(['[0:00] web (j-1): running', '[0:31] still waiting: 1 active'])
+  })
+
+  it('says when the daemon stops answering and when it is back', () => {
+    const { view, lines } = log()
+    view.update(update([outcome('running')], { daemonUnreachable: 'connect ECONNREFUSED' }))
+    view.update(update([outcome('running')], { daemonUnreachable: 'connect ECONNREFUSED' }))
+    view.update(update([outcome('running')]))
+    expect(lines()).toEqual([
+      '[0:00] daemon unreachable, retrying: connect ECONNREFUSED',
+      '[0:00] web (j-1): running',
+      '[0:00] daemon reachable again',
+    ])
+  })
+
+  it('writes no escape code, whatever the daemon sent', () => {
+    const { view, lines } = log()
+    view.update(update([{ ...outcome('running', { phase: '\x1b[31mred\x1b[0m' }), name: 'a\rb' }]))
+    expect(lines().join('\n')).not.toMatch(/[\x1b\r]/)
+    expect(lines()[0]).toContain('a\\x0db')
+  })
+})

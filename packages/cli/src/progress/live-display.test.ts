@@ -1,0 +1,211 @@
+import { stripVTControlCharacters } from 'node:util'
+import type { JobInfo, JobOutcome, OutcomeStatus, WaitUpdate } from '@hyperctl-export/core'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createStyle } from '../style.js'
+import { displayWidth } from './display-width.js'
+import { LiveDisplay } from './live-display.js'
+
+/** A fake terminal: isTTY, a size, and everything written. */
+function fakeTty(columns = 80, rows = 24) {
+  const stream = {
+    isTTY: true,
+    columns,
+    rows,
+    text: '',
+    write(s: string) {
+      stream.text += s
+    },
+  }
+  return stream
+}
+
+function outcome(index: number, status: OutcomeStatus, job?: Partial<JobInfo>): JobOutcome {
+  const jobId = `job-${index}-0123456789abcdef`
+  return {
+    index,
+    jobId,
+    vmPath: `/DC/vm/vm-${index}`,
+    name: `vm-${index}`,
+    status,
+    attached: false,
+    warnings: [],
+    ...(job
+      ? {
+          job: {
+            id: jobId,
+            name: `vm-${index}`,
+            vmPath: `/DC/vm/vm-${index}`,
+            status: 'running',
+            source: 'api',
+            ...job,
+          },
+        }
+      : {}),
+  }
+}
+
+function update(outcomes: JobOutcome[], extra: Partial<WaitUpdate> = {}): WaitUpdate {
+  return {
+    elapsedMs: 0,
+    outcomes,
+    changed: outcomes,
+    counts: { queued: 0, active: 0, completed: 0, failed: 0 },
+    ...extra,
+  }
+}
+
+/** The screen as a terminal would show it after the writes: lines redrawn in place. */
+function screen(text: string): string[] {
+  const lines: string[] = []
+  let row = 0
+  for (const part of text.split(/(\x1b\[\d*[A-Za-z]|\x1b\[\?25[lh]|\r|\n)/)) {
+    const up = /^\x1b\[(\d+)A$/.exec(part)
+    if (up) row -= Number(up[1])
+    else if (part === '\n') row++
+    else if (part === '\x1b[2K') lines[row] = ''
+    else if (part === '\x1b[J') lines.length = row
+    else if (part === '' || part === '\r' || part.startsWith('\x1b')) continue
+    else lines[row] = (lines[row] ?? '') + part
+  }
+  return lines.map((l) => stripVTControlCharacters(l))
+}
+
+describe('LiveDisplay', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('draws one row per job with status, phase, percent, elapsed and ID, and a footer with counts', () => {
+    let now = 1_000
+    const tty = fakeTty()
+    const display = new LiveDisplay({
+      write: tty.write,
+      style: createStyle(true),
+      size: () => tty,
+      now: () => now,
+      tickMs: 0,
+    })
+    display.submitted([outcome(0, 'pending'), outcome(1, 'pending')])
+    now += 65_000
+    display.update(
+      update([outcome(0, 'running', { phase: 'exporting', percent: 42 }), outcome(1, 'completed')]),
+    )
+    const lines = screen(tty.text)
+    expect(lines).toHaveLength(3)
+    expect(lines[0]).toMatch(/^. vm-0 +running +exporting 42% +1:05 +job-0-0…$/)
+    expect(lines[1]).toMatch(/^✔ vm-1 +completed +1:05 +job-1-0…$/)
+    expect(lines[2]).toBe('1:05 elapsed · 1 running · 1 completed')
+  })
+
+  it('redraws in place: the second frame moves the cursor up over the first', () => {
+    const tty = fakeTty()
+    const display = new LiveDisplay({
+      write: tty.write,
+      style: createStyle(true),
+      size: () => tty,
+      tickMs: 0,
+    })
+    display.submitted([outcome(0, 'pending')])
+    const first = tty.text
+    display.update(update([outcome(0, 'running')]))
+    expect(first.startsWith('\x1b[?25l')).toBe(true)
+    expect(tty.text.slice(first.length).startsWith('\x1b[2A')).toBe(true)
+    expect(screen(tty.text)).toHaveLength(2)
+  })
+
+  it('colours statuses and shows the cursor again when finished', () => {
+    const tty = fakeTty()
+    const display = new LiveDisplay({
+      write: tty.write,
+      style: createStyle(true),
+      size: () => tty,
+      tickMs: 0,
+    })
+    display.finish([outcome(0, 'failed'), outcome(1, 'completed')])
+    expect(tty.text).toContain('\x1b[31mfailed\x1b[39m')
+    expect(tty.text).toContain('\x1b[32mcompleted\x1b[39m')
+    expect(tty.text.endsWith('\x1b[?25h')).toBe(true)
+    const after = tty.text.length
+    display.render()
+    expect(tty.text.length).toBe(after)
+  })
+
+  it('never writes a line wider than the terminal, whatever the names', () => {
+    for (const columns of [20, 40, 61, 120]) {
+      const tty = fakeTty(columns)
+      const display = new LiveDisplay({
+        write: tty.write,
+        style: createStyle(true),
+        size: () => tty,
+        tickMs: 0,
+      })
+      const long = {
+        ...outcome(0, 'running', { phase: 'a-very-long-phase-name-here', percent: 99.5 }),
+        name: '中文名字'.repeat(20),
+      }
+      display.update(
+        update([long, { ...outcome(1, 'running'), name: '😀'.repeat(50) }], {
+          daemonUnreachable: 'x'.repeat(300),
+        }),
+      )
+      for (const line of screen(tty.text)) expect(displayWidth(line)).toBeLessThan(columns)
+    }
+  })
+
+  it('shows control characters from the daemon as text, never raw', () => {
+    const tty = fakeTty()
+    const display = new LiveDisplay({
+      write: tty.write,
+      style: createStyle(true),
+      size: () => tty,
+      tickMs: 0,
+    })
+    display.update(
+      update([{ ...outcome(0, 'running', { phase: 'x\x1b]0;owned\x07' }), name: 'evil\x1b[2J' }]),
+    )
+    const written = tty.text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    expect(written).not.toContain('\x1b')
+    expect(written).toContain('evil\\x1b[2J')
+  })
+
+  it('keeps the frame inside the terminal height by listing unfinished jobs first', () => {
+    const tty = fakeTty(80, 8)
+    const display = new LiveDisplay({
+      write: tty.write,
+      style: createStyle(true),
+      size: () => tty,
+      tickMs: 0,
+    })
+    const many = Array.from({ length: 30 }, (_, i) => outcome(i, i < 25 ? 'completed' : 'running'))
+    display.update(update(many))
+    const lines = screen(tty.text)
+    expect(lines.length).toBeLessThanOrEqual(6)
+    expect(lines[0]).toContain('vm-25')
+    expect(lines.at(-2)).toContain('… and 26 more')
+    expect(lines.at(-1)).toContain('25 completed · 5 running')
+  })
+
+  it('animates the spinner and the elapsed time on its timer', () => {
+    vi.useFakeTimers()
+    let now = 0
+    const tty = fakeTty()
+    const display = new LiveDisplay({
+      write: tty.write,
+      style: createStyle(false),
+      size: () => tty,
+      now: () => now,
+      tickMs: 100,
+    })
+    display.update(update([outcome(0, 'running')]))
+    const frames = () => screen(tty.text)[0]!
+    const before = frames()
+    now += 3_000
+    vi.advanceTimersByTime(100)
+    expect(frames()).not.toBe(before)
+    expect(frames()).toContain('0:03')
+    display.finish([outcome(0, 'completed')])
+    const done = tty.text.length
+    vi.advanceTimersByTime(1_000)
+    expect(tty.text.length).toBe(done)
+  })
+})
