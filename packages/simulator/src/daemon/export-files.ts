@@ -1,0 +1,220 @@
+import { closeSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+
+/**
+ * The export the simulator leaves behind: an OVF 1.0 descriptor and a hosted-sparse ("monolithicSparse")
+ * VMDK whose every grain is allocated and zero. The VMDK is a real disk image (qemu-img and VMware tools
+ * read it) and its file is about as large as the disk, written sparsely on the host file system.
+ */
+
+export interface WrittenExport {
+  ovfPath: string
+  vmdkPath: string
+  files: string[]
+  totalSize: number
+  capacityBytes: number
+}
+
+const SECTOR = 512
+const GRAIN_SECTORS = 128 // 64 KiB grains, VMware's default
+const GTES_PER_GT = 512
+const DESCRIPTOR_SECTORS = 20
+const GT_SECTORS = (GTES_PER_GT * 4) / SECTOR
+
+/** Writes `<dir>/<vmName>.ovf` and `<dir>/<vmName>-disk1.vmdk`; creates `dir` like os.MkdirAll. */
+export function writeExport(dir: string, vmName: string, diskSizeBytes: number): WrittenExport {
+  mkdirSync(dir, { recursive: true, mode: 0o755 })
+  const vmdkName = `${vmName}-disk1.vmdk`
+  const vmdkPath = join(dir, vmdkName)
+  const capacitySectors = Math.max(1, Math.ceil(diskSizeBytes / SECTOR))
+  writeSparseVmdk(vmdkPath, vmdkName, capacitySectors)
+  const vmdkSize = statSync(vmdkPath).size
+  const ovfPath = join(dir, `${vmName}.ovf`)
+  writeWhole(
+    ovfPath,
+    Buffer.from(ovfDescriptor(vmName, vmdkName, vmdkSize, capacitySectors * SECTOR), 'utf8'),
+  )
+  const ovfSize = statSync(ovfPath).size
+  return {
+    ovfPath,
+    vmdkPath,
+    files: [ovfPath, vmdkPath],
+    totalSize: ovfSize + vmdkSize,
+    capacityBytes: capacitySectors * SECTOR,
+  }
+}
+
+function writeWhole(path: string, data: Buffer): void {
+  const fd = openSync(path, 'w', 0o644)
+  try {
+    writeSync(fd, data)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Layout: header, embedded descriptor, grain directory, grain tables, then zero grains (sparse on disk). */
+export function sparseVmdkLayout(capacitySectors: number) {
+  const grains = Math.ceil(capacitySectors / GRAIN_SECTORS)
+  const tables = Math.ceil(grains / GTES_PER_GT)
+  const gdSectors = Math.ceil((tables * 4) / SECTOR)
+  const gdOffset = 1 + DESCRIPTOR_SECTORS
+  const gtOffset = gdOffset + gdSectors
+  const metaEnd = gtOffset + tables * GT_SECTORS
+  const overHead = Math.ceil(metaEnd / GRAIN_SECTORS) * GRAIN_SECTORS
+  return {
+    grains,
+    tables,
+    gdOffset,
+    gtOffset,
+    overHead,
+    fileBytes: (overHead + grains * GRAIN_SECTORS) * SECTOR,
+  }
+}
+
+function writeSparseVmdk(path: string, fileName: string, capacitySectors: number): void {
+  const layout = sparseVmdkLayout(capacitySectors)
+  const meta = Buffer.alloc(layout.overHead * SECTOR)
+
+  // SparseExtentHeader (VMware Virtual Disk Format 1.1), little endian, packed
+  meta.write('KDMV', 0, 'latin1')
+  meta.writeUInt32LE(1, 4) // version
+  meta.writeUInt32LE(1, 8) // flags: valid new-line detection test
+  meta.writeBigUInt64LE(BigInt(capacitySectors), 12)
+  meta.writeBigUInt64LE(BigInt(GRAIN_SECTORS), 20)
+  meta.writeBigUInt64LE(1n, 28) // descriptorOffset
+  meta.writeBigUInt64LE(BigInt(DESCRIPTOR_SECTORS), 36)
+  meta.writeUInt32LE(GTES_PER_GT, 44)
+  meta.writeBigUInt64LE(0n, 48) // rgdOffset: no redundant directory
+  meta.writeBigUInt64LE(BigInt(layout.gdOffset), 56)
+  meta.writeBigUInt64LE(BigInt(layout.overHead), 64)
+  meta.writeUInt8(0, 72) // uncleanShutdown
+  meta.write('\n \r\n', 73, 'latin1') // new-line detection characters
+  meta.writeUInt16LE(0, 77) // compressAlgorithm: none
+
+  const descriptor = vmdkDescriptor(fileName, capacitySectors)
+  if (descriptor.length > DESCRIPTOR_SECTORS * SECTOR) throw new Error('VMDK descriptor does not fit')
+  descriptor.copy(meta, SECTOR)
+
+  for (let t = 0; t < layout.tables; t++) {
+    meta.writeUInt32LE(layout.gtOffset + t * GT_SECTORS, layout.gdOffset * SECTOR + t * 4)
+  }
+  for (let g = 0; g < layout.grains; g++) {
+    meta.writeUInt32LE(layout.overHead + g * GRAIN_SECTORS, layout.gtOffset * SECTOR + g * 4)
+  }
+
+  const fd = openSync(path, 'w', 0o644)
+  try {
+    writeSync(fd, meta)
+    // why: the grains are zeros; extending the file leaves them as holes, so a large disk costs no space
+    ftruncateSync(fd, layout.fileBytes)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function vmdkDescriptor(fileName: string, capacitySectors: number): Buffer {
+  const cylinders = Math.min(16383, Math.max(1, Math.floor(capacitySectors / (16 * 63))))
+  const text = [
+    '# Disk DescriptorFile',
+    'version=1',
+    'encoding="UTF-8"',
+    'CID=fffffffe',
+    'parentCID=ffffffff',
+    'createType="monolithicSparse"',
+    '',
+    '# Extent description',
+    `RW ${capacitySectors} SPARSE "${fileName.replace(/"/g, '_')}"`,
+    '',
+    '# The Disk Data Base',
+    '#DDB',
+    '',
+    'ddb.adapterType = "lsilogic"',
+    `ddb.geometry.cylinders = "${cylinders}"`,
+    'ddb.geometry.heads = "16"',
+    'ddb.geometry.sectors = "63"',
+    'ddb.virtualHWVersion = "4"',
+    '',
+  ].join('\n')
+  return Buffer.from(text, 'utf8')
+}
+
+function xml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+/** An OVF 1.0 envelope naming the VMDK in References/File and DiskSection/Disk. */
+export function ovfDescriptor(
+  vmName: string,
+  vmdkName: string,
+  vmdkSize: number,
+  capacityBytes: number,
+): string {
+  const name = xml(vmName)
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!-- Written by @hyperctl-export/simulator (hypervisord-sim): a simulated export, not a real VM. -->
+<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <References>
+    <File ovf:href="${xml(vmdkName)}" ovf:id="file1" ovf:size="${vmdkSize}"/>
+  </References>
+  <DiskSection>
+    <Info>Virtual disk information</Info>
+    <Disk ovf:capacity="${capacityBytes}" ovf:capacityAllocationUnits="byte" ovf:diskId="vmdisk1" ovf:fileRef="file1" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#sparse" ovf:populatedSize="0"/>
+  </DiskSection>
+  <NetworkSection>
+    <Info>The list of logical networks</Info>
+    <Network ovf:name="VM Network">
+      <Description>The VM Network network</Description>
+    </Network>
+  </NetworkSection>
+  <VirtualSystem ovf:id="${name}">
+    <Info>A virtual machine</Info>
+    <Name>${name}</Name>
+    <OperatingSystemSection ovf:id="101">
+      <Info>The kind of installed guest operating system</Info>
+    </OperatingSystemSection>
+    <VirtualHardwareSection>
+      <Info>Virtual hardware requirements</Info>
+      <System>
+        <vssd:ElementName>Virtual Hardware Family</vssd:ElementName>
+        <vssd:InstanceID>0</vssd:InstanceID>
+        <vssd:VirtualSystemIdentifier>${name}</vssd:VirtualSystemIdentifier>
+        <vssd:VirtualSystemType>vmx-13</vssd:VirtualSystemType>
+      </System>
+      <Item>
+        <rasd:AllocationUnits>hertz * 10^6</rasd:AllocationUnits>
+        <rasd:Description>Number of Virtual CPUs</rasd:Description>
+        <rasd:ElementName>1 virtual CPU(s)</rasd:ElementName>
+        <rasd:InstanceID>1</rasd:InstanceID>
+        <rasd:ResourceType>3</rasd:ResourceType>
+        <rasd:VirtualQuantity>1</rasd:VirtualQuantity>
+      </Item>
+      <Item>
+        <rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits>
+        <rasd:Description>Memory Size</rasd:Description>
+        <rasd:ElementName>512MB of memory</rasd:ElementName>
+        <rasd:InstanceID>2</rasd:InstanceID>
+        <rasd:ResourceType>4</rasd:ResourceType>
+        <rasd:VirtualQuantity>512</rasd:VirtualQuantity>
+      </Item>
+      <Item>
+        <rasd:Address>0</rasd:Address>
+        <rasd:Description>SCSI Controller</rasd:Description>
+        <rasd:ElementName>SCSI controller 0</rasd:ElementName>
+        <rasd:InstanceID>3</rasd:InstanceID>
+        <rasd:ResourceSubType>lsilogic</rasd:ResourceSubType>
+        <rasd:ResourceType>6</rasd:ResourceType>
+      </Item>
+      <Item>
+        <rasd:AddressOnParent>0</rasd:AddressOnParent>
+        <rasd:ElementName>Hard disk 1</rasd:ElementName>
+        <rasd:HostResource>ovf:/disk/vmdisk1</rasd:HostResource>
+        <rasd:InstanceID>4</rasd:InstanceID>
+        <rasd:Parent>3</rasd:Parent>
+        <rasd:ResourceType>17</rasd:ResourceType>
+      </Item>
+    </VirtualHardwareSection>
+  </VirtualSystem>
+</Envelope>
+`
+}
