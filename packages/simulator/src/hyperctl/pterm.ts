@@ -1,0 +1,177 @@
+import { displayWidth } from './display-width.js'
+
+/**
+ * The parts of pterm v0.12.82 + gookit/color v1.6.0 that hyperctl's job commands use, reproduced byte
+ * for byte. `color` is false when NO_COLOR is set: gookit then strips SGR codes instead of adding them,
+ * and the layout stays the same. (gookit's colour-tag parsing, which acts only on text containing
+ * `</>`, is not reproduced.)
+ */
+export interface Paint {
+  color: boolean
+}
+
+export const RESET = '\x1b[0m'
+
+/** SGR codes of pterm's default theme as hyperctl uses them. */
+export const CODES = {
+  infoPrefix: '30;46',
+  infoText: '96',
+  successPrefix: '30;42',
+  successText: '32',
+  warningPrefix: '30;43',
+  warningText: '33',
+  errorPrefix: '30;101',
+  errorText: '91',
+  section: '1;33',
+  spinner: '96',
+  spinnerText: '97',
+  timer: '90',
+  tableHeader: '96',
+  tableSeparator: '90',
+  box: '39',
+  green: '32',
+  yellow: '33',
+  red: '31',
+  lightCyan: '96',
+} as const
+
+/** gookit RenderCode: wrap once, or strip codes when colour is off. */
+export function renderCode(paint: Paint, code: string, message: string): string {
+  if (code === '') return message
+  if (!paint.color) return clearCode(message)
+  return `\x1b[${code}m${message}${RESET}`
+}
+
+/** gookit ClearCode: strips SGR sequences, but only from text that contains `[0m`. */
+export function clearCode(text: string): string {
+  if (!text.includes('[0m')) return text
+  return text.replace(/\x1b\[[0-9;?]+m/g, '')
+}
+
+/** pterm Color.Sprint (one colour): each line wrapped once, inner resets re-open the colour. */
+export function colorSprint(paint: Paint, code: string, message: string): string {
+  return message
+    .split('\n')
+    .map((line) => renderCode(paint, code, line.replaceAll(RESET, `${RESET}\x1b[${code}m`)))
+    .join('\n')
+}
+
+/** pterm Style.Sprint (a style of one or more colours): like colorSprint, then the whole text again. */
+export function styleSprint(paint: Paint, code: string, message: string): string {
+  return renderCode(paint, code, colorSprint(paint, code, message))
+}
+
+// pterm internal.RemoveEscapeCodes: OSC 8 hyperlinks reduced to their text, then ClearCode.
+// why: Go's `.` stops only at \n, JS's also at \r and U+2028/9, so [^\n] stands in for it.
+const OSC8 = /\x1b\]8;;[^\x07]*?(?:\x07|\x1b\\)([^\n]*?)\x1b\]8;;(?:\x07|\x1b\\)/g
+
+export function removeEscapeCodes(text: string): string {
+  return clearCode(text.replace(OSC8, '$1'))
+}
+
+/** pterm internal.GetStringMaxWidth: the widest line, escape codes removed. */
+export function maxLineWidth(text: string): number {
+  let max = 0
+  for (const line of text.split('\n')) {
+    const w = displayWidth(removeEscapeCodes(line))
+    if (w > max) max = w
+  }
+  return max
+}
+
+export type PrefixKind = 'info' | 'success' | 'warning' | 'error'
+
+const PREFIXES: Record<PrefixKind, { text: string; prefix: string; message: string }> = {
+  info: { text: 'INFO', prefix: CODES.infoPrefix, message: CODES.infoText },
+  success: { text: 'SUCCESS', prefix: CODES.successPrefix, message: CODES.successText },
+  warning: { text: 'WARNING', prefix: CODES.warningPrefix, message: CODES.warningText },
+  error: { text: ' ERROR ', prefix: CODES.errorPrefix, message: CODES.errorText },
+}
+
+/**
+ * pterm PrefixPrinter.Sprint: trailing newlines collapse into one; each further line of the message
+ * gets a blank prefix of the same width. No newline is added unless the message ended with one.
+ */
+export function prefixSprint(paint: Paint, kind: PrefixKind, message: string): string {
+  const p = PREFIXES[kind]
+  let m = message
+  const newLine = m.endsWith('\n')
+  if (newLine) m = m.replace(/\n+$/, '')
+  let out = ''
+  m.split('\n').forEach((line, i) => {
+    if (i === 0) out += `${styleSprint(paint, p.prefix, ` ${p.text} `)} `
+    else out += `\n${styleSprint(paint, p.prefix, ' '.repeat([...p.text].length + 2))} `
+    out += styleSprint(paint, p.message, line)
+  })
+  return newLine ? `${out}\n` : out
+}
+
+/** pterm.Info.Println(message) and friends. */
+export function prefixPrintln(paint: Paint, kind: PrefixKind, message: string): string {
+  return prefixSprint(paint, kind, `${message}\n`)
+}
+
+/** pterm.Info.Printfln(format, ...) with the formatting already done. */
+export function prefixPrintfln(paint: Paint, kind: PrefixKind, message: string): string {
+  return `${prefixSprint(paint, kind, message)}\n`
+}
+
+/** pterm.DefaultSection.Println(title): a blank line, `# title`, and a line of bare escape codes. */
+export function sectionPrintln(paint: Paint, title: string): string {
+  return `\n# ${styleSprint(paint, CODES.section, `${title}\n`)}\n`
+}
+
+/**
+ * pterm DefaultTable.WithHasHeader().WithHeaderRowSeparator("-").WithBoxed().WithData(rows).Render():
+ * cells may hold several lines; widths come from the text without escape codes.
+ */
+export function boxedTable(paint: Paint, rows: readonly (readonly string[])[]): string {
+  const table = rows.map((cells) => cells.map((cell) => cell.split('\n')))
+  const columnWidths: number[] = []
+  for (const cells of table) {
+    cells.forEach((lines, j) => {
+      const w = Math.max(...lines.map(maxLineWidth))
+      if (columnWidths[j] === undefined || w > columnWidths[j]) columnWidths[j] = w
+    })
+  }
+  const separator = styleSprint(paint, CODES.tableSeparator, ' | ')
+  const renderRow = (cells: string[][]): string => {
+    const height = Math.max(0, ...cells.map((lines) => lines.length))
+    let s = ''
+    for (let i = 0; i < height; i++) {
+      cells.forEach((lines, j) => {
+        const line = lines[i] ?? ''
+        const padding = ' '.repeat(columnWidths[j]! - maxLineWidth(line))
+        s += line
+        s += j < cells.length - 1 ? padding + separator : padding
+      })
+      s += '\n'
+    }
+    return s
+  }
+  const rendered = table.map(renderRow)
+  const rowWidth = Math.max(0, ...rendered.map(maxLineWidth))
+  let text = ''
+  rendered.forEach((row, i) => {
+    if (i === 0) {
+      text += styleSprint(paint, CODES.tableHeader, row)
+      text += `${styleSprint(paint, CODES.tableSeparator, '-').repeat(rowWidth)}\n`
+    } else {
+      text += row
+    }
+  })
+  return `${box(paint, text.replace(/\n$/, ''))}\n`
+}
+
+/** pterm DefaultBox.Sprint: ASCII `|` sides, box-drawing corners, one space of padding each side. */
+export function box(paint: Paint, text: string): string {
+  const border = (ch: string) => styleSprint(paint, CODES.box, ch)
+  const width = maxLineWidth(text)
+  const horizontal = border('─').repeat(width + 2)
+  const lines = text.split('\n').map((line) => {
+    const lineWidth = displayWidth(removeEscapeCodes(line))
+    const pad = lineWidth < width ? width - lineWidth + 1 : 1
+    return `${border('|')} ${styleSprint(paint, CODES.box, line)}${' '.repeat(pad)}${border('|')}`
+  })
+  return `${border('┌')}${horizontal}${border('┐')}\n${lines.join('\n')}\n${border('└')}${horizontal}${border('┘')}`
+}

@@ -1,0 +1,364 @@
+import { byteLength, bytePrefix, byteSuffix, encodeText } from './bytes.js'
+import { goDurationSeconds, goFormatFloat1, goToLower, roundToSeconds } from './go-format.js'
+import { parseStrictRFC3339, type WallClock } from './go-time.js'
+import {
+  boxedTable,
+  CODES,
+  colorSprint,
+  type Paint,
+  type PrefixKind,
+  prefixPrintfln,
+  prefixPrintln,
+  prefixSprint,
+  sectionPrintln,
+  styleSprint,
+} from './pterm.js'
+import type { DecodedCancelReply, DecodedDaemonStatus, DecodedJob, DecodedSubmitReply } from './replies.js'
+
+/** Rendering switches shared by the pure renderers. */
+export interface RenderOptions {
+  /** false = as with NO_COLOR set: no escape codes, same layout. Default true. */
+  color?: boolean
+  /** Columns the spinner clears before its final line (pterm: the stdout terminal width, else 80). */
+  terminalWidth?: number
+  /** Garbling for parser tests: add a column hyperctl does not have to the query table. */
+  unknownColumn?: boolean
+}
+
+const paintOf = (options: RenderOptions | undefined): Paint => ({ color: options?.color ?? true })
+
+// ---------------------------------------------------------------------------------------------------
+// Spinner (stderr)
+
+export const SPINNER_SEQUENCE = ['▀ ', ' ▀', ' ▄', '▄ '] as const
+
+/** One spinner frame: `\r`, the sequence glyph, the text and the elapsed time rounded to seconds. */
+export function spinnerFrameText(paint: Paint, index: number, text: string, elapsedSeconds: number): string {
+  const seq = SPINNER_SEQUENCE[index % SPINNER_SEQUENCE.length]!
+  return `\r${styleSprint(paint, CODES.spinner, seq)} ${styleSprint(paint, CODES.spinnerText, text)}${styleSprint(paint, CODES.timer, ` (${goDurationSeconds(elapsedSeconds)})`)}`
+}
+
+/** The spinner's Success/Fail: clear the line with `width` spaces, print the prefix line, then Stop's `\n`. */
+export function spinnerFinalText(
+  paint: Paint,
+  kind: 'success' | 'error',
+  message: string,
+  width: number,
+): string {
+  return `\r${' '.repeat(width)}\r${prefixSprint(paint, kind, message)}\n`
+}
+
+// ---------------------------------------------------------------------------------------------------
+// query
+
+/** A job as the daemon's JSON has it; only the fields hyperctl's table shows are read. */
+export interface QueryJobView {
+  definition: { id: string; name?: string; vm_path?: string }
+  status: string
+  progress?: { phase?: string; percent_complete?: number } | null
+  /** RFC 3339 text as the daemon writes it (the wall clock is shown as written), or a parsed clock. */
+  started_at?: string | WallClock | null
+}
+
+/** hyperctl's job ID cell: more than 8 bytes → the first 8 bytes + `...` (may cut a UTF-8 sequence). */
+export function cutJobId(id: string): string {
+  return byteLength(id) > 8 ? `${bytePrefix(id, 8)}...` : id
+}
+
+/** hyperctl's VM path cell: more than 30 bytes → `...` + the last 27 bytes (may cut a UTF-8 sequence). */
+export function cutVmPath(vmPath: string): string {
+  return byteLength(vmPath) > 30 ? `...${byteSuffix(vmPath, 27)}` : vmPath
+}
+
+/** hyperctl colorizeStatus (case-insensitive); `cancelled` and unknown words stay uncoloured. */
+export function colorizeStatus(paint: Paint, status: string): string {
+  switch (goToLower(status)) {
+    case 'running':
+    case 'installed':
+    case 'completed':
+    case 'ready':
+      return colorSprint(paint, CODES.green, status)
+    case 'pending':
+    case 'initializing':
+      return colorSprint(paint, CODES.yellow, status)
+    case 'failed':
+    case 'error':
+    case 'not running':
+      return colorSprint(paint, CODES.red, status)
+    default:
+      return status
+  }
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0')
+
+export function jobRow(paint: Paint, job: DecodedJob): string[] {
+  const progress = job.progress
+    ? `${job.progress.phase} (${goFormatFloat1(job.progress.percent_complete)}%)`
+    : '-'
+  const started = job.started_at
+    ? `${pad2(job.started_at.hour)}:${pad2(job.started_at.minute)}:${pad2(job.started_at.second)}`
+    : '-'
+  return [
+    cutJobId(job.definition.id),
+    job.definition.name,
+    cutVmPath(job.definition.vm_path),
+    colorizeStatus(paint, job.status),
+    progress,
+    started,
+  ]
+}
+
+const QUERY_HEADER = ['Job ID', 'Name', 'VM Path', 'Status', 'Progress', 'Started']
+
+/** stdout of a successful query with total ≠ 0: the `Jobs` section and the boxed table. */
+export function queryTableText(paint: Paint, jobs: readonly DecodedJob[], unknownColumn = false): string {
+  const rows = [QUERY_HEADER, ...jobs.map((job) => jobRow(paint, job))]
+  // why: a column hyperctl does not print, to test that parsers find columns by their header
+  const table = unknownColumn
+    ? rows.map((r, i) => [...r.slice(0, 4), i === 0 ? 'Node' : 'node-1', ...r.slice(4)])
+    : rows
+  return sectionPrintln(paint, 'Jobs') + boxedTable(paint, table)
+}
+
+/** stdout of a successful query: `No jobs found` when total is 0, else the table. */
+export function queryStdoutText(
+  paint: Paint,
+  total: bigint,
+  jobs: readonly DecodedJob[],
+  unknownColumn = false,
+): string {
+  if (total === 0n) return prefixPrintln(paint, 'info', 'No jobs found')
+  return queryTableText(paint, jobs, unknownColumn)
+}
+
+function toDecodedJob(job: QueryJobView): DecodedJob {
+  let started: WallClock | null = null
+  if (typeof job.started_at === 'string') {
+    const parsed = parseStrictRFC3339(job.started_at)
+    if ('error' in parsed) throw new TypeError(`started_at: ${parsed.error}`)
+    started = parsed
+  } else if (job.started_at) {
+    started = job.started_at
+  }
+  return {
+    definition: {
+      id: job.definition.id,
+      name: job.definition.name ?? '',
+      vm_path: job.definition.vm_path ?? '',
+    },
+    status: job.status,
+    progress: job.progress
+      ? { phase: job.progress.phase ?? '', percent_complete: job.progress.percent_complete ?? 0 }
+      : null,
+    started_at: started,
+  }
+}
+
+/** Exactly what `hyperctl query` writes to stdout for these jobs (total ≠ 0): section + boxed table. */
+export function renderQueryTable(jobs: readonly QueryJobView[], options?: RenderOptions): Buffer {
+  return encodeText(queryTableText(paintOf(options), jobs.map(toDecodedJob), options?.unknownColumn))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// status
+
+/** The daemon's `GET /status` reply (the fields hyperctl shows). */
+export interface DaemonStatusView {
+  version: string
+  uptime: string
+  total_jobs: number | bigint
+  running_jobs: number | bigint
+  completed_jobs: number | bigint
+  failed_jobs: number | bigint
+}
+
+export function statusStdoutText(paint: Paint, status: DecodedDaemonStatus, displayUrl: string): string {
+  const total = Number(status.total_jobs)
+  const pct = (n: bigint) => `${goFormatFloat1(total > 0 ? (Number(n) / total) * 100 : 0)}%`
+  let out = '\n'
+  out += prefixPrintfln(paint, 'info', `🔗 Connected to: ${displayUrl}`)
+  out += '\n'
+  out += sectionPrintln(paint, '📊 Daemon Status')
+  out += boxedTable(paint, [
+    ['Property', 'Value'],
+    ['⚙️  Version', status.version],
+    ['⏱️  Uptime', status.uptime],
+    ['📍 URL', displayUrl],
+  ])
+  out += '\n'
+  out += sectionPrintln(paint, '📈 Job Statistics')
+  out += boxedTable(paint, [
+    ['Status', 'Count', 'Percentage'],
+    ['📦 Total Jobs', status.total_jobs.toString(), '100%'],
+    [
+      '🔄 Running',
+      colorSprint(paint, CODES.lightCyan, status.running_jobs.toString()),
+      pct(status.running_jobs),
+    ],
+    [
+      '✅ Completed',
+      colorSprint(paint, CODES.green, status.completed_jobs.toString()),
+      pct(status.completed_jobs),
+    ],
+    ['❌ Failed', colorSprint(paint, CODES.red, status.failed_jobs.toString()), pct(status.failed_jobs)],
+  ])
+  out += '\n'
+  if (status.running_jobs > 0n) {
+    out += prefixPrintln(paint, 'info', '💡 You have running jobs:')
+    out += '   View them: hyperctl query -status running\n'
+  } else if (status.total_jobs === 0n) {
+    out += prefixPrintln(paint, 'info', '💡 No jobs yet. Start by:')
+    out += '   1. List VMs: hyperctl list\n'
+    out += '   2. Submit job: hyperctl submit -vm /data/vm/my-vm -output /tmp/export\n'
+  } else {
+    out += prefixPrintln(paint, 'success', '✅ All jobs completed!')
+  }
+  return out
+}
+
+/** Exactly what `hyperctl status` writes to stdout; `url` is the daemon URL it shows (hyperctl's constant). */
+export function renderStatus(status: DaemonStatusView, options?: RenderOptions & { url?: string }): Buffer {
+  const decoded: DecodedDaemonStatus = {
+    version: status.version,
+    uptime: status.uptime,
+    total_jobs: BigInt(status.total_jobs),
+    running_jobs: BigInt(status.running_jobs),
+    completed_jobs: BigInt(status.completed_jobs),
+    failed_jobs: BigInt(status.failed_jobs),
+  }
+  return encodeText(statusStdoutText(paintOf(options), decoded, options?.url ?? 'http://localhost:8080'))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// submit and cancel
+
+/** The daemon's `POST /jobs/submit` reply (the fields hyperctl shows). */
+export interface SubmitReplyView {
+  job_ids?: readonly string[] | null
+  accepted: number | bigint
+  rejected: number | bigint
+  errors?: readonly string[] | null
+}
+
+export function submitStdoutText(paint: Paint, reply: DecodedSubmitReply): string {
+  let out = ''
+  if (reply.accepted > 0n) {
+    out += prefixPrintfln(paint, 'success', `Accepted Jobs: ${reply.accepted}`)
+    for (const id of reply.job_ids ?? []) out += prefixPrintfln(paint, 'info', `  - Job ID: ${id}`)
+  }
+  if (reply.rejected > 0n) {
+    out += prefixPrintfln(paint, 'warning', `Rejected Jobs: ${reply.rejected}`)
+    for (const message of reply.errors ?? []) out += prefixPrintfln(paint, 'error', `  - ${message}`)
+  }
+  return out
+}
+
+/** Exactly what a successful `hyperctl submit` writes to stdout (empty when nothing was accepted or rejected). */
+export function renderSubmitResult(reply: SubmitReplyView, options?: RenderOptions): Buffer {
+  return encodeText(
+    submitStdoutText(paintOf(options), {
+      job_ids: reply.job_ids ? [...reply.job_ids] : null,
+      accepted: BigInt(reply.accepted),
+      rejected: BigInt(reply.rejected),
+      errors: reply.errors ? [...reply.errors] : null,
+    }),
+  )
+}
+
+/** The daemon's `POST /jobs/cancel` reply. */
+export interface CancelReplyView {
+  cancelled?: readonly string[] | null
+  failed?: readonly string[] | null
+  errors?: Readonly<Record<string, string>> | ReadonlyMap<string, string> | null
+}
+
+export function cancelStdoutText(paint: Paint, reply: DecodedCancelReply): string {
+  let out = ''
+  if (reply.cancelled && reply.cancelled.length > 0) {
+    out += prefixPrintln(paint, 'success', 'Cancelled:')
+    for (const id of reply.cancelled) out += prefixPrintfln(paint, 'info', `  - ${id}`)
+  }
+  if (reply.failed && reply.failed.length > 0) {
+    out += prefixPrintln(paint, 'warning', 'Failed to cancel:')
+    for (const id of reply.failed)
+      out += prefixPrintfln(paint, 'error', `  - ${id}: ${reply.errors?.get(id) ?? ''}`)
+  }
+  return out
+}
+
+/** Exactly what a successful `hyperctl cancel` writes to stdout. */
+export function renderCancelResult(reply: CancelReplyView, options?: RenderOptions): Buffer {
+  const errors =
+    reply.errors instanceof Map
+      ? new Map(reply.errors)
+      : reply.errors
+        ? new Map(Object.entries(reply.errors as Record<string, string>))
+        : null
+  return encodeText(
+    cancelStdoutText(paintOf(options), {
+      cancelled: reply.cancelled ? [...reply.cancelled] : null,
+      failed: reply.failed ? [...reply.failed] : null,
+      errors,
+    }),
+  )
+}
+
+// ---------------------------------------------------------------------------------------------------
+// prefix lines, sections, tables and spinner lines as bytes
+
+/** `pterm.<Kind>.Println(message)` (Info/Success/Warning/Error prefix line) as bytes. */
+export function renderPrefixLine(kind: PrefixKind, message: string, options?: RenderOptions): Buffer {
+  return encodeText(prefixPrintln(paintOf(options), kind, message))
+}
+
+/** `pterm.DefaultSection.Println(title)` as bytes. */
+export function renderSection(title: string, options?: RenderOptions): Buffer {
+  return encodeText(sectionPrintln(paintOf(options), title))
+}
+
+/** hyperctl's boxed table (first row = header) followed by Render's newline, as bytes. */
+export function renderBoxedTable(rows: readonly (readonly string[])[], options?: RenderOptions): Buffer {
+  return encodeText(boxedTable(paintOf(options), rows))
+}
+
+/** One spinner frame (frame `index` of the ▀ ▀ ▄ ▄ cycle) as bytes. */
+export function renderSpinnerFrame(
+  index: number,
+  text: string,
+  elapsedSeconds: number,
+  options?: RenderOptions,
+): Buffer {
+  return encodeText(spinnerFrameText(paintOf(options), index, text, elapsedSeconds))
+}
+
+/** The spinner's final line (line clear, prefix line, newline) as bytes. */
+export function renderSpinnerFinal(
+  kind: 'success' | 'error',
+  message: string,
+  options?: RenderOptions,
+): Buffer {
+  return encodeText(spinnerFinalText(paintOf(options), kind, message, options?.terminalWidth ?? 80))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Whole runs, for generating large captures without a daemon
+
+/** Both streams of a successful `hyperctl query` for this reply, with `spinnerFrames` frames (default 1). */
+export function renderQueryOutput(
+  reply: { jobs: readonly QueryJobView[] | null; total?: number | bigint },
+  options?: RenderOptions & { spinnerFrames?: number },
+): { stdout: Buffer; stderr: Buffer } {
+  const paint = paintOf(options)
+  const jobs = (reply.jobs ?? []).map(toDecodedJob)
+  const total = BigInt(reply.total ?? jobs.length)
+  let stderr = ''
+  for (let k = 0; k < (options?.spinnerFrames ?? 1); k++) {
+    stderr += spinnerFrameText(paint, k, 'Querying jobs...', roundToSeconds(k * 200))
+  }
+  stderr += spinnerFinalText(paint, 'success', `Found ${total} job(s)`, options?.terminalWidth ?? 80)
+  return {
+    stdout: encodeText(queryStdoutText(paint, total, jobs, options?.unknownColumn)),
+    stderr: encodeText(stderr),
+  }
+}

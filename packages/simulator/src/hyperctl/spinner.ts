@@ -1,0 +1,48 @@
+import { roundToSeconds } from './go-format.js'
+import type { Paint } from './pterm.js'
+import { spinnerFinalText, spinnerFrameText } from './render.js'
+
+/** pterm's spinner on stderr: a frame at once and every 200 ms after it until Success/Fail. */
+export class Spinner {
+  private timer: ReturnType<typeof setInterval> | undefined
+  private frames = 0
+  private startedAt = 0
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly paint: Paint,
+    private readonly text: string,
+    private readonly width: number,
+    /** Emit exactly this many frames (as the real timing would space them) instead of live ones. */
+    private readonly pinnedFrames?: number,
+  ) {}
+
+  start(): void {
+    if (this.pinnedFrames !== undefined) {
+      for (let k = 0; k < this.pinnedFrames; k++) this.frame(k * 200)
+      return
+    }
+    this.startedAt = performance.now()
+    this.frame(0)
+    this.timer = setInterval(() => this.frame(performance.now() - this.startedAt), 200)
+  }
+
+  succeed(message: string): void {
+    this.finish('success', message)
+  }
+
+  fail(message: string): void {
+    this.finish('error', message)
+  }
+
+  private frame(elapsedMs: number): void {
+    this.write(spinnerFrameText(this.paint, this.frames, this.text, roundToSeconds(elapsedMs)))
+    this.frames++
+  }
+
+  private finish(kind: 'success' | 'error', message: string): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+    this.write(spinnerFinalText(this.paint, kind, message, this.width))
+  }
+}
