@@ -85,7 +85,10 @@ export class LiveDisplay implements ProgressView {
     if (this.#finished) return
     const now = this.#now()
     this.#frame++
-    const { columns = 80, rows = 24 } = this.#options.size()
+    const size = this.#options.size()
+    // why: a terminal that reports no size (0 under some ptys) is treated as the classic 80x24
+    const columns = size.columns && size.columns > 0 ? size.columns : 80
+    const rows = size.rows && size.rows > 0 ? size.rows : 24
     const width = Math.max(20, columns) - 1
     const lines = this.#lines(now, width, Math.max(3, rows - 2))
     let out = this.#linesDrawn === 0 ? `${ESC}?25l` : `${ESC}${this.#linesDrawn}A`
@@ -146,7 +149,7 @@ export class LiveDisplay implements ProgressView {
     const counts = new Map<string, number>()
     for (const o of this.#outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1)
     const parts = [...counts].map(([status, n]) => `${n} ${status}`)
-    const text = `${formatElapsed(now - this.#start)} elapsed${parts.length > 0 ? ` · ${parts.join(' · ')}` : ''}`
+    const text = `${formatElapsed(now - this.#start)} elapsed · ${parts.length > 0 ? parts.join(' · ') : 'submitting…'}`
     const notice = this.#unreachable
       ? ` · daemon unreachable, retrying: ${neutralise(this.#unreachable)}`
       : ''
