@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CommandFailedError, HyperctlNotInstalledError, OperationAbortedError } from '../src/errors.js'
 import { createNodeExecutor, type ExecResult, nodeExecutor } from '../src/runner/executor.js'
 import { HyperctlRunner } from '../src/runner/hyperctl-runner.js'
-import { FAKE_HYPERCTL, FIXTURE_DIR, fakeSetup, isAlive } from './fake-hyperctl/harness.js'
+import { FAKE_HYPERCTL, FIXTURE_DIR, fakeSetup, goneWithin, isAlive } from './fake-hyperctl/harness.js'
 
 describe('nodeExecutor', () => {
   let fake: Awaited<ReturnType<typeof fakeSetup>>
@@ -84,7 +84,7 @@ describe('nodeExecutor', () => {
     const result = await running
     expect(result.aborted).toBe(true)
     expect(isAlive(record!.pid)).toBe(false)
-    expect(isAlive(record!.grandchildPid!)).toBe(false)
+    expect(await goneWithin(record!.grandchildPid!)).toBe(true)
   })
 
   it('resolves at once as aborted without starting anything when the signal is already aborted', async () => {

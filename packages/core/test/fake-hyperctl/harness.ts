@@ -103,6 +103,19 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * true once the process is gone, polling for at most `limitMs`. For a grandchild only: its pipes close
+ * while the kernel is still tearing it down, so it can look alive for a moment after our 'close' event.
+ */
+export async function goneWithin(pid: number, limitMs = 5_000): Promise<boolean> {
+  const until = Date.now() + limitMs
+  while (isAlive(pid)) {
+    if (Date.now() > until) return false
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  return true
+}
+
 /** Kills a leftover of ours: only a process whose command line shows it is the fake or its grandchild. */
 function killQuietly(pid: number): void {
   try {
