@@ -1,0 +1,484 @@
+import { randomUUID } from 'node:crypto'
+import { basename, resolve } from 'node:path'
+import { clockNowNs, type SimClock } from './clock.js'
+import { writeExport } from './export-files.js'
+import { exportPlan } from './export-plan.js'
+import {
+  type ExportMethod,
+  emptyProgress,
+  emptyResult,
+  type Job,
+  type JobDefinition,
+  type JobResult,
+  jobFromWire,
+  toWireJob,
+  type WireJobDefinition,
+} from './job-model.js'
+
+/**
+ * hypervisord's `jobs.Manager` (hypersdk daemon/jobs/manager.go) with simulated exporters: an in-memory
+ * map, every job started right away (after `pendingMs`), no queue, no persistence, cancel only a label.
+ */
+
+export interface JobManagerOptions {
+  clock: SimClock
+  idGenerator?: () => string
+  stableOrder?: boolean
+  random?: () => number
+  cwd?: string
+  pendingMs?: number
+  jobDurationMs?: number | ((definition: WireJobDefinition) => number)
+  progressSteps?: number
+  diskSizeBytes?: number
+  listResultFiles?: boolean
+  writeFiles?: boolean
+  cancelStopsExport?: boolean
+  hyperctlOnPath?: boolean
+  defaultMethod?: ExportMethod
+  availableMethods?: readonly ExportMethod[]
+  failVmPaths?: Readonly<Record<string, string>> | ((vmPath: string) => string | undefined)
+  hangVmPaths?: readonly string[] | ((vmPath: string) => boolean)
+}
+
+type Stage = 'queued' | 'exporting' | 'done'
+
+interface Runtime {
+  timers: Set<unknown>
+  stage: Stage
+  hung: boolean
+  method: ExportMethod | undefined
+}
+
+interface Entry {
+  job: Job
+  rt: Runtime
+}
+
+export interface StatusCounts {
+  total: number
+  running: number
+  completed: number
+  failed: number
+  cancelled: number
+}
+
+const DUPLICATE = (id: string) => `job with ID ${id} already exists`
+
+export class JobManager {
+  readonly #o: Required<
+    Omit<JobManagerOptions, 'failVmPaths' | 'hangVmPaths' | 'availableMethods' | 'defaultMethod'>
+  > &
+    Pick<JobManagerOptions, 'failVmPaths' | 'hangVmPaths'>
+  readonly #jobs = new Map<string, Entry>()
+  #startNs: bigint
+  #detectedNs: bigint
+  #defaultMethod: ExportMethod
+  #available: Set<ExportMethod>
+
+  constructor(options: JobManagerOptions) {
+    this.#o = {
+      clock: options.clock,
+      idGenerator: options.idGenerator ?? randomUUID,
+      stableOrder: options.stableOrder ?? false,
+      random: options.random ?? Math.random,
+      cwd: options.cwd ?? process.cwd(),
+      pendingMs: options.pendingMs ?? 0,
+      jobDurationMs: options.jobDurationMs ?? 3000,
+      progressSteps: options.progressSteps ?? 4,
+      diskSizeBytes: options.diskSizeBytes ?? 64 * 1024,
+      listResultFiles: options.listResultFiles ?? true,
+      writeFiles: options.writeFiles ?? true,
+      cancelStopsExport: options.cancelStopsExport ?? false,
+      hyperctlOnPath: options.hyperctlOnPath ?? false,
+      failVmPaths: options.failVmPaths,
+      hangVmPaths: options.hangVmPaths,
+    }
+    this.#defaultMethod = options.defaultMethod ?? (this.#o.hyperctlOnPath ? 'ctl' : 'web')
+    this.#available = new Set(options.availableMethods ?? ['govc', 'ovftool', 'web'])
+    this.#available.add('web')
+    this.#available.add(this.#defaultMethod)
+    if (this.#o.hyperctlOnPath) this.#available.add('ctl')
+    this.#startNs = this.now()
+    this.#detectedNs = this.#startNs
+  }
+
+  now(): bigint {
+    return clockNowNs(this.#o.clock)
+  }
+
+  get startNs(): bigint {
+    return this.#startNs
+  }
+
+  get detectedNs(): bigint {
+    return this.#detectedNs
+  }
+
+  get defaultMethod(): ExportMethod {
+    return this.#defaultMethod
+  }
+
+  isAvailable(method: string): boolean {
+    return this.#available.has(method as ExportMethod)
+  }
+
+  get hyperctlOnPath(): boolean {
+    return this.#o.hyperctlOnPath
+  }
+
+  setDefaultMethod(method: ExportMethod): void {
+    this.#defaultMethod = method
+    this.#available.add(method)
+  }
+
+  /** `SubmitBatch`: IDs of accepted jobs in order, and the rejection messages. */
+  submitBatch(definitions: JobDefinition[]): { ids: string[]; errors: string[] } {
+    const ids: string[] = []
+    const errors: string[] = []
+    for (const def of definitions) {
+      const result = this.submit(def)
+      if (result.ok) ids.push(result.id)
+      else errors.push(result.error)
+    }
+    return { ids, errors }
+  }
+
+  submit(def: JobDefinition): { ok: true; id: string } | { ok: false; error: string } {
+    const id = def.id === '' ? this.#o.idGenerator() : def.id
+    if (this.#jobs.has(id)) return { ok: false, error: DUPLICATE(id) }
+    const now = this.now()
+    const job: Job = {
+      definition: { ...def, id, created_at: now },
+      status: 'pending',
+      progress: null,
+      result: null,
+      error: '',
+      started_at: null,
+      completed_at: null,
+      updated_at: now,
+    }
+    const rt: Runtime = {
+      timers: new Set(),
+      stage: 'queued',
+      hung: this.#hangs(job.definition.vm_path),
+      method: undefined,
+    }
+    this.#jobs.set(id, { job, rt })
+    this.#schedule(rt, this.#o.pendingMs, () => this.#start(job, rt))
+    return { ok: true, id }
+  }
+
+  /** Adds jobs exactly as given (the shape GET /jobs/{id} shows); they are inert: nothing runs for them. */
+  seed(wireJobs: readonly unknown[]): void {
+    const jobs = wireJobs.map(jobFromWire)
+    for (const job of jobs) {
+      if (this.#jobs.has(job.definition.id)) throw new Error(DUPLICATE(job.definition.id))
+    }
+    for (const job of jobs) {
+      this.#jobs.set(job.definition.id, {
+        job,
+        rt: { timers: new Set(), stage: 'done', hung: false, method: undefined },
+      })
+    }
+  }
+
+  get(id: string): Job | undefined {
+    return this.#jobs.get(id)?.job
+  }
+
+  /** `ListJobs`: status filter (exact strings), limit (>0), in Go map order (random) unless stableOrder. */
+  list(statuses: readonly string[] | null, limit: number): Job[] {
+    const out: Job[] = []
+    for (const { job } of this.#ordered()) {
+      if (statuses && statuses.length > 0 && !statuses.includes(job.status)) continue
+      out.push(job)
+      if (limit > 0 && out.length >= limit) break
+    }
+    return out
+  }
+
+  /** Jobs in submission order (for control snapshots, not for replies). */
+  inOrder(): Job[] {
+    return [...this.#jobs.values()].map((e) => e.job)
+  }
+
+  #ordered(): Entry[] {
+    const entries = [...this.#jobs.values()]
+    if (this.#o.stableOrder) return entries
+    for (let i = entries.length - 1; i > 0; i--) {
+      const j = Math.floor(this.#o.random() * (i + 1))
+      const tmp = entries[i] as Entry
+      entries[i] = entries[j] as Entry
+      entries[j] = tmp
+    }
+    return entries
+  }
+
+  /** `CancelJob`: an error message, or undefined when the job was labelled cancelled. */
+  cancel(id: string): string | undefined {
+    const entry = this.#jobs.get(id)
+    if (!entry) return `job not found: ${id}`
+    const { job, rt } = entry
+    if (job.status !== 'running' && job.status !== 'pending') {
+      return `job ${id} cannot be cancelled (status: ${job.status})`
+    }
+    const now = this.now()
+    job.status = 'cancelled'
+    job.completed_at = now
+    job.updated_at = now
+    if (this.#o.cancelStopsExport) this.#stop(rt)
+    return undefined
+  }
+
+  counts(): StatusCounts {
+    const c: StatusCounts = { total: this.#jobs.size, running: 0, completed: 0, failed: 0, cancelled: 0 }
+    for (const { job } of this.#jobs.values()) {
+      if (job.status === 'running') c.running++
+      else if (job.status === 'completed') c.completed++
+      else if (job.status === 'failed') c.failed++
+      else if (job.status === 'cancelled') c.cancelled++
+    }
+    return c
+  }
+
+  /** A daemon restart: every job and running export forgotten, uptime and capability detection reset. */
+  restart(): void {
+    for (const { rt } of this.#jobs.values()) this.#stop(rt)
+    this.#jobs.clear()
+    this.#startNs = this.now()
+    this.#detectedNs = this.#startNs
+  }
+
+  /** Stops every timer (simulator shutdown). */
+  dispose(): void {
+    for (const { rt } of this.#jobs.values()) this.#stop(rt)
+  }
+
+  /** Ends a job's export successfully now (starting it first if it is still pending). */
+  completeJob(id: string): Job {
+    const { job, rt } = this.#live(id)
+    if (rt.stage === 'queued') {
+      this.#stop(rt)
+      this.#start(job, rt, { schedule: false })
+    }
+    if (rt.stage === 'exporting') this.#end(job, rt, { forceSuccess: true })
+    return job
+  }
+
+  /** Ends a job's export with `message` as its error, now. */
+  failJob(id: string, message: string): Job {
+    const { job, rt } = this.#live(id)
+    if (rt.stage === 'queued') {
+      this.#stop(rt)
+      this.#begin(job, rt)
+    }
+    this.#finish(job, rt, { error: message })
+    return job
+  }
+
+  /** Freezes a job where it is: it never finishes (until completeJob/failJob). */
+  hangJob(id: string): Job {
+    const { job, rt } = this.#live(id)
+    rt.hung = true
+    if (rt.stage === 'exporting') this.#stop(rt, 'exporting')
+    return job
+  }
+
+  #live(id: string): Entry {
+    const entry = this.#jobs.get(id)
+    if (!entry) throw new Error(`job not found: ${id}`)
+    if (entry.rt.stage === 'done') {
+      throw new Error(`job ${id} has no export in progress (status: ${entry.job.status})`)
+    }
+    return entry
+  }
+
+  #schedule(rt: Runtime, ms: number, fn: () => void): void {
+    const clock = this.#o.clock
+    const handle = clock.setTimeout(() => {
+      rt.timers.delete(handle)
+      fn()
+    }, ms)
+    rt.timers.add(handle)
+  }
+
+  #stop(rt: Runtime, stage: Stage = 'done'): void {
+    for (const handle of rt.timers) this.#o.clock.clearTimeout(handle)
+    rt.timers.clear()
+    rt.stage = stage
+  }
+
+  /** `executeJob` up to the exporter: running, started_at, progress {"phase":"connecting"}, normalised definition. */
+  #begin(job: Job, rt: Runtime): ExportMethod {
+    const now = this.now()
+    // why: a job cancelled while pending goes back to running here, as executeJob does
+    job.status = 'running'
+    job.started_at = now
+    job.updated_at = now
+    job.progress = emptyProgress('connecting')
+    normalize(job.definition)
+    const requested = job.definition.export_method
+    const method =
+      requested !== '' && this.isAvailable(requested) ? (requested as ExportMethod) : this.#defaultMethod
+    rt.method = method
+    rt.stage = 'exporting'
+    return method
+  }
+
+  #start(job: Job, rt: Runtime, { schedule = true } = {}): void {
+    const method = this.#begin(job, rt)
+    const invalid = validate(job.definition, method)
+    if (invalid) {
+      this.#finish(job, rt, { error: `validate job definition: ${invalid}` })
+      return
+    }
+    if (method === 'ctl' && this.#o.hyperctlOnPath) {
+      // why: the ctl exporter runs `hyperctl export ...`, a command hyperctl does not have (exit 1)
+      this.#finish(job, rt, { error: 'export failed: hyperctl export failed: exit status 1' })
+      return
+    }
+    const wire = toWireJob(job).definition
+    const duration =
+      typeof this.#o.jobDurationMs === 'function' ? this.#o.jobDurationMs(wire) : this.#o.jobDurationMs
+    const steps = exportPlan(method, this.#o.progressSteps, vmNameOf(job.definition.vm_path))
+    for (const step of steps) if (step.at === 0) this.#progress(job, step.progress)
+    if (rt.hung || !schedule) return
+    for (const step of steps) {
+      if (step.at > 0) this.#schedule(rt, duration * step.at, () => this.#progress(job, step.progress))
+    }
+    this.#schedule(rt, duration, () => this.#end(job, rt))
+  }
+
+  #progress(job: Job, progress: Job['progress']): void {
+    job.progress = progress ? { ...progress } : null
+    job.updated_at = this.now()
+  }
+
+  #end(job: Job, rt: Runtime, { forceSuccess = false } = {}): void {
+    const method = rt.method ?? this.#defaultMethod
+    if (!forceSuccess) {
+      const injected = this.#injectedFailure(job.definition.vm_path)
+      if (injected !== undefined) {
+        this.#finish(job, rt, { error: injected })
+        return
+      }
+    }
+    this.#finish(job, rt, this.#writeResult(job, method))
+  }
+
+  #writeResult(job: Job, method: ExportMethod): { result: JobResult } | { error: string } {
+    const result = emptyResult()
+    result.success = true
+    result.export_method = method
+    if (!this.#o.writeFiles) return { result }
+    const dir = resolve(this.#o.cwd, job.definition.output_dir)
+    const vmName = vmNameOf(job.definition.vm_path)
+    let written: ReturnType<typeof writeExport>
+    try {
+      written = writeExport(dir, vmName, this.#o.diskSizeBytes)
+    } catch (error) {
+      return { error: exportFailure(method, error) }
+    }
+    if (this.#o.listResultFiles) {
+      result.vm_name = vmName
+      result.output_dir = dir
+      result.ovf_path = written.ovfPath
+      result.files = [...written.files]
+      result.output_files = [...written.files]
+      result.total_size = written.totalSize
+      result.duration = Number(this.now() - (job.started_at ?? this.now()))
+    } else if (method === 'web') {
+      // why: the real web exporter fills only output_files and total_size; the others leave all of it empty
+      result.output_files = [...written.files]
+      result.total_size = written.totalSize
+    }
+    return { result }
+  }
+
+  #finish(job: Job, rt: Runtime, outcome: { result: JobResult } | { error: string }): void {
+    this.#stop(rt)
+    const now = this.now()
+    job.completed_at = now
+    job.updated_at = now
+    if ('error' in outcome) {
+      job.status = 'failed'
+      job.error = outcome.error
+    } else {
+      job.status = 'completed'
+      job.result = outcome.result
+    }
+  }
+
+  #injectedFailure(vmPath: string): string | undefined {
+    const f = this.#o.failVmPaths
+    if (!f) return undefined
+    if (typeof f === 'function') return f(vmPath)
+    return Object.hasOwn(f, vmPath) ? f[vmPath] : undefined
+  }
+
+  #hangs(vmPath: string): boolean {
+    const h = this.#o.hangVmPaths
+    if (!h) return false
+    return typeof h === 'function' ? h(vmPath) : h.includes(vmPath)
+  }
+}
+
+/** `normalizeJobDefinition`, applied in place when a job starts. */
+function normalize(def: JobDefinition): void {
+  if (!def.vcenter && (def.vcenter_url !== '' || def.username !== '' || def.password !== '')) {
+    def.vcenter = {
+      server: def.vcenter_url !== '' ? def.vcenter_url : 'vcenter.example.com',
+      username: def.username,
+      password: def.password,
+      insecure: def.insecure,
+    }
+  }
+  if (def.output_dir === '' && def.output_path !== '') def.output_dir = def.output_path
+  if (def.export_method === '' && def.method !== '') def.export_method = def.method
+  if (def.format === '') def.format = 'ovf'
+}
+
+/** The exporters' `Validate` (web and ovftool also need vCenter credentials). */
+function validate(def: JobDefinition, method: ExportMethod): string | undefined {
+  if (def.vm_path === '') return 'vm_path is required'
+  if (def.output_dir === '') return 'output_dir is required'
+  if (!def.vcenter || def.vcenter.server === '') return 'vcenter server is required'
+  if (method === 'web' || method === 'ovftool') {
+    if (def.vcenter.username === '') return 'vcenter username is required'
+    if (def.vcenter.password === '') return 'vcenter password is required'
+  }
+  return undefined
+}
+
+function vmNameOf(vmPath: string): string {
+  const name = basename(vmPath.replace(/\/+$/, ''))
+  return name === '' || name === '.' || name === '..' ? 'vm' : name
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'not a directory',
+  EISDIR: 'is a directory',
+  EEXIST: 'file exists',
+  ENOSPC: 'no space left on device',
+  EROFS: 'read-only file system',
+  ENAMETOOLONG: 'file name too long',
+  ELOOP: 'too many levels of symbolic links',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+}
+
+/** A failed write, worded as the exporter would report it. */
+function exportFailure(method: ExportMethod, error: unknown): string {
+  if (method !== 'web') {
+    const tool = method === 'ctl' ? 'hyperctl' : method
+    return `export failed: ${tool} export failed: exit status 1`
+  }
+  const e = error as NodeJS.ErrnoException
+  const text = (e.code && ERRNO_TEXT[e.code]) || e.message
+  const goError = e.syscall && e.path ? `${e.syscall} ${e.path}: ${text}` : text
+  const step = e.syscall === 'mkdir' ? 'prepare output directory: create directory' : 'download files'
+  return `export failed: export ovf: ${step}: ${goError}`
+}

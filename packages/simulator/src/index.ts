@@ -1,0 +1,2 @@
+export * from './daemon/index.js'
+export * from './hyperctl/index.js'
