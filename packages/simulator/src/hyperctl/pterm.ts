@@ -126,52 +126,77 @@ export function sectionPrintln(paint: Paint, title: string): string {
  * cells may hold several lines; widths come from the text without escape codes.
  */
 export function boxedTable(paint: Paint, rows: readonly (readonly string[])[]): string {
-  const table = rows.map((cells) => cells.map((cell) => cell.split('\n')))
+  const table = rows.map((cells) =>
+    cells.map((cell) => {
+      const lines = cell.split('\n')
+      return { lines, widths: lines.map(maxLineWidth) }
+    }),
+  )
   const columnWidths: number[] = []
   for (const cells of table) {
-    cells.forEach((lines, j) => {
-      const w = Math.max(...lines.map(maxLineWidth))
+    cells.forEach(({ widths }, j) => {
+      const w = maxOf(widths)
       if (columnWidths[j] === undefined || w > columnWidths[j]) columnWidths[j] = w
     })
   }
   const separator = styleSprint(paint, CODES.tableSeparator, ' | ')
-  const renderRow = (cells: string[][]): string => {
-    const height = Math.max(0, ...cells.map((lines) => lines.length))
-    let s = ''
+  // renderRow without its final newline: one string per line of the row
+  const renderRow = (cells: (typeof table)[number]): string[] => {
+    const height = maxOf(cells.map(({ lines }) => lines.length))
+    const out: string[] = []
     for (let i = 0; i < height; i++) {
-      cells.forEach((lines, j) => {
-        const line = lines[i] ?? ''
-        const padding = ' '.repeat(columnWidths[j]! - maxLineWidth(line))
-        s += line
+      let s = ''
+      cells.forEach(({ lines, widths }, j) => {
+        const padding = ' '.repeat(columnWidths[j]! - (widths[i] ?? 0))
+        s += lines[i] ?? ''
         s += j < cells.length - 1 ? padding + separator : padding
       })
-      s += '\n'
+      out.push(s)
     }
-    return s
+    return out
   }
   const rendered = table.map(renderRow)
-  const rowWidth = Math.max(0, ...rendered.map(maxLineWidth))
-  let text = ''
-  rendered.forEach((row, i) => {
+  const rowWidth = maxOf(rendered.flat().map(lineWidth))
+  const lines: string[] = []
+  rendered.forEach((rowLines, i) => {
     if (i === 0) {
-      text += styleSprint(paint, CODES.tableHeader, row)
-      text += `${styleSprint(paint, CODES.tableSeparator, '-').repeat(rowWidth)}\n`
+      // why: the header is styled as one text ending in "\n", so its last piece is an empty styled line
+      const styled = styleSprint(paint, CODES.tableHeader, `${rowLines.join('\n')}\n`).split('\n')
+      const dashes = styleSprint(paint, CODES.tableSeparator, '-').repeat(rowWidth)
+      lines.push(...styled.slice(0, -1), styled[styled.length - 1] + dashes)
     } else {
-      text += row
+      lines.push(...rowLines)
     }
   })
-  return `${box(paint, text.replace(/\n$/, ''))}\n`
+  return `${boxLines(paint, lines)}\n`
+}
+
+// why: Math.max(...xs) overflows the call stack for very large tables
+function maxOf(values: readonly number[]): number {
+  let max = 0
+  for (const v of values) if (v > max) max = v
+  return max
+}
+
+function lineWidth(line: string): number {
+  return displayWidth(removeEscapeCodes(line))
 }
 
 /** pterm DefaultBox.Sprint: ASCII `|` sides, box-drawing corners, one space of padding each side. */
 export function box(paint: Paint, text: string): string {
+  return boxLines(paint, text.split('\n'))
+}
+
+function boxLines(paint: Paint, lines: readonly string[]): string {
   const border = (ch: string) => styleSprint(paint, CODES.box, ch)
-  const width = maxLineWidth(text)
+  const widths = lines.map(lineWidth)
+  const width = maxOf(widths)
   const horizontal = border('─').repeat(width + 2)
-  const lines = text.split('\n').map((line) => {
-    const lineWidth = displayWidth(removeEscapeCodes(line))
-    const pad = lineWidth < width ? width - lineWidth + 1 : 1
-    return `${border('|')} ${styleSprint(paint, CODES.box, line)}${' '.repeat(pad)}${border('|')}`
+  const left = `${border('|')} `
+  const right = border('|')
+  const body = lines.map((line, i) => {
+    const pad = widths[i]! < width ? width - widths[i]! + 1 : 1
+    return `${left}${styleSprint(paint, CODES.box, line)}${' '.repeat(pad)}${right}`
   })
-  return `${border('┌')}${horizontal}${border('┐')}\n${lines.join('\n')}\n${border('└')}${horizontal}${border('┘')}`
+  return `${border('┌')}${horizontal}${border('┐')}\n${body.join('\n')}\n${border('└')}${horizontal}${border('┘')}`
 }
