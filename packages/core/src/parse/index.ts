@@ -1,0 +1,7 @@
+export { type CancelOutput, parseCancelOutput } from './cancel.js'
+export { classifyHyperctlFailure, type HyperctlFailure, type HyperctlFailureKind } from './failure.js'
+export { toLines } from './lines.js'
+export { parseQueryOutput, type QueryOutput, type QueryRow, type QueryStatus } from './query.js'
+export { parseStatusOutput, type StatusOutput } from './status.js'
+export { parseSubmitOutput, type SubmitOutput } from './submit.js'
+export { parseVersionOutput } from './version.js'

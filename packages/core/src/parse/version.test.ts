@@ -1,0 +1,35 @@
+import { fc, it } from '@fast-check/vitest'
+import { describe, expect } from 'vitest'
+import { HyperctlParseError } from '../errors.js'
+import { parseVersionOutput } from './version.js'
+
+describe('parseVersionOutput', () => {
+  it('reads the version constant', () => {
+    expect(parseVersionOutput('hyperctl version 0.0.1\n')).toEqual({ version: '0.0.1' })
+    expect(parseVersionOutput('hyperctl version 1.2.3-rc.1\r\n')).toEqual({ version: '1.2.3-rc.1' })
+  })
+
+  it.each([
+    [''],
+    ['hypervisord version 0.0.1\n'],
+    ['hyperctl version\n'],
+    ['hyperctl version 0.0.1\nhyperctl version 0.0.2\n'],
+    ['Unknown command: version\n'],
+  ])('throws on %j', (stdout) => {
+    expect(() => parseVersionOutput(stdout)).toThrow(HyperctlParseError)
+  })
+
+  it.prop([fc.string({ unit: 'binary', maxLength: 200 })], { numRuns: 10_000 })(
+    'returns a non-empty version or throws HyperctlParseError for random text',
+    (stdout) => {
+      let result: { version: string }
+      try {
+        result = parseVersionOutput(stdout)
+      } catch (caught) {
+        if (!(caught instanceof HyperctlParseError)) throw caught
+        return
+      }
+      expect(/^\S+$/.test(result.version)).toBe(true)
+    },
+  )
+})
