@@ -1,7 +1,6 @@
 export { byteLength, bytePrefix, byteSuffix, decodeBytes, encodeText } from './bytes.js'
 export { displayWidth, runeWidth } from './display-width.js'
 export { type Garbling, garbleBytes, insertStrayBytes, parseGarbling } from './garble.js'
-export { type FlagSpec, GLOBAL_FLAGS, usageBlock } from './go-flags.js'
 export { goFormatFixed, goFormatFloat1, goQuote } from './go-format.js'
 export { type DecodeOutcome, decodeGoJson, goJsonString } from './go-json.js'
 export { parseStrictRFC3339, type WallClock } from './go-time.js'

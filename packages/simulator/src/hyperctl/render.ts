@@ -53,8 +53,8 @@ export function spinnerFinalText(
 
 /** A job as the daemon's JSON has it; only the fields hyperctl's table shows are read. */
 export interface QueryJobView {
-  definition: { id: string; name?: string; vm_path?: string }
-  status: string
+  definition?: { id?: string; name?: string; vm_path?: string }
+  status?: string
   progress?: { phase?: string; percent_complete?: number } | null
   /** RFC 3339 text as the daemon writes it (the wall clock is shown as written), or a parsed clock. */
   started_at?: string | WallClock | null
@@ -143,11 +143,11 @@ function toDecodedJob(job: QueryJobView): DecodedJob {
   }
   return {
     definition: {
-      id: job.definition.id,
-      name: job.definition.name ?? '',
-      vm_path: job.definition.vm_path ?? '',
+      id: job.definition?.id ?? '',
+      name: job.definition?.name ?? '',
+      vm_path: job.definition?.vm_path ?? '',
     },
-    status: job.status,
+    status: job.status ?? '',
     progress: job.progress
       ? { phase: job.progress.phase ?? '', percent_complete: job.progress.percent_complete ?? 0 }
       : null,
@@ -163,14 +163,14 @@ export function renderQueryTable(jobs: readonly QueryJobView[], options?: Render
 // ---------------------------------------------------------------------------------------------------
 // status
 
-/** The daemon's `GET /status` reply (the fields hyperctl shows). */
+/** The daemon's `GET /status` reply (the fields hyperctl shows); a missing field is Go's zero value. */
 export interface DaemonStatusView {
-  version: string
-  uptime: string
-  total_jobs: number | bigint
-  running_jobs: number | bigint
-  completed_jobs: number | bigint
-  failed_jobs: number | bigint
+  version?: string
+  uptime?: string
+  total_jobs?: number | bigint
+  running_jobs?: number | bigint
+  completed_jobs?: number | bigint
+  failed_jobs?: number | bigint
 }
 
 export function statusStdoutText(paint: Paint, status: DecodedDaemonStatus, displayUrl: string): string {
@@ -220,12 +220,12 @@ export function statusStdoutText(paint: Paint, status: DecodedDaemonStatus, disp
 /** Exactly what `hyperctl status` writes to stdout; `url` is the daemon URL it shows (hyperctl's constant). */
 export function renderStatus(status: DaemonStatusView, options?: RenderOptions & { url?: string }): Buffer {
   const decoded: DecodedDaemonStatus = {
-    version: status.version,
-    uptime: status.uptime,
-    total_jobs: BigInt(status.total_jobs),
-    running_jobs: BigInt(status.running_jobs),
-    completed_jobs: BigInt(status.completed_jobs),
-    failed_jobs: BigInt(status.failed_jobs),
+    version: status.version ?? '',
+    uptime: status.uptime ?? '',
+    total_jobs: BigInt(status.total_jobs ?? 0),
+    running_jobs: BigInt(status.running_jobs ?? 0),
+    completed_jobs: BigInt(status.completed_jobs ?? 0),
+    failed_jobs: BigInt(status.failed_jobs ?? 0),
   }
   return encodeText(statusStdoutText(paintOf(options), decoded, options?.url ?? 'http://localhost:8080'))
 }
@@ -236,8 +236,8 @@ export function renderStatus(status: DaemonStatusView, options?: RenderOptions &
 /** The daemon's `POST /jobs/submit` reply (the fields hyperctl shows). */
 export interface SubmitReplyView {
   job_ids?: readonly string[] | null
-  accepted: number | bigint
-  rejected: number | bigint
+  accepted?: number | bigint
+  rejected?: number | bigint
   errors?: readonly string[] | null
 }
 
@@ -259,8 +259,8 @@ export function renderSubmitResult(reply: SubmitReplyView, options?: RenderOptio
   return encodeText(
     submitStdoutText(paintOf(options), {
       job_ids: reply.job_ids ? [...reply.job_ids] : null,
-      accepted: BigInt(reply.accepted),
-      rejected: BigInt(reply.rejected),
+      accepted: BigInt(reply.accepted ?? 0),
+      rejected: BigInt(reply.rejected ?? 0),
       errors: reply.errors ? [...reply.errors] : null,
     }),
   )

@@ -106,7 +106,8 @@ function readSettings(env: Readonly<Record<string, string | undefined>>, io: Hyp
     }
     return Number(raw)
   }
-  const daemonUrl = env.HYPERCTL_SIM_DAEMON_URL || REAL_DAEMON_URL
+  // why: hyperctl appends "/jobs/..." to its constant; a trailing slash here would make "//jobs/..."
+  const daemonUrl = (env.HYPERCTL_SIM_DAEMON_URL || REAL_DAEMON_URL).replace(/\/+$/, '')
   let garbling: Garbling
   try {
     garbling = parseGarbling(env.HYPERCTL_SIM_GARBLE)
@@ -118,7 +119,7 @@ function readSettings(env: Readonly<Record<string, string | undefined>>, io: Hyp
     // why: gookit enables colour unless NO_COLOR is set to a non-empty value; pterm forces it on otherwise
     paint: { color: (env.NO_COLOR ?? '') === '' },
     daemonUrl,
-    displayUrl: env.HYPERCTL_SIM_DISPLAY_URL || daemonUrl,
+    displayUrl: (env.HYPERCTL_SIM_DISPLAY_URL || daemonUrl).replace(/\/+$/, ''),
     dialError: env.HYPERCTL_SIM_DIAL_ERROR || undefined,
     spinnerFrames: count('HYPERCTL_SIM_SPINNER_FRAMES', 0),
     terminalWidth:
