@@ -180,7 +180,10 @@ async function attemptOnce(
       parsed = JSON.parse(text)
     } catch (cause) {
       throw new AbortError(
-        new HyperctlParseError(`a JSON reply to ${what}`, redactBodyText(text, secrets), { cause }),
+        new HyperctlParseError(`a JSON reply to ${what}`, redactBodyText(text, secrets), {
+          cause,
+          source: 'hypervisord',
+        }),
       )
     }
     const scrubbed = scrubReply(parsed, secrets)

@@ -23,24 +23,28 @@ describe('HypervisordClient', () => {
     vi.useRealTimers()
   })
 
-  it('backs off exponentially with jitter between read retries', async () => {
+  it.each([
+    [0, 500, 1_000],
+    [0.999_999, 1_000, 2_000],
+  ])('backs off exponentially between read retries when the jitter draws %d', async (draw, first, second) => {
+    // why: the jitter is random; pinning the draw makes the retry times exact (bounds: retry-delay.test.ts)
+    const random = vi.spyOn(Math, 'random').mockReturnValue(draw)
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const fetch = scripted(busy, busy, healthy)
     const c = new HypervisordClient({ fetch, env: {}, retryMinDelayMs: 1_000, retryMaxDelayMs: 8_000 })
     const call = c.health()
     await vi.advanceTimersByTimeAsync(0)
     expect(fetch).toHaveBeenCalledTimes(1)
-    // first retry: 500 to 1000 ms
-    await vi.advanceTimersByTimeAsync(499)
+    await vi.advanceTimersByTimeAsync(first - 1)
     expect(fetch).toHaveBeenCalledTimes(1)
-    await vi.advanceTimersByTimeAsync(501)
+    await vi.advanceTimersByTimeAsync(1)
     expect(fetch).toHaveBeenCalledTimes(2)
-    // second retry: 1000 to 2000 ms
-    await vi.advanceTimersByTimeAsync(999)
+    await vi.advanceTimersByTimeAsync(second - 1)
     expect(fetch).toHaveBeenCalledTimes(2)
-    await vi.advanceTimersByTimeAsync(1_001)
+    await vi.advanceTimersByTimeAsync(1)
     expect(fetch).toHaveBeenCalledTimes(3)
     await expect(call).resolves.toEqual({ status: 'healthy', timestamp: 'x' })
+    random.mockRestore()
   })
 
   it('waits exactly as long as Retry-After asks instead of the backoff', async () => {

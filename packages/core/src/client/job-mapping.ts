@@ -40,7 +40,8 @@ export function mapReply<T>(what: string, rawRedacted: string, map: () => T): T 
   try {
     return map()
   } catch (error) {
-    if (error instanceof ReplyShapeError) throw new HyperctlParseError(what, rawRedacted, { cause: error })
+    if (error instanceof ReplyShapeError)
+      throw new HyperctlParseError(what, rawRedacted, { cause: error, source: 'hypervisord' })
     throw error
   }
 }
