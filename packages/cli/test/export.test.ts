@@ -246,6 +246,49 @@ describe('hyperctl-export export', () => {
     )
   })
 
+  it('submits no more after the first failure with --fail-fast, and reports the rest as skipped', async () => {
+    const run = startCli(
+      [
+        'export',
+        '/DC/vm/a',
+        '/DC/vm/b',
+        '-o',
+        daemon.out,
+        '--daemon-url',
+        daemon.url,
+        ...vcenterArgs(),
+      ].concat(['--poll-interval', '20ms', '--max-concurrent', '1', '--fail-fast', '--json']),
+      env,
+    )
+    const [, first] = await run.waitForStderr(/a submitted as job (\S+)/)
+    daemon.sim.control.failJob(first!, 'export failed: boom')
+    const result = await run.done
+    expect(result.code).toBe(1)
+    expect(JSON.parse(result.stdout).jobs.map((j: { status: string }) => j.status)).toEqual([
+      'failed',
+      'skipped',
+    ])
+    expect(daemon.sim.control.jobs()).toHaveLength(1)
+  })
+
+  it('warns on stderr about options the daemon stores but ignores, and keeps stdout to the JSON', async () => {
+    const { run, jobId } = await startExport(
+      exportArgs('--parallel-downloads', '4', '--remove-cdrom', '--json'),
+    )
+    daemon.sim.control.completeJob(jobId)
+    const result = await run.done
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain(
+      'warning: parallel-downloads was passed to hypervisord, but this hypervisord stores it',
+    )
+    expect(result.stderr).toContain('warning: remove-cdrom was passed')
+    expect(JSON.parse(result.stdout).jobs[0].status).toBe('completed')
+    expect(daemon.sim.control.job(jobId)!.definition.options).toMatchObject({
+      parallel_downloads: 4,
+      remove_cdrom: true,
+    })
+  })
+
   it('attaches to the same jobs instead of exporting twice when run again with the same --idempotency-key', async () => {
     const first = await startExport(exportArgs('--idempotency-key', 'nightly-1'))
     daemon.sim.control.completeJob(first.jobId)
