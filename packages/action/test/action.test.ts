@@ -1,0 +1,479 @@
+import { accessSync, constants, existsSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  type HypervisordSim,
+  type HypervisordSimOptions,
+  startHypervisordSim,
+} from '@hyperctl-export/simulator'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import {
+  ActionHarness,
+  type ActionRun,
+  hyperctlSimPath,
+  type RunningAction,
+  waitFor,
+} from './support/action-harness.js'
+
+const VC_PASSWORD = 'vc-Pa55word-e2e-7f3k'
+const API_KEY = 'api-key-e2e-9q2w8x'
+const vcenter = {
+  'vcenter-server': 'vc.example.test',
+  'vcenter-username': 'exporter@vsphere.local',
+  'vcenter-password': VC_PASSWORD,
+}
+const sims: HypervisordSim[] = []
+const children: RunningAction[] = []
+
+type Transport = 'api' | 'cli'
+
+async function sim(options: HypervisordSimOptions = {}): Promise<HypervisordSim> {
+  // why: jobs end only when a test says so (control.completeJob/failJob), never by a race with a timer
+  const started = await startHypervisordSim({ jobDurationMs: 3_600_000, stableOrder: true, ...options })
+  sims.push(started)
+  return started
+}
+
+/** The inputs and env that point the action at the simulator through one transport. */
+function connection(
+  transport: Transport,
+  daemon: HypervisordSim,
+): { inputs: Record<string, string>; env: Record<string, string> } {
+  return transport === 'api'
+    ? { inputs: { 'daemon-url': daemon.url, transport: 'api' }, env: {} }
+    : {
+        inputs: { 'daemon-url': daemon.url, transport: 'cli', 'hyperctl-path': hyperctlSimPath },
+        env: { HYPERCTL_SIM_DAEMON_URL: daemon.url },
+      }
+}
+
+async function start(harness: ActionHarness, inputs: Record<string, string>, env: Record<string, string>) {
+  const running = await harness.start('main', inputs, { env })
+  children.push(running)
+  return running
+}
+
+/** The job IDs main published (job-ids output), once there are `count`. */
+async function acceptedIds(running: RunningAction, count: number): Promise<string[]> {
+  return waitFor(async () => {
+    const ids = (await running.outputs())['job-ids']
+    const parsed = ids ? (JSON.parse(ids) as string[]) : []
+    return parsed.length === count ? parsed : undefined
+  }, `${count} job ID(s) in GITHUB_OUTPUT`)
+}
+
+async function whenRunning(daemon: HypervisordSim, ids: readonly string[]): Promise<void> {
+  await waitFor(() => ids.every((id) => daemon.control.job(id)?.status === 'running'), 'the jobs to run')
+}
+
+function errorLines(run: ActionRun): string[] {
+  return run.stdout.split('\n').filter((l) => l.startsWith('::error'))
+}
+
+beforeAll(() => {
+  accessSync(fileURLToPath(new URL('../dist/main/index.js', import.meta.url)))
+  try {
+    accessSync(hyperctlSimPath, constants.X_OK)
+  } catch {
+    throw new Error(`${hyperctlSimPath} must be built and executable (npm run build in packages/simulator)`)
+  }
+})
+
+afterEach(async () => {
+  for (const c of children.splice(0))
+    if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL')
+  await Promise.all(sims.splice(0).map((s) => s.close()))
+})
+
+describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transport', (transport) => {
+  it('publishes job-ids before waiting and every output once the daemon completes the exports', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const running = await start(
+      harness,
+      {
+        ...inputs,
+        ...vcenter,
+        'vm-paths': '/DC/vm/web-01\n/DC/vm/db-01',
+        'output-path': 'exports',
+        'poll-interval': '100ms',
+      },
+      env,
+    )
+    const ids = await acceptedIds(running, 2)
+    await whenRunning(daemon, ids)
+    // the step is still waiting: nothing is finished yet, but the IDs are out
+    expect((await running.outputs()).status).toBeUndefined()
+    for (const id of ids) daemon.control.completeJob(id)
+    const run = await running.done
+
+    expect(run.code).toBe(0)
+    const out = run.outputs
+    expect(out['job-id']).toBe(ids[0])
+    expect(JSON.parse(out['job-ids']!)).toEqual(ids)
+    expect(out.status).toBe('completed')
+    expect(JSON.parse(out.statuses!)).toEqual({ [ids[0]!]: 'completed', [ids[1]!]: 'completed' })
+    expect(out['output-path']).toBe(join(harness.workspace, 'exports'))
+    expect(out.transport).toBe(transport)
+    expect(out['export-method']).toBe('web')
+    expect(Number(out['duration-seconds'])).toBeGreaterThanOrEqual(0)
+    const result = JSON.parse(out.result!) as Array<{ jobId: string; vmPath: string; status: string }>
+    expect(result.map((r) => [r.jobId, r.vmPath, r.status])).toEqual([
+      [ids[0], '/DC/vm/web-01', 'completed'],
+      [ids[1], '/DC/vm/db-01', 'completed'],
+    ])
+    const files = JSON.parse(out.files!) as string[]
+    if (transport === 'api') {
+      expect(files.length).toBeGreaterThan(0)
+      for (const file of files) expect(existsSync(file)).toBe(true)
+    }
+    expect(run.summary).toContain('2 of 2 exports completed')
+    expect(run.summary).toContain(`<code>${ids[0]}</code>`)
+    expect(run.stdout).toContain('::group::Exporting 2 VMs')
+    // the daemon got the vCenter host and the web method for every job
+    for (const job of daemon.control.jobs()) {
+      expect(job.definition.export_method).toBe('web')
+      expect(job.definition.vcenter?.server).toBe('vc.example.test')
+    }
+  })
+
+  it('fails the step naming the VM and the daemon error when the daemon fails a job', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const running = await start(
+      harness,
+      {
+        ...inputs,
+        ...vcenter,
+        'vm-path': '/DC/vm/broken-01',
+        'output-path': '/exports',
+        'poll-interval': '100ms',
+      },
+      env,
+    )
+    const [id] = await acceptedIds(running, 1)
+    await whenRunning(daemon, [id!])
+    daemon.control.failJob(id!, 'export failed: export ovf: disk read error on datastore1')
+    const run = await running.done
+
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('failed')
+    expect(JSON.parse(run.outputs.statuses!)).toEqual({ [id!]: 'failed' })
+    expect(run.outputs['job-id']).toBe(id)
+    const [error] = errorLines(run)
+    expect(error).toContain('/DC/vm/broken-01')
+    expect(error).toContain(`job ${id} failed`)
+    if (transport === 'api') {
+      expect(error).toContain('disk read error on datastore1')
+      expect(run.summary).toContain('disk read error on datastore1')
+    }
+  })
+
+  it('keeps daemon texts and VM paths from acting as workflow commands when they look like them', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const vmPath = '/DC/vm/::notice::from-vm-path'
+    const running = await start(
+      harness,
+      { ...inputs, ...vcenter, 'vm-path': vmPath, 'output-path': '/e', 'poll-interval': '100ms' },
+      env,
+    )
+    const [id] = await acceptedIds(running, 1)
+    await whenRunning(daemon, [id!])
+    daemon.control.failJob(
+      id!,
+      'boom\n::set-output name=status::completed\r::add-mask::x\n##[warning]from-daemon',
+    )
+    const run = await running.done
+
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('failed')
+    const ours = new Set(['add-mask', 'group', 'endgroup', 'error', 'warning', 'notice'])
+    for (const line of run.stdout.split(/\r\n|\r|\n/)) {
+      const trimmed = line.trim()
+      if (trimmed.startsWith('::')) {
+        expect(ours.has(/^::([^ :]+)/.exec(trimmed)?.[1] ?? ''), line).toBe(true)
+        expect(trimmed, line).not.toMatch(/^::notice::from-vm-path/)
+      } else {
+        expect(line, line).not.toContain('##[')
+      }
+    }
+    expect(run.stdout).toContain('::notice::from-vm-path')
+  })
+
+  it("fails the step with the daemon's reason when the daemon rejects a job", async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    // another export already holds the ID the job file asks for
+    const seed = await fetch(`${daemon.url}/jobs/submit`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 'nightly-db-01', vm_path: '/DC/vm/other-vm', output_path: '/x' }),
+    })
+    expect(seed.status).toBe(200)
+    const jobFile = join(harness.workspace, 'jobs.json')
+    await writeFile(
+      jobFile,
+      JSON.stringify({ jobs: [{ id: 'nightly-db-01', vm_path: '/DC/vm/db-01', output_path: '/exports' }] }),
+    )
+    const run = await (
+      await start(harness, { ...inputs, ...vcenter, 'job-file': 'jobs.json', 'poll-interval': '100ms' }, env)
+    ).done
+
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('failed')
+    expect(JSON.parse(run.outputs.statuses!)).toEqual({ 'nightly-db-01': 'rejected' })
+    expect(JSON.parse(run.outputs['job-ids']!)).toEqual([])
+    expect(errorLines(run)[0]).toContain(
+      'rejected the job for /DC/vm/db-01: job with ID nightly-db-01 already exists',
+    )
+    expect(daemon.control.jobs()).toHaveLength(1)
+  })
+
+  it('stops waiting at the timeout and leaves the job running when cancel-on-timeout is false', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const run = await (
+      await start(
+        harness,
+        {
+          ...inputs,
+          ...vcenter,
+          'vm-path': '/DC/vm/slow-01',
+          'output-path': '/e',
+          timeout: '1s',
+          'poll-interval': '100ms',
+        },
+        env,
+      )
+    ).done
+
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('timeout')
+    const id = run.outputs['job-id']!
+    expect(JSON.parse(run.outputs.statuses!)).toEqual({ [id]: 'timeout' })
+    expect(errorLines(run)[0]).toContain('did not finish within 1s')
+    expect(daemon.control.job(id)?.status).toBe('running')
+    expect(JSON.parse(run.state['unfinished-job-ids']!)).toEqual([])
+  })
+
+  it('cancels the job on the daemon at the timeout when cancel-on-timeout is true', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const run = await (
+      await start(
+        harness,
+        {
+          ...inputs,
+          ...vcenter,
+          'vm-path': '/DC/vm/slow-01',
+          'output-path': '/e',
+          timeout: '1s',
+          'poll-interval': '100ms',
+          'cancel-on-timeout': 'true',
+        },
+        env,
+      )
+    ).done
+
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('timeout')
+    expect(errorLines(run)[0]).toContain('they were cancelled (hypervisord only labels them')
+    expect(daemon.control.job(run.outputs['job-id']!)?.status).toBe('cancelled')
+  })
+
+  it('leaves the jobs cancelled on the daemon when SIGINT then SIGTERM end main mid-wait and post runs', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const stepInputs = {
+      ...inputs,
+      ...vcenter,
+      'vm-paths': '/DC/vm/a-01\n/DC/vm/b-01',
+      'output-path': '/e',
+      'poll-interval': '100ms',
+    }
+    const running = await start(harness, stepInputs, env)
+    const ids = await acceptedIds(running, 2)
+    await whenRunning(daemon, ids)
+
+    // main's own cancel is held up (and then refused) so that only the post step can do it
+    daemon.control.failNext(1, 503, { match: { method: 'POST', path: '/jobs/cancel' } })
+    daemon.control.delayReplies(60_000)
+    process.kill(running.pid, 'SIGINT')
+    await waitFor(
+      () => daemon.control.requests.some((r) => r.path === '/jobs/cancel'),
+      "main's cancel request",
+    )
+    process.kill(running.pid, 'SIGTERM')
+    const main = await running.done
+
+    expect(main.code).toBe(130)
+    expect(main.outputs.status).toBe('cancelled')
+    expect(JSON.parse(main.outputs['job-ids']!)).toEqual(ids)
+    expect(JSON.parse(main.state['unfinished-job-ids']!)).toEqual(ids)
+    expect(errorLines(main)[0]).toContain('Received SIGTERM')
+    for (const id of ids) expect(daemon.control.job(id)?.status).toBe('running')
+    expect(existsSync(main.state['temp-dir']!)).toBe(true)
+
+    daemon.control.delayReplies(0)
+    const post = await harness.run('post', stepInputs, { env, state: main.state })
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain(`Cancelled on the daemon: ${ids.join(', ')}`)
+    for (const id of ids) expect(daemon.control.job(id)?.status).toBe('cancelled')
+    expect(existsSync(main.state['temp-dir']!)).toBe(false)
+  })
+
+  it('cancels the jobs itself and exits 130 when only SIGINT arrives', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const stepInputs = {
+      ...inputs,
+      ...vcenter,
+      'vm-path': '/DC/vm/a-01',
+      'output-path': '/e',
+      'poll-interval': '100ms',
+    }
+    const running = await start(harness, stepInputs, env)
+    const [id] = await acceptedIds(running, 1)
+    await whenRunning(daemon, [id!])
+    const signalledAt = Date.now()
+    process.kill(running.pid, 'SIGINT')
+    const main = await running.done
+
+    // why: the runner sends SIGTERM 7.5 s after SIGINT; the step must be done well before
+    expect(Date.now() - signalledAt).toBeLessThan(7_500)
+    expect(main.code).toBe(130)
+    expect(main.outputs.status).toBe('cancelled')
+    expect(JSON.parse(main.outputs.statuses!)).toEqual({ [id!]: 'aborted' })
+    expect(daemon.control.job(id!)?.status).toBe('cancelled')
+    expect(main.stdout).toContain('Received SIGINT: stopping the wait and cancelling the unfinished jobs')
+
+    const post = await harness.run('post', stepInputs, { env, state: main.state })
+    expect(post.code).toBe(0)
+    expect(daemon.control.job(id!)?.status).toBe('cancelled')
+  })
+
+  it('attaches to its jobs and submits nothing new when a step runs again with the same idempotency key', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env: transportEnv } = connection(transport, daemon)
+    const env = {
+      ...transportEnv,
+      GITHUB_RUN_ID: '4242',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_JOB: 'export',
+      GITHUB_ACTION: 'vms',
+    }
+    const stepInputs = {
+      ...inputs,
+      ...vcenter,
+      'vm-paths': '/DC/vm/a-01\n/DC/vm/b-01',
+      'output-path': '/e',
+      'poll-interval': '100ms',
+    }
+
+    const first = await start(harness, stepInputs, env)
+    const ids = await acceptedIds(first, 2)
+    await whenRunning(daemon, ids)
+    for (const id of ids) daemon.control.completeJob(id)
+    expect((await first.done).code).toBe(0)
+    expect(daemon.control.jobs()).toHaveLength(2)
+
+    const again = await (await start(harness, stepInputs, env)).done
+    expect(again.code).toBe(0)
+    expect(JSON.parse(again.outputs['job-ids']!)).toEqual(ids)
+    expect(again.outputs.status).toBe('completed')
+    expect(again.stdout).toContain('already on the daemon, attached')
+    expect(daemon.control.jobs()).toHaveLength(2)
+
+    // a re-run of the workflow is a new attempt: it exports again
+    const rerun = await start(harness, stepInputs, { ...env, GITHUB_RUN_ATTEMPT: '2' })
+    const newIds = await acceptedIds(rerun, 2)
+    expect(newIds).not.toEqual(ids)
+    expect(daemon.control.jobs()).toHaveLength(4)
+    rerun.child.kill('SIGKILL')
+  })
+
+  it('fails before any request to the daemon when an input is invalid', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const cases: Array<[Record<string, string>, string]> = [
+      [
+        { 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, 'vcenter-password': '' },
+        'input vcenter-password is required',
+      ],
+      [{ 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, timeout: '90' }, 'input timeout'],
+      [{ 'vm-path': '/DC/vm/a', ...vcenter }, 'input output-path is required'],
+      [
+        { 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, 'max-concurrent': 'many' },
+        'input max-concurrent',
+      ],
+      [{ 'output-path': '/e', ...vcenter }, 'input vm-path, vm-paths or job-file is required'],
+    ]
+    for (const [given, message] of cases) {
+      const run = await harness.run('main', { ...inputs, ...given }, { env })
+      expect(run.code).toBe(1)
+      expect(errorLines(run)[0]).toContain(message)
+      expect(run.outputs.status).toBe('failed')
+    }
+    expect(daemon.control.requests).toEqual([])
+  })
+})
+
+describe('dist/main/index.js and dist/post/index.js with secrets', () => {
+  it.each(['api', 'cli'] as const)(
+    'never write the API key or the vCenter password to stdout, stderr, outputs, summary or files (%s)',
+    async (transport) => {
+      const daemon = await sim(transport === 'api' ? { apiKey: API_KEY } : {})
+      const harness = await ActionHarness.create()
+      const { inputs, env } = connection(transport, daemon)
+      const stepInputs = {
+        ...inputs,
+        ...vcenter,
+        ...(transport === 'api' ? { 'api-key': API_KEY } : {}),
+        'vm-paths': '/DC/vm/ok-01\n/DC/vm/leaky-01',
+        'output-path': 'exports',
+        'poll-interval': '100ms',
+      }
+      const running = await start(harness, stepInputs, env)
+      const ids = await acceptedIds(running, 2)
+      await whenRunning(daemon, ids)
+      daemon.control.completeJob(ids[0]!)
+      // a daemon error text that quotes the password
+      daemon.control.failJob(ids[1]!, `export failed: login as exporter with password ${VC_PASSWORD} refused`)
+      const main = await running.done
+      const post = await harness.run('post', stepInputs, { env, state: main.state })
+
+      expect(main.code).toBe(1)
+      expect(post.code).toBe(0)
+      if (transport === 'api') expect(errorLines(main)[0]).toContain('with password *** refused')
+      for (const run of [main, post]) {
+        const stdout = run.stdout
+          .split('\n')
+          .filter((l) => !l.startsWith('::add-mask::'))
+          .join('\n')
+        for (const secret of [VC_PASSWORD, API_KEY]) {
+          expect(stdout).not.toContain(secret)
+          expect(run.stderr).not.toContain(secret)
+        }
+      }
+      expect(main.stdout).toContain(`::add-mask::${VC_PASSWORD}`)
+      const files = await harness.allFiles()
+      expect(files.length).toBeGreaterThan(5)
+      for (const { path, text } of files) {
+        expect(text.includes(VC_PASSWORD), path).toBe(false)
+        expect(text.includes(API_KEY), path).toBe(false)
+      }
+    },
+  )
+})
