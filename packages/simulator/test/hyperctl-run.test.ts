@@ -358,6 +358,13 @@ describe('runHyperctlSim', () => {
       )
     })
 
+    it('keeps a password in the daemon URL out of the error, as Go does', async () => {
+      const url = new URL(await closedPortUrl())
+      const r = await run(['status'], { HYPERCTL_SIM_DAEMON_URL: `http://ops:s3cret@${url.host}` })
+      expect(r.stderr).toContain(`Get "http://ops:***@${url.host}/status": dial tcp`)
+      expect(r.stderr).not.toContain('s3cret')
+    })
+
     it('times out with Go’s client timeout text', async () => {
       const server = await serve('hang')
       const r = await run(['cancel', '-id', 'a'], {

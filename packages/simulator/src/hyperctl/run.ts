@@ -119,7 +119,8 @@ function readSettings(env: Readonly<Record<string, string | undefined>>, io: Hyp
     // why: gookit enables colour unless NO_COLOR is set to a non-empty value; pterm forces it on otherwise
     paint: { color: (env.NO_COLOR ?? '') === '' },
     daemonUrl,
-    displayUrl: (env.HYPERCTL_SIM_DISPLAY_URL || daemonUrl).replace(/\/+$/, ''),
+    // why: the shown URL (status page, error texts) must not carry a password from the knob
+    displayUrl: (env.HYPERCTL_SIM_DISPLAY_URL || redactPassword(daemonUrl)).replace(/\/+$/, ''),
     dialError: env.HYPERCTL_SIM_DIAL_ERROR || undefined,
     spinnerFrames: count('HYPERCTL_SIM_SPINNER_FRAMES', 0),
     terminalWidth:
@@ -128,6 +129,15 @@ function readSettings(env: Readonly<Record<string, string | undefined>>, io: Hyp
     timeoutMs: count('HYPERCTL_SIM_TIMEOUT_MS', 1) ?? 30_000,
     argv0: env.HYPERCTL_SIM_ARGV0 || 'hyperctl',
     garbling,
+  }
+}
+
+function redactPassword(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return parsed.password === '' ? url : url.replace(`:${parsed.password}@`, ':***@')
+  } catch {
+    return url
   }
 }
 

@@ -55,7 +55,9 @@ export async function sendRequest(
 ): Promise<TransportOutcome> {
   const op = request.method === 'GET' ? 'Get' : 'Post'
   const shown = (url: string) =>
-    url.startsWith(options.actualBase) ? options.displayBase + url.slice(options.actualBase.length) : url
+    stripPassword(
+      url.startsWith(options.actualBase) ? options.displayBase + url.slice(options.actualBase.length) : url,
+    )
   const deadline = AbortSignal.timeout(options.timeoutMs)
   let current = request
   for (let hops = 0; ; hops++) {
@@ -85,6 +87,17 @@ export async function sendRequest(
       return { ok: false, error: `${op} ${goQuote(shown(redirect.url))}: stopped after 10 redirects` }
     }
     current = redirect
+  }
+}
+
+/** Go's Client keeps a URL's password out of its errors: `http://user:***@host/...`. */
+function stripPassword(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password === '') return url
+    return url.replace(`:${parsed.password}@`, ':***@')
+  } catch {
+    return url
   }
 }
 
