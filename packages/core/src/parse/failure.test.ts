@@ -2,6 +2,9 @@ import { fc, it } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { classifyHyperctlFailure } from './failure.js'
 
+// why: properties with thousands of runs can outlast vitest's 5 s default on a loaded machine
+const PROPERTY_TIME = { timeout: 60_000 }
+
 // The spinner's bytes on stderr (HYPERCTL.md §3.6): frames, then `\r` + W spaces + `\r` + the final line.
 const STRIP = /\x1b\[[0-9;?]*[A-Za-z]/g
 const frame = (text: string, seq = '▀ ', elapsed = '0s') =>
@@ -28,7 +31,7 @@ const stdoutError = (message: string) =>
 const classify = (stderr: string, exitCode = 1, stdout = '') =>
   classifyHyperctlFailure({ stdout, stderr, exitCode })
 
-describe('classifyHyperctlFailure', () => {
+describe('classifyHyperctlFailure', PROPERTY_TIME, () => {
   it('returns null for a successful run', () => {
     expect(classify(succeeded('Found 1 job(s)'), 0, 'table')).toBeNull()
     expect(

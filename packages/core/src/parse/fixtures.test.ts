@@ -9,6 +9,9 @@ import { parseStatusOutput } from './status.js'
 import { parseSubmitOutput } from './submit.js'
 import { parseVersionOutput } from './version.js'
 
+// why: properties with thousands of runs can outlast vitest's 5 s default on a loaded machine
+const PROPERTY_TIME = { timeout: 60_000 }
+
 const fixtures = loadHyperctlFixtures()
 
 /** The parser for each command, fed the way the runner feeds it (query also gets stderr). */
@@ -35,7 +38,7 @@ function exitCodeOf(fixture: HyperctlFixture): number {
   return fixture.case.exitCode
 }
 
-describe('hyperctl fixtures', () => {
+describe('hyperctl fixtures', PROPERTY_TIME, () => {
   it('finds the public fixture set', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(24)
   })
@@ -166,7 +169,7 @@ function withAlsoNoColour(
   ])
 }
 
-describe('parseQueryOutput on mutated fixtures', () => {
+describe('parseQueryOutput on mutated fixtures', PROPERTY_TIME, () => {
   const samples = withAlsoNoColour(successFixtures('query'))
   const sample = fc.constantFrom(...samples)
 
@@ -201,7 +204,7 @@ describe('parseQueryOutput on mutated fixtures', () => {
   )
 })
 
-describe('parseSubmitOutput on mutated fixtures', () => {
+describe('parseSubmitOutput on mutated fixtures', PROPERTY_TIME, () => {
   const sample = fc.constantFrom(...withAlsoNoColour(successFixtures('submit')))
   it.prop([sample, mutation], { numRuns: 10_000 })(
     'returns counts that match the lists, or throws HyperctlParseError',
@@ -216,7 +219,7 @@ describe('parseSubmitOutput on mutated fixtures', () => {
   )
 })
 
-describe('parseStatusOutput on mutated fixtures', () => {
+describe('parseStatusOutput on mutated fixtures', PROPERTY_TIME, () => {
   const sample = fc.constantFrom(...withAlsoNoColour(successFixtures('status')))
   it.prop([sample, mutation], { numRuns: 10_000 })(
     'returns whole counts, or throws HyperctlParseError',
@@ -230,7 +233,7 @@ describe('parseStatusOutput on mutated fixtures', () => {
   )
 })
 
-describe('parseCancelOutput on mutated fixtures', () => {
+describe('parseCancelOutput on mutated fixtures', PROPERTY_TIME, () => {
   const sample = fc.constantFrom(...withAlsoNoColour(successFixtures('cancel')))
   it.prop([sample, mutation], { numRuns: 10_000 })(
     'returns lists of IDs, or throws HyperctlParseError',
@@ -244,7 +247,7 @@ describe('parseCancelOutput on mutated fixtures', () => {
   )
 })
 
-describe('parseVersionOutput on mutated fixtures', () => {
+describe('parseVersionOutput on mutated fixtures', PROPERTY_TIME, () => {
   const sample = fc.constantFrom(...withAlsoNoColour(successFixtures('version')))
   it.prop([sample, mutation], { numRuns: 10_000 })(
     'returns a version without spaces, or throws HyperctlParseError',
@@ -255,7 +258,7 @@ describe('parseVersionOutput on mutated fixtures', () => {
   )
 })
 
-describe('classifyHyperctlFailure on mutated fixtures', () => {
+describe('classifyHyperctlFailure on mutated fixtures', PROPERTY_TIME, () => {
   const sample = fc.constantFrom(...fixtures)
   it.prop([sample, mutation, fc.boolean(), fc.integer({ min: 0, max: 255 })], { numRuns: 3_000 })(
     'returns null only for exit 0, and a known kind with that exit code otherwise',

@@ -2,7 +2,10 @@ import { fc, it } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { toLines } from './lines.js'
 
-describe('toLines', () => {
+// why: properties with thousands of runs can outlast vitest's 5 s default on a loaded machine
+const PROPERTY_TIME = { timeout: 60_000 }
+
+describe('toLines', PROPERTY_TIME, () => {
   it('removes colour codes', () => {
     expect(
       toLines('\x1b[30;46m\x1b[30;46m INFO \x1b[0m\x1b[0m \x1b[96m\x1b[96mNo jobs found\x1b[0m\x1b[0m\n'),

@@ -19,6 +19,9 @@ import { parseQueryOutput } from './query.js'
 import { parseStatusOutput } from './status.js'
 import { parseSubmitOutput } from './submit.js'
 
+// why: properties with thousands of runs can outlast vitest's 5 s default on a loaded machine
+const PROPERTY_TIME = { timeout: 60_000 }
+
 // Output of hyperctl-sim (packages/simulator: pterm, go-runewidth and Go byte cutting re-implemented and
 // replayed against the fixtures) for generated replies, read back by the parsers: two independent readings of
 // HYPERCTL.md that must agree on cells with CJK, emoji, U+FFFD from byte cuts and literal " | ".
@@ -67,7 +70,7 @@ function ambiguousWithoutColour(job: QueryJob): boolean {
   return cells.some((cell) => cell.includes(' | ') || cell.startsWith('| ') || /(?:^| )\|\s*$/.test(cell))
 }
 
-describe('parseQueryOutput on hyperctl-sim output', () => {
+describe('parseQueryOutput on hyperctl-sim output', PROPERTY_TIME, () => {
   it.prop([fc.array(queryJob, { minLength: 1, maxLength: 5 }), fc.boolean()], { numRuns: 300 })(
     'reads every generated job back as hyperctl showed it',
     (jobs, colour) => {
@@ -119,7 +122,7 @@ describe('parseQueryOutput on hyperctl-sim output', () => {
 
 const line = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).filter((s) => !/[\n\r\x1b]/.test(s))
 
-describe('parseSubmitOutput and parseCancelOutput on hyperctl-sim output', () => {
+describe('parseSubmitOutput and parseCancelOutput on hyperctl-sim output', PROPERTY_TIME, () => {
   it.prop([fc.array(line, { maxLength: 4 }), fc.array(line, { maxLength: 4 }), fc.boolean()], {
     numRuns: 300,
   })('read generated replies back exactly', (ids, messages, colour) => {
@@ -147,7 +150,7 @@ describe('parseSubmitOutput and parseCancelOutput on hyperctl-sim output', () =>
   })
 })
 
-describe('parseStatusOutput on hyperctl-sim output', () => {
+describe('parseStatusOutput on hyperctl-sim output', PROPERTY_TIME, () => {
   const count = fc.nat({ max: 1_000_000 })
   it.prop(
     [fc.string({ maxLength: 12 }), fc.string({ maxLength: 24 }), count, count, count, count, fc.boolean()],
@@ -182,7 +185,7 @@ describe('parseStatusOutput on hyperctl-sim output', () => {
   )
 })
 
-describe('classifyHyperctlFailure on hyperctl-sim output', () => {
+describe('classifyHyperctlFailure on hyperctl-sim output', PROPERTY_TIME, () => {
   it.prop(
     [
       fc.array(

@@ -4,6 +4,9 @@ import { describe, expect } from 'vitest'
 import { HyperctlParseError } from '../errors.js'
 import { parseStatusOutput, type StatusOutput } from './status.js'
 
+// why: properties with thousands of runs can outlast vitest's 5 s default on a loaded machine
+const PROPERTY_TIME = { timeout: 60_000 }
+
 const STRIP = /\x1b\[[0-9;?]*[A-Za-z]/g
 const [fixture] = loadHyperctlFixtures((f) => f.name === 'status-with-jobs')
 const stdout = fixture?.stdout ?? ''
@@ -12,7 +15,7 @@ const lines = stdout.split('\n')
 const lineWith = (text: string) => lines.findIndex((line) => line.replace(STRIP, '').includes(text))
 const without = (text: string) => lines.filter((_, index) => index !== lineWith(text)).join('\n')
 
-describe('parseStatusOutput', () => {
+describe('parseStatusOutput', PROPERTY_TIME, () => {
   it('reads the status-with-jobs fixture (the base of the cases below)', () => {
     expect(parseStatusOutput(stdout)).toEqual(expected)
   })

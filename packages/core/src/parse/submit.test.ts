@@ -4,6 +4,9 @@ import { describe, expect } from 'vitest'
 import { HyperctlParseError } from '../errors.js'
 import { parseSubmitOutput, type SubmitOutput } from './submit.js'
 
+// why: properties with thousands of runs can outlast vitest's 5 s default on a loaded machine
+const PROPERTY_TIME = { timeout: 60_000 }
+
 // pterm prefix lines (HYPERCTL.md §3.5); the first test checks them against the fixtures
 const line = (prefix: string, prefixCode: string, textCode: string) => (message: string) =>
   `\x1b[${prefixCode}m\x1b[${prefixCode}m${prefix}\x1b[0m\x1b[0m \x1b[${textCode}m\x1b[${textCode}m${message}\x1b[0m\x1b[0m\n`
@@ -22,7 +25,7 @@ function render(result: SubmitOutput): string {
   ].join('')
 }
 
-describe('parseSubmitOutput', () => {
+describe('parseSubmitOutput', PROPERTY_TIME, () => {
   it('builds the same bytes as hyperctl for every submit fixture (so the cases below are faithful)', () => {
     const fixtures = loadHyperctlFixtures((f) => f.command === 'submit' && !f.expectsError)
     expect(fixtures.length).toBeGreaterThan(0)

@@ -3,7 +3,10 @@ import { describe, expect } from 'vitest'
 import { HyperctlParseError } from '../errors.js'
 import { parseVersionOutput } from './version.js'
 
-describe('parseVersionOutput', () => {
+// why: properties with thousands of runs can outlast vitest's 5 s default on a loaded machine
+const PROPERTY_TIME = { timeout: 60_000 }
+
+describe('parseVersionOutput', PROPERTY_TIME, () => {
   it('reads the version constant', () => {
     expect(parseVersionOutput('hyperctl version 0.0.1\n')).toEqual({ version: '0.0.1' })
     expect(parseVersionOutput('hyperctl version 1.2.3-rc.1\r\n')).toEqual({ version: '1.2.3-rc.1' })
