@@ -22,19 +22,24 @@ export async function runExport(ctx: CommandContext, wait: boolean): Promise<num
 
   const { backend } = await openBackend(ctx, wait)
   const view = wait ? createProgressView(ctx) : undefined
-  const outcomes = await exportVms(backend, input.jobs, {
-    wait,
-    signal: ctx.signal,
-    cancelOnAbort: global.cancelOnInterrupt,
-    ...(global.idempotencyKey ? { idempotencyKey: global.idempotencyKey } : {}),
-    ...(global.maxConcurrent ? { maxConcurrent: global.maxConcurrent } : {}),
-    ...(global.failFast ? { failFast: true } : {}),
-    ...(global.pollIntervalMs ? { pollIntervalMs: global.pollIntervalMs } : {}),
-    ...(global.timeoutMs ? { timeoutMs: global.timeoutMs } : {}),
-    onSubmitted: (accepted) => view?.submitted(accepted),
-    onProgress: (update) => view?.update(update),
-  })
-  view?.finish(outcomes)
+  let outcomes: JobOutcome[] = []
+  try {
+    outcomes = await exportVms(backend, input.jobs, {
+      wait,
+      signal: ctx.signal,
+      cancelOnAbort: global.cancelOnInterrupt,
+      ...(global.idempotencyKey ? { idempotencyKey: global.idempotencyKey } : {}),
+      ...(global.maxConcurrent ? { maxConcurrent: global.maxConcurrent } : {}),
+      ...(global.failFast ? { failFast: true } : {}),
+      ...(global.pollIntervalMs ? { pollIntervalMs: global.pollIntervalMs } : {}),
+      ...(global.timeoutMs ? { timeoutMs: global.timeoutMs } : {}),
+      onSubmitted: (accepted) => view?.submitted(accepted),
+      onProgress: (update) => view?.update(update),
+    })
+  } finally {
+    // why: also when the submit fails, so a terminal gets its cursor back before the error
+    view?.finish(outcomes)
+  }
   for (const warning of distinctWarnings(outcomes)) output.warn(warning)
   report(ctx, outcomes, wait)
   if (ctx.signal.aborted) return 130

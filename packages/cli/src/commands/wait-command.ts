@@ -1,4 +1,4 @@
-import { settleJobs } from '@hyperctl-export/core'
+import { type JobOutcome, settleJobs } from '@hyperctl-export/core'
 import { type CommandContext, createProgressView, openBackend } from '../command-context.js'
 import { distinctWarnings, exitCodeForOutcomes } from '../outcome-report.js'
 import { report } from './export-command.js'
@@ -9,14 +9,18 @@ export async function runWait(ctx: CommandContext): Promise<number> {
   const ids = [...new Set(ctx.args)]
   const { backend } = await openBackend(ctx, true)
   const view = createProgressView(ctx)
-  const outcomes = await settleJobs(backend, ids, {
-    signal: ctx.signal,
-    cancelOnAbort: global.cancelOnInterrupt,
-    ...(global.pollIntervalMs ? { pollIntervalMs: global.pollIntervalMs } : {}),
-    ...(global.timeoutMs ? { timeoutMs: global.timeoutMs } : {}),
-    onProgress: (update) => view?.update(update),
-  })
-  view?.finish(outcomes)
+  let outcomes: JobOutcome[] = []
+  try {
+    outcomes = await settleJobs(backend, ids, {
+      signal: ctx.signal,
+      cancelOnAbort: global.cancelOnInterrupt,
+      ...(global.pollIntervalMs ? { pollIntervalMs: global.pollIntervalMs } : {}),
+      ...(global.timeoutMs ? { timeoutMs: global.timeoutMs } : {}),
+      onProgress: (update) => view?.update(update),
+    })
+  } finally {
+    view?.finish(outcomes)
+  }
   for (const warning of distinctWarnings(outcomes)) ctx.output.warn(warning)
   report(ctx, outcomes, true)
   if (ctx.signal.aborted) return 130

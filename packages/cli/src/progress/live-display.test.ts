@@ -130,6 +130,20 @@ describe('LiveDisplay', () => {
     expect(tty.text.length).toBe(after)
   })
 
+  it('clears its frame and shows the cursor when it finishes with no job (the submit failed)', () => {
+    const tty = fakeTty()
+    const display = new LiveDisplay({
+      write: tty.write,
+      style: createStyle(true),
+      size: () => tty,
+      tickMs: 0,
+    })
+    display.render()
+    display.finish([])
+    expect(screen(tty.text)).toEqual([])
+    expect(tty.text.endsWith('\x1b[?25h')).toBe(true)
+  })
+
   it('never writes a line wider than the terminal, whatever the names', () => {
     for (const columns of [20, 40, 61, 120]) {
       const tty = fakeTty(columns)

@@ -74,7 +74,12 @@ export class LiveDisplay implements ProgressView {
     if (this.#finished) return
     this.#unreachable = undefined
     this.#merge(outcomes)
-    this.render()
+    if (this.#outcomes.length > 0) {
+      this.render()
+    } else if (this.#linesDrawn > 0) {
+      // why: nothing was submitted (the command failed first); the error reads better without an empty frame
+      this.#options.write(`${ESC}${this.#linesDrawn}A\r${ESC}J`)
+    }
     this.#finished = true
     if (this.#timer) clearInterval(this.#timer)
     this.#options.write(`${ESC}?25h`)
