@@ -73,8 +73,11 @@ export function resultEntry(outcome: JobOutcome): Record<string, unknown> {
       : undefined,
     warnings: outcome.warnings,
   }
-  if (outcome.job?.phase !== undefined) entry.phase = outcome.job.phase
-  if (outcome.job?.percent !== undefined) entry.percent = outcome.job.percent
+  // why: the daemon keeps the last progress after the end (a web export says `connecting` forever)
+  if (outcome.status !== 'completed') {
+    if (outcome.job?.phase !== undefined) entry.phase = outcome.job.phase
+    if (outcome.job?.percent !== undefined) entry.percent = outcome.job.percent
+  }
   // why: the daemon echoes the vCenter password in job replies; JSON.stringify drops the undefined fields
   return redactSecrets(entry)
 }

@@ -430,6 +430,81 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
   })
 })
 
+describe('dist/main/index.js with the api transport', () => {
+  it('submits, publishes the IDs and ends with status submitted when wait is false', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection('api', daemon)
+    const stepInputs = {
+      ...inputs,
+      ...vcenter,
+      'vm-paths': '/DC/vm/a-01\n/DC/vm/b-01',
+      'output-path': '/e',
+      wait: 'false',
+    }
+    const main = await harness.run('main', stepInputs, { env })
+
+    expect(main.code).toBe(0)
+    expect(main.outputs.status).toBe('submitted')
+    const ids = JSON.parse(main.outputs['job-ids']!) as string[]
+    expect(ids).toHaveLength(2)
+    expect(daemon.control.jobs().map((j) => j.definition.id)).toEqual(ids)
+    const post = await harness.run('post', stepInputs, { env, state: main.state })
+    expect(post.code).toBe(0)
+    // jobs left running on purpose are not cancelled by post
+    expect(daemon.control.requests.some((r) => r.path === '/jobs/cancel')).toBe(false)
+  })
+
+  it('keeps at most max-concurrent jobs on the daemon and submits the next when one completes', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection('api', daemon)
+    const running = await start(
+      harness,
+      {
+        ...inputs,
+        ...vcenter,
+        'vm-paths': '/DC/vm/a-01\n/DC/vm/b-01',
+        'output-path': '/e',
+        'max-concurrent': '1',
+        'poll-interval': '100ms',
+      },
+      env,
+    )
+    const [first] = await acceptedIds(running, 1)
+    await whenRunning(daemon, [first!])
+    expect(daemon.control.jobs()).toHaveLength(1)
+    daemon.control.completeJob(first!)
+    const ids = await acceptedIds(running, 2)
+    await whenRunning(daemon, [ids[1]!])
+    daemon.control.completeJob(ids[1]!)
+    const run = await running.done
+
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('completed')
+    expect(daemon.control.jobs()).toHaveLength(2)
+  })
+
+  it('fails with the daemon URL and a hint when the daemon cannot be reached', async () => {
+    const daemon = await sim()
+    const url = daemon.url
+    await daemon.control.goDown()
+    const harness = await ActionHarness.create()
+    const run = await harness.run('main', {
+      ...vcenter,
+      'daemon-url': url,
+      transport: 'api',
+      'vm-path': '/DC/vm/a',
+      'output-path': '/e',
+    })
+
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('failed')
+    expect(errorLines(run)[0]).toContain(`hypervisord at ${url} could not be reached`)
+    expect(errorLines(run)[0]).toContain('Check that hypervisord is running')
+  })
+})
+
 describe('dist/main/index.js and dist/post/index.js with secrets', () => {
   it.each(['api', 'cli'] as const)(
     'never write the API key or the vCenter password to stdout, stderr, outputs, summary or files (%s)',
