@@ -182,13 +182,17 @@ export class JobSkippedError extends HyperctlError {
 export class JobFailedError extends HyperctlError {
   readonly jobId: string
   readonly daemonMessage: string | undefined
-  constructor(jobId: string, daemonMessage: string | undefined, options?: ErrorOptions) {
+  constructor(
+    jobId: string,
+    daemonMessage: string | undefined,
+    options?: ErrorOptions & { jobHadNoVcenter?: boolean },
+  ) {
     super(
       'job-failed',
       daemonMessage
         ? `job ${jobId} failed: ${daemonMessage}`
         : `job ${jobId} failed; hyperctl does not show the daemon's error text`,
-      hintForFailure(daemonMessage),
+      hintForFailure(jobId, daemonMessage, options?.jobHadNoVcenter ?? false),
       options,
     )
     this.jobId = jobId
@@ -261,9 +265,12 @@ export class OperationAbortedError extends HyperctlError {
   }
 }
 
-function hintForFailure(message: string | undefined): string {
-  if (message?.includes('vcenter server is required')) {
+function hintForFailure(jobId: string, message: string | undefined, noVcenter: boolean): string {
+  if (message?.includes('vcenter server is required') || (message === undefined && noVcenter)) {
     return 'Give the vCenter connection (vcenter-server, vcenter-username, vcenter-password): a stock hypervisord fails every job without it.'
+  }
+  if (message === undefined) {
+    return `Read the error text with the api transport (\`hyperctl-export job ${jobId} --transport api\`), then fix the cause and submit again.`
   }
   if (message?.includes('hyperctl export failed')) {
     return 'The daemon used the broken ctl export method; set export-method to web.'

@@ -7,6 +7,7 @@ export type { PreparedJob } from './jobs/job-definition.js'
 export {
   assertValidJobId,
   ignoredOptionWarnings,
+  jobWarnings,
   prepareJobs,
   toJobDefinition,
 } from './jobs/job-definition.js'

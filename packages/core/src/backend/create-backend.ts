@@ -41,7 +41,13 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
   const apiKey = options.apiKey || env.HYPERVISORD_API_KEY || undefined
   const hyperctlPath = options.hyperctlPath || env.HYPERCTL_PATH || 'hyperctl'
   const api = (reason: string): BackendChoice => ({
-    backend: new HypervisordClient({ daemonUrl, apiKey, requestTimeoutMs: options.requestTimeoutMs, env }),
+    backend: new HypervisordClient({
+      daemonUrl,
+      apiKey,
+      requestTimeoutMs: options.requestTimeoutMs,
+      retries: options.retries,
+      env,
+    }),
     transport: 'api',
     reason,
     daemonUrl,

@@ -12,7 +12,7 @@ import {
   OperationAbortedError,
   UsageError,
 } from '../errors.js'
-import { ignoredOptionWarnings } from '../jobs/job-definition.js'
+import { jobWarnings } from '../jobs/job-definition.js'
 import type { ExportBackend, JobInfo, JobSpec } from '../types.js'
 import { type Clock, systemClock } from '../wait/clock.js'
 import type { JobOutcome, OutcomeStatus } from '../wait/job-outcome.js'
@@ -292,7 +292,7 @@ class Session {
           const entry = batch[submitted.index]!
           entry.outcome.exportMethod = submitted.exportMethod
           entry.outcome.name = submitted.name
-          if (entry.resubmits === 0) entry.outcome.warnings.push(...ignoredOptionWarnings(entry.spec!))
+          if (entry.resubmits === 0) entry.outcome.warnings.push(...jobWarnings(entry.spec!))
           entry.submittedAt = this.#clock.now()
           if (submitted.accepted) {
             accepted.push(entry)
@@ -391,7 +391,13 @@ class Session {
           o.durationMs = durationOf(job, entry.submittedAt, this.#clock.now())
           break
         case 'failed':
-          this.#settle([entry], 'failed', new JobFailedError(o.jobId, job.error))
+          this.#settle(
+            [entry],
+            'failed',
+            new JobFailedError(o.jobId, job.error, {
+              jobHadNoVcenter: entry.spec !== undefined && !entry.spec.vcenter,
+            }),
+          )
           o.durationMs = durationOf(job, entry.submittedAt, this.#clock.now())
           break
         case 'cancelled':

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { UsageError } from '../errors.js'
-import { assertValidJobId, ignoredOptionWarnings, prepareJobs, toJobDefinition } from './job-definition.js'
+import {
+  assertValidJobId,
+  ignoredOptionWarnings,
+  jobWarnings,
+  prepareJobs,
+  toJobDefinition,
+} from './job-definition.js'
 
 const vcenter = { server: 'vc.example.test', username: 'exporter', password: 'pw-1' }
 
@@ -90,5 +96,12 @@ describe('ignoredOptionWarnings', () => {
   })
   it('says nothing when no ignored option is set', () => {
     expect(ignoredOptionWarnings({ vmPath: '/v', outputPath: '/x' })).toEqual([])
+  })
+})
+
+describe('jobWarnings', () => {
+  it('warns that a stock daemon fails a job without a vCenter connection', () => {
+    expect(jobWarnings({ vmPath: '/v', outputPath: '/x' }).join('\n')).toContain('vcenter server is required')
+    expect(jobWarnings({ vmPath: '/v', outputPath: '/x', vcenter })).toEqual([])
   })
 })

@@ -127,6 +127,17 @@ export function ignoredOptionWarnings(job: JobSpec): string[] {
   return warnings
 }
 
+/** ignoredOptionWarnings, plus a warning for a job a stock hypervisord is known to fail (§9.4). */
+export function jobWarnings(job: JobSpec): string[] {
+  const warnings = ignoredOptionWarnings(job)
+  if (!job.vcenter) {
+    warnings.push(
+      'this job has no vCenter connection: a stock hypervisord fails it with "vcenter server is required"',
+    )
+  }
+  return warnings
+}
+
 function toSnakeOptions(options: ExportOptions | undefined): Record<string, unknown> | undefined {
   if (!options) return undefined
   const out: Record<string, unknown> = {}
