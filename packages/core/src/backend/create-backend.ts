@@ -17,6 +17,8 @@ export interface BackendOptions {
   hyperctlPath?: string
   env?: NodeJS.ProcessEnv
   requestTimeoutMs?: number
+  /** REST read retries on connection errors, 5xx and 429 (default 4); 0 for a quick answer. */
+  retries?: number
   commandTimeoutMs?: number
   /** Where hyperctl's private job-file directories are made (cli); default os.tmpdir(). */
   tempDir?: string
