@@ -27,6 +27,26 @@ describe('scrubReply', () => {
     expect(value).toEqual({ password: '***', note: 'pin ***' })
   })
 
+  it('masks every password of a 500-job reply and lists each distinct one once', () => {
+    const jobs = Array.from({ length: 500 }, (_, i) => ({
+      definition: { vcenter: { password: i % 2 === 0 ? 'shared-pw' : `pw-${i}.*+?(x)` } },
+      error: i % 2 === 0 ? 'login failed: shared-pw' : `login failed: pw-${i}.*+?(x) rejected`,
+    }))
+    const { value, secrets } = scrubReply({ jobs }, [])
+    const text = JSON.stringify(value)
+    expect(text).not.toMatch(/shared-pw|pw-\d/)
+    expect((value as { jobs: { error: string }[] }).jobs[1]!.error).toBe('login failed: *** rejected')
+    expect(secrets).toHaveLength(251)
+  })
+
+  it('masks a secret that contains another one whole', () => {
+    const { value } = scrubReply(
+      { a: { password: 'abc' }, b: { password: 'xxabcxx' }, note: 'xxabcxx abc' },
+      [],
+    )
+    expect((value as { note: string }).note).toBe('*** ***')
+  })
+
   it('leaves the input untouched', () => {
     const reply = { password: 'pa55word' }
     scrubReply(reply, [])
