@@ -32,8 +32,13 @@ export function jobLabel(outcome: JobOutcome): string {
   return neutralise(outcome.name || lastSegment(outcome.vmPath) || outcome.jobId)
 }
 
-/** The daemon's phase, and its percentage only when it reported one: the web exporter never does. */
+/**
+ * The daemon's phase, and its percentage only when it reported one: the web exporter never does.
+ * Nothing once the job has ended: the daemon keeps the exporter's last phase (a finished web export
+ * still says "connecting", HYPERCTL.md §9.3), which would only mislead.
+ */
 export function phaseText(outcome: JobOutcome): string {
+  if (outcome.status !== 'running' && outcome.status !== 'pending') return ''
   const phase = outcome.job?.phase ? neutralise(outcome.job.phase) : ''
   const percent = outcome.job?.percent
   const shown = percent !== undefined && percent > 0 ? `${percent.toFixed(percent < 10 ? 1 : 0)}%` : ''
