@@ -39,7 +39,13 @@ import {
 import { type Executor, nodeExecutor } from './executor.js'
 import { defaultHyperctlPath, HYPERCTL_DAEMON_URL, hyperctlEnv } from './hyperctl-env.js'
 import { errorForRun, readableOutput } from './hyperctl-failure.js'
-import { cellOfRow, planIdQueries, shownJobIdCell } from './shown-job-id.js'
+import {
+  cellOfRow,
+  ID_ARGUMENT_MAX_BYTES,
+  planIdQueries,
+  shownJobIdCell,
+  splitByJoinedBytes,
+} from './shown-job-id.js'
 import { matchSubmitResult } from './submit-mapping.js'
 
 export interface HyperctlRunnerOptions {
@@ -52,6 +58,11 @@ export interface HyperctlRunnerOptions {
   env?: NodeJS.ProcessEnv
   /** Where the private job-file directory is made; default os.tmpdir(). */
   tempDir?: string
+  /**
+   * The most bytes of comma-joined IDs in one `query -id`/`cancel -id` argument; more IDs take more runs.
+   * Default ID_ARGUMENT_MAX_BYTES (30,000 on Windows, 64 KiB elsewhere: about 800 or 1,770 UUIDs).
+   */
+  idArgumentMaxBytes?: number
 }
 
 type QueryRow = ReturnType<typeof parseQueryOutput>['jobs'][number]
@@ -70,6 +81,7 @@ export class HyperctlRunner implements ExportBackend {
   readonly #timeoutMs: number
   readonly #env: NodeJS.ProcessEnv
   readonly #tempDir: string | undefined
+  readonly #idArgumentMaxBytes: number
 
   constructor(options: HyperctlRunnerOptions = {}) {
     const env = options.env ?? process.env
@@ -78,6 +90,7 @@ export class HyperctlRunner implements ExportBackend {
     this.#timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS
     this.#env = hyperctlEnv(env)
     this.#tempDir = options.tempDir === undefined ? undefined : resolve(options.tempDir)
+    this.#idArgumentMaxBytes = options.idArgumentMaxBytes ?? ID_ARGUMENT_MAX_BYTES
     this.target = `hyperctl (${this.hyperctlPath}) → ${HYPERCTL_DAEMON_URL}`
   }
 
@@ -151,7 +164,8 @@ export class HyperctlRunner implements ExportBackend {
     if (ids.length > 0) {
       for (const id of ids) assertValidJobId(id)
       const found = new Map<string, JobInfo>()
-      for (const round of planIdQueries(ids)) {
+      // why: one run per poll whatever the number of jobs, unless the IDs outgrow one argument (then a few)
+      for (const round of planIdQueries(ids, this.#idArgumentMaxBytes)) {
         for (const [id, job] of await this.#queryIds(round, options)) found.set(id, job)
       }
       return ids.flatMap((id) => found.get(id) ?? [])
@@ -188,18 +202,23 @@ export class HyperctlRunner implements ExportBackend {
     // why: the IDs travel comma-joined in one argument; a checked ID cannot hold a comma
     for (const id of asked) assertValidJobId(id)
     if (asked.length === 0) return { cancelled: [], failed: [] }
-    const { stdout } = await this.#run(['cancel', '-id', asked.join(',')], options)
-    const printed = parseCancelOutput(stdout)
-    const answered = [...printed.cancelled, ...printed.failed.map((f) => f.id)]
-    const askedSet = new Set(asked)
-    if (
-      answered.length !== asked.length ||
-      new Set(answered).size !== asked.length ||
-      !answered.every((id) => askedSet.has(id))
-    ) {
-      throw new HyperctlParseError(`a cancel result for ${asked.join(', ')}`, stdout)
+    const result: CancelResult = { cancelled: [], failed: [] }
+    for (const group of splitByJoinedBytes(asked, this.#idArgumentMaxBytes)) {
+      const { stdout } = await this.#run(['cancel', '-id', group.join(',')], options)
+      const printed = parseCancelOutput(stdout)
+      const answered = [...printed.cancelled, ...printed.failed.map((f) => f.id)]
+      const groupSet = new Set(group)
+      if (
+        answered.length !== group.length ||
+        new Set(answered).size !== group.length ||
+        !answered.every((id) => groupSet.has(id))
+      ) {
+        throw new HyperctlParseError(`a cancel result for ${group.join(', ')}`, stdout)
+      }
+      result.cancelled.push(...printed.cancelled)
+      result.failed.push(...printed.failed)
     }
-    return { cancelled: printed.cancelled, failed: printed.failed }
+    return result
   }
 
   /** One `query -id` run for IDs whose cells differ; returns requested ID → job for the rows found. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { cellOfRow, planIdQueries, shownJobIdCell } from './shown-job-id.js'
+import {
+  cellOfRow,
+  ID_ARGUMENT_MAX_BYTES,
+  planIdQueries,
+  shownJobIdCell,
+  splitByJoinedBytes,
+} from './shown-job-id.js'
 
 describe('shownJobIdCell', () => {
   it('keeps the first 8 bytes and appends ... when the ID is longer than 8 bytes', () => {
@@ -37,5 +43,44 @@ describe('planIdQueries', () => {
 
   it('keeps an 8-byte ID and a longer ID with the same start in one round, since their cells differ', () => {
     expect(planIdQueries(['abcdefgh', 'abcdefgh-1'])).toEqual([['abcdefgh', 'abcdefgh-1']])
+  })
+})
+
+describe('planIdQueries with a byte budget', () => {
+  const uuids = (n: number) =>
+    Array.from({ length: n }, (_, i) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`)
+
+  it('keeps 500 UUIDs in one round, within the budget of every platform', () => {
+    const rounds = planIdQueries(uuids(500))
+    expect(rounds).toHaveLength(1)
+    expect(rounds[0]!.join(',').length).toBe(18_499)
+    expect(18_499).toBeLessThan(Math.min(ID_ARGUMENT_MAX_BYTES, 30_000))
+  })
+
+  it('splits a round whose joined IDs pass the budget, in order and without cutting an ID', () => {
+    const ids = uuids(2000)
+    const rounds = planIdQueries(ids, 30_000)
+    expect(rounds.map((r) => r.length)).toEqual([810, 810, 380])
+    expect(rounds.flat()).toEqual(ids)
+    for (const round of rounds) expect(Buffer.byteLength(round.join(','))).toBeLessThanOrEqual(30_000)
+  })
+})
+
+describe('splitByJoinedBytes', () => {
+  it('fills each group up to exactly the budget, commas counted', () => {
+    expect(splitByJoinedBytes(['aaa', 'bbb', 'ccc', 'dd'], 7)).toEqual([
+      ['aaa', 'bbb'],
+      ['ccc', 'dd'],
+    ])
+    expect(splitByJoinedBytes(['aaa', 'bbb', 'ccc'], 6)).toEqual([['aaa'], ['bbb'], ['ccc']])
+  })
+
+  it('gives an ID longer than the budget a group of its own', () => {
+    expect(splitByJoinedBytes(['a', 'bbbbbbbb', 'c'], 4)).toEqual([['a'], ['bbbbbbbb'], ['c']])
+  })
+
+  it('counts bytes, not characters', () => {
+    expect(splitByJoinedBytes(['é', 'é'], 4)).toEqual([['é'], ['é']])
+    expect(splitByJoinedBytes(['é', 'é'], 5)).toEqual([['é', 'é']])
   })
 })

@@ -14,10 +14,18 @@ export function cellOfRow(row: { id: string; idTruncated: boolean }): string {
 }
 
 /**
- * Splits IDs into rounds of queries in which no two IDs show the same cell, so each row of a round
- * maps back to exactly one requested ID. IDs that share their first 8 bytes go to separate rounds.
+ * The most bytes of IDs joined by commas that go into one `-id` argument. Windows caps a whole command
+ * line at 32,767 characters; Linux caps one argument at 128 KiB and argv plus environment at a quarter
+ * of the stack limit (128 KiB at the least). 500 UUIDs take 18,499 bytes, well inside either budget.
  */
-export function planIdQueries(ids: readonly string[]): string[][] {
+export const ID_ARGUMENT_MAX_BYTES = process.platform === 'win32' ? 30_000 : 64 * 1024
+
+/**
+ * Splits IDs into rounds of queries in which no two IDs show the same cell, so each row of a round
+ * maps back to exactly one requested ID. IDs that share their first 8 bytes go to separate rounds, and
+ * a round whose comma-joined IDs would pass `maxJoinedBytes` is split (in order) into several.
+ */
+export function planIdQueries(ids: readonly string[], maxJoinedBytes = ID_ARGUMENT_MAX_BYTES): string[][] {
   const rounds: string[][] = []
   const usedCells: Array<Set<string>> = []
   for (const id of ids) {
@@ -31,5 +39,24 @@ export function planIdQueries(ids: readonly string[]): string[][] {
     rounds[round]!.push(id)
     usedCells[round]!.add(cell)
   }
-  return rounds
+  return rounds.flatMap((round) => splitByJoinedBytes(round, maxJoinedBytes))
+}
+
+/** Consecutive groups whose comma-joined length stays within `maxJoinedBytes` (an ID is never cut). */
+export function splitByJoinedBytes(ids: readonly string[], maxJoinedBytes: number): string[][] {
+  const groups: string[][] = []
+  let group: string[] = []
+  let bytes = 0
+  for (const id of ids) {
+    const size = Buffer.byteLength(id, 'utf8')
+    if (group.length > 0 && bytes + 1 + size > maxJoinedBytes) {
+      groups.push(group)
+      group = []
+      bytes = 0
+    }
+    bytes += (group.length > 0 ? 1 : 0) + size
+    group.push(id)
+  }
+  if (group.length > 0) groups.push(group)
+  return groups
 }
