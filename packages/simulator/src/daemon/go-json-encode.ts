@@ -1,24 +1,11 @@
+import { goJsonString } from '../go/go-json-string.js'
+
+export { goJsonString }
+
 /**
  * Go `encoding/json` output (as `json.NewEncoder(w).Encode` writes it), built by hand so that field
  * order follows Go struct declarations and map keys come out sorted.
  */
-
-const HTML_UNSAFE: Record<string, string> = {
-  '<': '\\u003c',
-  '>': '\\u003e',
-  '&': '\\u0026',
-  '\u2028': '\\u2028',
-  '\u2029': '\\u2029',
-}
-
-/**
- * A Go JSON string. JSON.stringify already matches Go 1.22+ for control characters (`\b \f \n \r \t`,
- * others `\u00XX` lowercase); Go additionally escapes `< > &` (HTML-safe encoder) and U+2028/U+2029.
- */
-export function goJsonString(s: string): string {
-  // why: these characters only ever occur inside string literals of the output, so a global replace is safe
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => HTML_UNSAFE[c] ?? c)
-}
 
 /** A Go float64: shortest round-trip digits, exponent form below 1e-6 and from 1e21 (as JS does), `-0` kept. */
 export function goJsonFloat(n: number): string {

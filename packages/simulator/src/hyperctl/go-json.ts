@@ -1,5 +1,8 @@
+import { goJsonString } from '../go/go-json-string.js'
 import { decodeBytes, validSequenceLength } from './bytes.js'
 import { parseStrictRFC3339, type WallClock } from './go-time.js'
+
+export { goJsonString }
 
 /**
  * Go 1.24 encoding/json as hyperctl uses it: json.Marshal of its request structs, and
@@ -10,51 +13,6 @@ import { parseStrictRFC3339, type WallClock } from './go-time.js'
 
 // ---------------------------------------------------------------------------------------------------
 // Marshal
-
-const HEX = '0123456789abcdef'
-
-/** A Go JSON string literal: HTML-safe (<, >, & escaped), U+2028/U+2029 escaped, bad UTF-8 → U+FFFD. */
-export function goJsonString(text: string): string {
-  let out = '"'
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!
-    if (cp >= 0xd800 && cp <= 0xdfff) {
-      out += '\\ufffd'
-      continue
-    }
-    switch (ch) {
-      case '"':
-        out += '\\"'
-        continue
-      case '\\':
-        out += '\\\\'
-        continue
-      case '\b':
-        out += '\\b'
-        continue
-      case '\f':
-        out += '\\f'
-        continue
-      case '\n':
-        out += '\\n'
-        continue
-      case '\r':
-        out += '\\r'
-        continue
-      case '\t':
-        out += '\\t'
-        continue
-    }
-    if (cp < 0x20 || ch === '<' || ch === '>' || ch === '&') {
-      out += `\\u00${HEX[cp >> 4]}${HEX[cp & 0xf]}`
-    } else if (cp === 0x2028 || cp === 0x2029) {
-      out += `\\u${cp.toString(16)}`
-    } else {
-      out += ch
-    }
-  }
-  return `${out}"`
-}
 
 export function goJsonStringArray(items: readonly string[]): string {
   return `[${items.map(goJsonString).join(',')}]`
