@@ -92,4 +92,40 @@ describe('LineLog', () => {
     expect(lines().join('\n')).not.toMatch(/[\x1b\r]/)
     expect(lines()[0]).toContain('a\\x0db')
   })
+
+  it('prints where a batch stands whenever a count moves, and not on polls that move none', () => {
+    const { view, clock, lines } = log()
+    const job = (i: number, status: OutcomeStatus): JobOutcome => ({
+      ...outcome(status),
+      index: i,
+      jobId: `j-${i}`,
+      name: `vm-${i}`,
+    })
+    const poll = (statuses: OutcomeStatus[], counts: WaitUpdate['counts']) =>
+      view.update(
+        update(
+          statuses.map((s, i) => job(i, s)),
+          { counts },
+        ),
+      )
+    poll(['running', 'running', 'pending', 'pending'], { queued: 2, active: 2, completed: 0, failed: 0 })
+    clock.now = 5_000
+    poll(['running', 'running', 'pending', 'pending'], { queued: 2, active: 2, completed: 0, failed: 0 })
+    clock.now = 10_000
+    poll(['completed', 'running', 'running', 'pending'], { queued: 1, active: 2, completed: 1, failed: 0 })
+    clock.now = 20_000
+    view.finish(['completed', 'failed', 'completed', 'skipped'].map((s, i) => job(i, s as OutcomeStatus)))
+    expect(lines().filter((l) => l.includes('batch'))).toEqual([
+      '[0:00] batch of 4: 0 done, 2 running, 2 queued, 0 failed',
+      '[0:10] batch of 4: 1 done, 2 running, 1 queued, 0 failed',
+      '[0:20] batch of 4: 2 done, 0 running, 0 queued, 1 failed, 1 ended otherwise',
+    ])
+  })
+
+  it('prints no batch line for a single job', () => {
+    const { view, lines } = log()
+    view.update(update([outcome('running')]))
+    view.finish([outcome('completed')])
+    expect(lines().some((l) => l.includes('batch'))).toBe(false)
+  })
 })

@@ -1,5 +1,6 @@
 import type { JobOutcome, WaitUpdate } from '@hyperctl-export/core'
 import { neutralise } from '../terminal-text.js'
+import { type BatchCounts, batchCounts, batchParts, finalBatchCounts } from './batch-counts.js'
 import { formatElapsed, JobClock, jobLabel, phaseText } from './job-rows.js'
 import type { ProgressView } from './live-display.js'
 
@@ -23,6 +24,7 @@ export class LineLog implements ProgressView {
   readonly #printed = new Map<string, string>()
   #lastLineAt: number
   #unreachable: string | undefined
+  #lastBatch = ''
 
   constructor(options: LineLogOptions) {
     this.#write = options.write
@@ -55,6 +57,7 @@ export class LineLog implements ProgressView {
       )
     }
     const changed = this.#changes(update.outcomes, now)
+    this.#batch(batchCounts(update), now)
     if (!changed && now - this.#lastLineAt >= this.#heartbeatMs) {
       const c = update.counts
       const parts = [
@@ -68,7 +71,18 @@ export class LineLog implements ProgressView {
   }
 
   finish(outcomes: readonly JobOutcome[]): void {
-    this.#changes(outcomes, this.#now())
+    const now = this.#now()
+    this.#changes(outcomes, now)
+    this.#batch(finalBatchCounts(outcomes), now)
+  }
+
+  /** For several jobs, a line with where the batch stands whenever a count moved. */
+  #batch(counts: BatchCounts, now: number): void {
+    if (counts.total < 2) return
+    const text = `batch of ${counts.total}: ${batchParts(counts).join(', ')}`
+    if (text === this.#lastBatch) return
+    this.#lastBatch = text
+    this.#line(now, text)
   }
 
   /** Prints a line for each job whose status or phase changed; true when it printed any. */

@@ -44,12 +44,19 @@ function outcome(index: number, status: OutcomeStatus, job?: Partial<JobInfo>): 
   }
 }
 
+/** An update as the session sends it: counts that agree with the outcomes (nothing queued). */
 function update(outcomes: JobOutcome[], extra: Partial<WaitUpdate> = {}): WaitUpdate {
+  const count = (...statuses: OutcomeStatus[]) => outcomes.filter((o) => statuses.includes(o.status)).length
   return {
     elapsedMs: 0,
     outcomes,
     changed: outcomes,
-    counts: { queued: 0, active: 0, completed: 0, failed: 0 },
+    counts: {
+      queued: 0,
+      active: count('pending', 'running'),
+      completed: count('completed'),
+      failed: count('failed', 'cancelled', 'rejected', 'lost'),
+    },
     ...extra,
   }
 }
@@ -94,7 +101,7 @@ describe('LiveDisplay', () => {
     expect(lines).toHaveLength(3)
     expect(lines[0]).toMatch(/^. vm-0 +running +exporting 42% +1:05 +job-0-0…$/)
     expect(lines[1]).toMatch(/^✔ vm-1 +completed +1:05 +job-1-0…$/)
-    expect(lines[2]).toBe('1:05 elapsed · 1 running · 1 completed')
+    expect(lines[2]).toBe('1:05 elapsed · 1 done · 1 running · 0 queued · 0 failed')
   })
 
   it('redraws in place: the second frame moves the cursor up over the first', () => {
@@ -196,7 +203,54 @@ describe('LiveDisplay', () => {
     expect(lines.length).toBeLessThanOrEqual(6)
     expect(lines[0]).toContain('vm-25')
     expect(lines.at(-2)).toContain('… and 26 more')
-    expect(lines.at(-1)).toContain('25 completed · 5 running')
+    expect(lines.at(-1)).toContain('25 done · 5 running · 0 queued · 0 failed')
+  })
+
+  it('tells queued jobs from running ones in the footer of a batch held back by max-concurrent', () => {
+    const tty = fakeTty(100, 40)
+    const display = new LiveDisplay({
+      write: tty.write,
+      style: createStyle(false),
+      size: () => tty,
+      tickMs: 0,
+    })
+    const jobs = [
+      outcome(0, 'completed'),
+      outcome(1, 'failed'),
+      outcome(2, 'running'),
+      outcome(3, 'pending'),
+      outcome(4, 'pending'),
+      outcome(5, 'pending'),
+    ]
+    // jobs 4 and 5 wait for a slot: the session counts them queued though their outcomes say pending
+    display.update(update(jobs, { counts: { queued: 2, active: 2, completed: 1, failed: 1 } }))
+    expect(screen(tty.text).at(-1)).toBe('0:00 elapsed · 1 done · 2 running · 2 queued · 1 failed')
+  })
+
+  it('shows the final counts of a batch when finished, skipped jobs as ended otherwise', () => {
+    const tty = fakeTty(100, 40)
+    const display = new LiveDisplay({
+      write: tty.write,
+      style: createStyle(false),
+      size: () => tty,
+      tickMs: 0,
+    })
+    display.finish([outcome(0, 'completed'), outcome(1, 'failed'), outcome(2, 'skipped')])
+    expect(screen(tty.text).at(-1)).toBe(
+      '0:00 elapsed · 1 done · 0 running · 0 queued · 1 failed · 1 ended otherwise',
+    )
+  })
+
+  it('keeps the status counts in the footer of a single job', () => {
+    const tty = fakeTty()
+    const display = new LiveDisplay({
+      write: tty.write,
+      style: createStyle(false),
+      size: () => tty,
+      tickMs: 0,
+    })
+    display.update(update([outcome(0, 'running')]))
+    expect(screen(tty.text).at(-1)).toBe('0:00 elapsed · 1 running')
   })
 
   it('animates the spinner and the elapsed time on its timer', () => {

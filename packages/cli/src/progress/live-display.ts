@@ -1,6 +1,7 @@
 import type { JobOutcome, WaitUpdate } from '@hyperctl-export/core'
 import type { Style } from '../style.js'
 import { neutralise } from '../terminal-text.js'
+import { type BatchCounts, batchCounts, batchParts, finalBatchCounts } from './batch-counts.js'
 import { displayWidth, padToWidth, truncateToWidth } from './display-width.js'
 import { colourStatus, formatElapsed, isFinished, JobClock, jobLabel, phaseText } from './job-rows.js'
 
@@ -43,6 +44,7 @@ export class LiveDisplay implements ProgressView {
   readonly #start: number
   #outcomes: readonly JobOutcome[] = []
   #unreachable: string | undefined
+  #counts: BatchCounts | undefined
   #linesDrawn = 0
   #timer: NodeJS.Timeout | undefined
   #frame = 0
@@ -66,6 +68,7 @@ export class LiveDisplay implements ProgressView {
 
   update(update: WaitUpdate): void {
     this.#unreachable = update.daemonUnreachable
+    this.#counts = batchCounts(update)
     this.#merge(update.outcomes)
     this.render()
   }
@@ -74,6 +77,7 @@ export class LiveDisplay implements ProgressView {
     if (this.#finished) return
     this.#unreachable = undefined
     this.#merge(outcomes)
+    this.#counts = finalBatchCounts(this.#outcomes)
     if (this.#outcomes.length > 0) {
       this.render()
     } else if (this.#linesDrawn > 0) {
@@ -151,9 +155,15 @@ export class LiveDisplay implements ProgressView {
 
   #footer(now: number, width: number): string {
     const { style } = this.#options
-    const counts = new Map<string, number>()
-    for (const o of this.#outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1)
-    const parts = [...counts].map(([status, n]) => `${n} ${status}`)
+    let parts: string[]
+    if (this.#counts && this.#outcomes.length > 1) {
+      // why: for a batch, queued (held back by max-concurrent) and running tell more than statuses
+      parts = batchParts(this.#counts)
+    } else {
+      const counts = new Map<string, number>()
+      for (const o of this.#outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1)
+      parts = [...counts].map(([status, n]) => `${n} ${status}`)
+    }
     const text = `${formatElapsed(now - this.#start)} elapsed · ${parts.length > 0 ? parts.join(' · ') : 'submitting…'}`
     const notice = this.#unreachable
       ? ` · daemon unreachable, retrying: ${neutralise(this.#unreachable)}`
