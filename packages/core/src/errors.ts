@@ -64,7 +64,13 @@ export class HyperctlNotInstalledError extends HyperctlError {
 export class DaemonUnreachableError extends HyperctlError {
   readonly url: string
   readonly jobIds: readonly string[]
-  constructor(url: string, detail: string, options?: ErrorOptions & { jobIds?: readonly string[] }) {
+  /** true when the request surely never reached the daemon (the connection was refused). */
+  readonly notSent: boolean
+  constructor(
+    url: string,
+    detail: string,
+    options?: ErrorOptions & { jobIds?: readonly string[]; notSent?: boolean },
+  ) {
     const jobIds = options?.jobIds ?? []
     const jobs = jobIds.length > 0 ? ` while watching job(s) ${jobIds.join(', ')}` : ''
     super(
@@ -77,6 +83,7 @@ export class DaemonUnreachableError extends HyperctlError {
     )
     this.url = url
     this.jobIds = jobIds
+    this.notSent = options?.notSent ?? false
   }
 }
 

@@ -728,6 +728,7 @@ describe('HypervisordClient', () => {
       expect(error).toBeInstanceOf(DaemonUnreachableError)
       expect(error.message).toContain('may or may not have reached the daemon')
       expect(error.message).toContain('web-02, nightly-db')
+      expect((error as DaemonUnreachableError).notSent).toBe(false)
       expect(daemon.requests).toHaveLength(1)
     })
 
@@ -736,6 +737,7 @@ describe('HypervisordClient', () => {
       expect(error).toBeInstanceOf(DaemonUnreachableError)
       expect(error.message).toContain('nothing was submitted')
       expect(error.message).toContain('ECONNREFUSED')
+      expect((error as DaemonUnreachableError).notSent).toBe(true)
     })
 
     it('throws DaemonError with the daemon message for a 400', async () => {

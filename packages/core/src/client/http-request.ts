@@ -168,6 +168,7 @@ async function attemptOnce(
     const refusedNote = request.retry ? '' : (request.deliveryNote?.(refused) ?? '')
     const failure = new DaemonUnreachableError(config.daemonUrl, `${what} failed: ${detail}${refusedNote}`, {
       cause,
+      notSent: refused,
     })
     if (request.retry) throw new RetryableFailure(failure)
     throw new AbortError(failure)

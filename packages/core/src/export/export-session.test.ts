@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MemoryBackend } from '../../test/support/memory-backend.js'
 import {
   DaemonUnreachableError,
+  HyperctlParseError,
   JobFailedError,
   JobNotFoundError,
   JobRejectedError,
@@ -170,10 +171,54 @@ describe('exportVms', () => {
 
   it('rejects with DaemonUnreachableError and submits nothing when the daemon is down at the start', async () => {
     const backend = new MemoryBackend()
-    backend.submitError = () => new DaemonUnreachableError('http://127.0.0.1:9', 'connect ECONNREFUSED')
+    backend.submitError = () =>
+      new DaemonUnreachableError('http://127.0.0.1:9', 'connect ECONNREFUSED', { notSent: true })
     await expect(drive(exportVms(backend, specs(1)))).rejects.toBeInstanceOf(DaemonUnreachableError)
     expect(backend.jobs.size).toBe(0)
     expect(backend.count('query')).toBe(0)
+  })
+
+  it('watches the jobs the daemon created when every submit failed in a way it may have acted on', async () => {
+    // the daemon stores the jobs, then hyperctl prints something unreadable
+    const backend = new (class extends MemoryBackend {
+      override async submitJobs(jobs: JobSpec[]): Promise<never> {
+        await super.submitJobs(jobs)
+        throw new HyperctlParseError('a submit result', 'SUCC')
+      }
+    })()
+    const outcomes = await drive(
+      exportVms(backend, specs(2), {
+        onProgress: () => {
+          for (const id of backend.jobs.keys()) backend.set(id, 'completed')
+        },
+      }),
+    )
+    expect(outcomes.map((o) => [o.status, o.attached])).toEqual([
+      ['completed', true],
+      ['completed', true],
+    ])
+    expect(backend.count('submit')).toBe(1)
+    expect(outcomes[0]!.warnings.join('\n')).toContain('is on the daemon; it is watched')
+  })
+
+  it('rejects with the submit error when the jobs, looked up by ID, are not on the daemon', async () => {
+    const backend = new MemoryBackend()
+    backend.submitError = () => new HyperctlParseError('a submit result', 'SUCC')
+    await expect(drive(exportVms(backend, specs(1)))).rejects.toBeInstanceOf(HyperctlParseError)
+    expect(backend.count('query')).toBe(1)
+  })
+
+  it('returns the IDs as unknown instead of rejecting when the jobs may exist but cannot be looked up', async () => {
+    const backend = new MemoryBackend()
+    backend.submitError = () => new DaemonUnreachableError('http://127.0.0.1:9', 'EOF')
+    backend.queryError = () => new DaemonUnreachableError('http://127.0.0.1:9', 'connect ECONNREFUSED')
+    backend.failQueries = 1
+    const outcomes = await drive(exportVms(backend, specs(2)))
+    expect(outcomes.map((o) => o.status)).toEqual(['unknown', 'unknown'])
+    const error = outcomes[0]!.error as DaemonUnreachableError
+    expect(error).toBeInstanceOf(DaemonUnreachableError)
+    expect([...error.jobIds]).toEqual(outcomes.map((o) => o.jobId))
+    expect(error.message).toContain('they may be on the daemon')
   })
 
   it('reports a job the daemon rejected with the daemon reason', async () => {

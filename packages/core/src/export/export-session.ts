@@ -1,8 +1,10 @@
 import {
+  AuthFailedError,
   CommandFailedError,
   DaemonError,
   DaemonUnreachableError,
   HyperctlError,
+  HyperctlNotInstalledError,
   JobCancelledError,
   JobFailedError,
   JobNotFoundError,
@@ -13,7 +15,7 @@ import {
   UsageError,
 } from '../errors.js'
 import { jobWarnings } from '../jobs/job-definition.js'
-import type { ExportBackend, JobInfo, JobSpec } from '../types.js'
+import type { ExportBackend, JobInfo, JobSpec, SubmitResult } from '../types.js'
 import { type Clock, systemClock } from '../wait/clock.js'
 import type { JobOutcome, OutcomeStatus } from '../wait/job-outcome.js'
 import { PollInterval } from '../wait/poll-interval.js'
@@ -95,7 +97,9 @@ interface Entry {
 /**
  * Submits jobs and watches them to the end with one daemon call per poll, however many jobs.
  * Never rejects because of a job's fate: every job comes back as an outcome in input order. Rejects only
- * for bad input (UsageError) and when the very first submit fails, so nothing was submitted.
+ * for bad input (UsageError) and when the very first submit fails with nothing on the daemon (refused,
+ * unauthorised, no hyperctl, or looked up by ID and absent). A submit that may have reached the daemon is
+ * looked up by ID; jobs found are watched, and jobs whose fate cannot be told come back `unknown`.
  */
 export async function exportVms(
   backend: ExportBackend,
@@ -217,8 +221,16 @@ class Session {
               active.push(...batch)
               return this.#abort(active, queued)
             }
-            if (!everSubmitted) throw error
-            this.#settle(batch, 'unknown', asHyperctlError(error))
+            // why: rejecting is only right when nothing is on the daemon; otherwise the IDs must come back
+            if (!everSubmitted && !(error instanceof SubmitOutcomeUnknown)) throw error
+            const failure =
+              error instanceof SubmitOutcomeUnknown ? error.outcomeError : asHyperctlError(error)
+            this.#settle(batch, 'unknown', failure)
+            this.#settle(
+              queued.splice(0),
+              'skipped',
+              new JobSkippedError(`an earlier submit failed (${failure.message})`),
+            )
             this.#stopSubmitting = true
           }
         }
@@ -277,49 +289,100 @@ class Session {
     throw new Error(`the wait loop ran ${MAX_POLLS} polls without ending`)
   }
 
-  /** Submits with retries that reuse the same IDs; returns the entries now on the daemon. */
+  /**
+   * Submits with retries that reuse the same IDs; returns the entries now on the daemon. Throws the
+   * submit's error only when the jobs are surely not on the daemon, and SubmitOutcomeUnknown when that
+   * cannot be told.
+   */
   async #submit(batch: Entry[]): Promise<Entry[]> {
     const attempts = Math.max(1, this.#options.submitAttempts ?? DEFAULTS.submitAttempts)
     let lastError: unknown
+    let maybeOnDaemon = false
     for (let attempt = 1; attempt <= attempts; attempt++) {
+      let result: SubmitResult
       try {
-        const result = await this.#backend.submitJobs(
+        result = await this.#backend.submitJobs(
           batch.map((e) => e.spec!),
           { signal: this.#options.signal },
         )
-        const accepted: Entry[] = []
-        for (const submitted of result.jobs) {
-          const entry = batch[submitted.index]!
-          entry.outcome.exportMethod = submitted.exportMethod
-          entry.outcome.name = submitted.name
-          if (entry.resubmits === 0) entry.outcome.warnings.push(...jobWarnings(entry.spec!))
-          entry.submittedAt = this.#clock.now()
-          if (submitted.accepted) {
-            accepted.push(entry)
-          } else if (submitted.error && isDuplicate(submitted.error, entry.outcome.jobId)) {
-            if (await this.#attach(entry)) accepted.push(entry)
-          } else {
-            this.#settle(
-              [entry],
-              'rejected',
-              new JobRejectedError(submitted.error ?? 'no reason given', {
-                jobId: entry.outcome.jobId,
-                vmPath: entry.outcome.vmPath,
-              }),
-            )
-          }
-        }
-        if (accepted.length > 0) await this.#options.onSubmitted?.(accepted.map((e) => e.outcome))
-        return accepted
       } catch (error) {
+        if (error instanceof OperationAbortedError) throw error
         lastError = error
-        // why: only a lost reply is retried; the same IDs make a second copy impossible
-        if (!(error instanceof DaemonUnreachableError) && !isServerFault(error)) throw error
+        maybeOnDaemon ||= !surelyNotSubmitted(error)
+        // why: a retry is safe (the same IDs make a second copy impossible), but only worth it for a
+        // lost reply or a server fault; anything else would fail the same way again
+        if (!(error instanceof DaemonUnreachableError) && !isServerFault(error)) break
         if (attempt < attempts) await this.#clock.sleep(1000 * 2 ** (attempt - 1), this.#options.signal)
         if (this.#options.signal?.aborted) throw new OperationAbortedError('the submit', { cause: error })
+        continue
+      }
+      const accepted: Entry[] = []
+      for (const submitted of result.jobs) {
+        const entry = batch[submitted.index]!
+        entry.outcome.exportMethod = submitted.exportMethod
+        entry.outcome.name = submitted.name
+        if (entry.resubmits === 0) entry.outcome.warnings.push(...jobWarnings(entry.spec!))
+        entry.submittedAt = this.#clock.now()
+        if (submitted.accepted) {
+          accepted.push(entry)
+        } else if (submitted.error && isDuplicate(submitted.error, entry.outcome.jobId)) {
+          if (await this.#attach(entry)) accepted.push(entry)
+        } else {
+          this.#settle(
+            [entry],
+            'rejected',
+            new JobRejectedError(submitted.error ?? 'no reason given', {
+              jobId: entry.outcome.jobId,
+              vmPath: entry.outcome.vmPath,
+            }),
+          )
+        }
+      }
+      if (accepted.length > 0) await this.#options.onSubmitted?.(accepted.map((e) => e.outcome))
+      return accepted
+    }
+    if (!maybeOnDaemon) throw lastError
+    const found = await this.#lookUpAfterFailedSubmit(batch, asHyperctlError(lastError))
+    if (found.length > 0) await this.#options.onSubmitted?.(found.map((e) => e.outcome))
+    return found
+  }
+
+  /**
+   * Every submit attempt failed in a way the daemon may have acted on (a reply lost, cut or unreadable,
+   * hyperctl killed mid-run): the jobs are looked up by their IDs, so none is on the daemon unwatched.
+   */
+  async #lookUpAfterFailedSubmit(batch: Entry[], failure: HyperctlError): Promise<Entry[]> {
+    const ids = batch.map((e) => e.outcome.jobId)
+    let jobs: JobInfo[]
+    try {
+      jobs = await this.#backend.queryJobs({ ids }, { signal: this.#options.signal })
+    } catch (error) {
+      if (error instanceof OperationAbortedError || this.#options.signal?.aborted) {
+        throw new OperationAbortedError('the submit', { cause: failure })
+      }
+      throw new SubmitOutcomeUnknown(failure, asHyperctlError(error), ids)
+    }
+    const byId = new Map(jobs.map((j) => [j.id, j]))
+    // why: the daemon has none of them, so the failure is what happened: nothing was submitted
+    if (!batch.some((e) => byId.has(e.outcome.jobId))) throw failure
+    const found: Entry[] = []
+    for (const entry of batch) {
+      const job = byId.get(entry.outcome.jobId)
+      entry.submittedAt = this.#clock.now()
+      if (entry.resubmits === 0) entry.outcome.warnings.push(...jobWarnings(entry.spec!))
+      if (!job) {
+        this.#settle([entry], 'unknown', failure)
+      } else if (!sameVm(job, entry.outcome.vmPath)) {
+        this.#settle([entry], 'rejected', otherVmError(entry, job))
+      } else {
+        entry.outcome.attached = true
+        entry.outcome.warnings.push(
+          `the submit failed (${failure.message}), but job ${entry.outcome.jobId} is on the daemon; it is watched`,
+        )
+        found.push(entry)
       }
     }
-    throw lastError
+    return found
   }
 
   /** A job with our ID already exists: it is ours only if it exports the same VM. */
@@ -333,14 +396,7 @@ class Session {
       return false
     }
     if (!sameVm(existing, entry.outcome.vmPath)) {
-      this.#settle(
-        [entry],
-        'rejected',
-        new JobRejectedError(
-          `job with ID ${id} already exists for another VM (${existing.vmPath}); use another idempotency key`,
-          { jobId: id, vmPath: entry.outcome.vmPath },
-        ),
-      )
+      this.#settle([entry], 'rejected', otherVmError(entry, existing))
       return false
     }
     entry.outcome.attached = true
@@ -477,6 +533,46 @@ class Session {
       ...(unreachable ? { daemonUnreachable: unreachable } : {}),
     })
   }
+}
+
+/**
+ * Every submit attempt failed and the jobs could not be looked up either, so whether the daemon has them
+ * is unknown: the session reports them as `unknown` (with their IDs) instead of rejecting.
+ */
+class SubmitOutcomeUnknown extends Error {
+  readonly outcomeError: HyperctlError
+  constructor(failure: HyperctlError, lookupError: HyperctlError, ids: readonly string[]) {
+    super(failure.message, { cause: failure })
+    this.name = 'SubmitOutcomeUnknown'
+    const detail = `the submit failed (${failure.message}) and the jobs could not be looked up (${lookupError.message}); they may be on the daemon`
+    this.outcomeError =
+      lookupError instanceof DaemonUnreachableError
+        ? new DaemonUnreachableError(lookupError.url, detail, { jobIds: ids, cause: failure })
+        : new DaemonError(detail, undefined, { cause: failure })
+  }
+}
+
+/** The daemon surely created nothing: the request was refused before it was read, or never sent. */
+function surelyNotSubmitted(error: unknown): boolean {
+  return (
+    error instanceof UsageError ||
+    error instanceof HyperctlNotInstalledError ||
+    error instanceof AuthFailedError ||
+    (error instanceof DaemonUnreachableError && error.notSent) ||
+    (error instanceof DaemonError &&
+      error.status !== undefined &&
+      error.status >= 400 &&
+      error.status < 500 &&
+      error.status !== 429)
+  )
+}
+
+function otherVmError(entry: Entry, existing: JobInfo): JobRejectedError {
+  const id = entry.outcome.jobId
+  return new JobRejectedError(
+    `job with ID ${id} already exists for another VM (${existing.vmPath}); use another idempotency key`,
+    { jobId: id, vmPath: entry.outcome.vmPath },
+  )
 }
 
 function isFailure(status: OutcomeStatus): boolean {

@@ -29,6 +29,23 @@ describe('errorForRun', () => {
     expect(error).toBeInstanceOf(DaemonUnreachableError)
     expect((error as DaemonUnreachableError).url).toBe('http://localhost:8080')
     expect(error?.message).toContain('connection refused')
+    expect((error as DaemonUnreachableError).notSent).toBe(true)
+  })
+
+  it('returns DaemonUnreachableError that may have been acted on when the reply was lost (EOF) or late', () => {
+    for (const cause of [
+      'EOF',
+      'context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+    ]) {
+      const message = `Failed to submit job: Post "http://localhost:8080/jobs/submit": ${cause}`
+      const error = errorForRun('submit', {
+        stdout: '',
+        stderr: spinnerFailure('Submitting job(s)...', message),
+        exitCode: 1,
+      })
+      expect(error).toBeInstanceOf(DaemonUnreachableError)
+      expect((error as DaemonUnreachableError).notSent).toBe(false)
+    }
   })
 
   it('returns AuthFailedError when an auth-enabled daemon answers submit with unauthorized', () => {

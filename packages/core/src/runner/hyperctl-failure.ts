@@ -21,6 +21,9 @@ export interface FinishedRun {
 // decoder meets as `invalid character 'u'` (query, status, cancel) or prints as `Server error:` (submit), §10
 const UNAUTHORIZED_DECODE = /invalid character 'u' looking for beginning of value/
 const UNAUTHORIZED_BODY = /\bunauthorized\b/i
+// why: Go's dial error when nothing listens (`dial tcp 127.0.0.1:8080: connect: connection refused`):
+// the request never left, unlike a timeout or an EOF, after which the daemon may have acted on it
+const CONNECTION_REFUSED = /: connect: connection refused\s*$/
 // why: Go exits 2 for a panic too (a `null` job in a query reply); that is no usage error
 const GO_PANIC = /(^|\n)panic: |(^|\n)goroutine \d+ \[/
 
@@ -45,7 +48,9 @@ export function errorForRun(command: string, run: FinishedRun): HyperctlError | 
   const { message } = failure
   switch (failure.error) {
     case 'daemon-unreachable':
-      return new DaemonUnreachableError(HYPERCTL_DAEMON_URL, message)
+      return new DaemonUnreachableError(HYPERCTL_DAEMON_URL, message, {
+        notSent: CONNECTION_REFUSED.test(message),
+      })
     case 'usage':
       return new UsageError(
         `hyperctl ${command} refused its arguments: ${message}`,
