@@ -1,6 +1,6 @@
 import type { JobInfo, JobOutcome, WaitUpdate } from '@hyperctl-export/core'
 import { describe, expect, it } from 'vitest'
-import { ProgressLog } from './progress.js'
+import { batchLine, ProgressLog } from './progress.js'
 
 function outcome(jobId: string, status: JobOutcome['status'], phase?: string, percent?: number): JobOutcome {
   const job: JobInfo | undefined =
@@ -83,5 +83,42 @@ describe('ProgressLog', () => {
     const log = new ProgressLog((l) => lines.push(l))
     log.update(update(0, [outcome('a', 'running', 'x\n::set-output name=status::completed')]))
     expect(lines).toEqual(['vm-a (a): running (x\\n::set-output name=status::completed)'])
+  })
+
+  it('writes where a batch stands whenever a count moves, not on polls that move none', () => {
+    const lines: string[] = []
+    const log = new ProgressLog((l) => lines.push(l))
+    const jobs = (...statuses: JobOutcome['status'][]) =>
+      statuses.map((s, i) => ({ ...outcome(`j${i}`, s, 'exporting'), index: i }))
+    const at = (t: number, outcomes: JobOutcome[], counts: WaitUpdate['counts']) =>
+      log.update({ elapsedMs: t, outcomes, changed: [], counts })
+    at(0, jobs('running', 'running', 'pending'), { queued: 1, active: 2, completed: 0, failed: 0 })
+    at(5_000, jobs('running', 'running', 'pending'), { queued: 1, active: 2, completed: 0, failed: 0 })
+    at(10_000, jobs('completed', 'running', 'running'), { queued: 0, active: 2, completed: 1, failed: 0 })
+    at(15_000, jobs('completed', 'failed', 'running'), { queued: 0, active: 1, completed: 1, failed: 1 })
+    expect(lines.filter((l) => l.startsWith('batch'))).toEqual([
+      'batch of 3: 0 done, 2 running, 1 queued, 0 failed',
+      'batch of 3: 1 done, 2 running, 0 queued, 0 failed',
+      'batch of 3: 1 done, 1 running, 0 queued, 1 failed',
+    ])
+  })
+
+  it('writes no batch line for a single job', () => {
+    const lines: string[] = []
+    const log = new ProgressLog((l) => lines.push(l))
+    log.update(update(0, [outcome('a', 'running')]))
+    log.update(update(5_000, [outcome('a', 'completed')]))
+    expect(lines.some((l) => l.startsWith('batch'))).toBe(false)
+  })
+})
+
+describe('batchLine', () => {
+  it('counts the jobs that ended another way (skipped, timeout) apart', () => {
+    const outcomes = ['completed', 'skipped', 'timeout'].map((s, i) =>
+      outcome(`j${i}`, s as JobOutcome['status']),
+    )
+    expect(batchLine({ outcomes, counts: { queued: 0, active: 0, completed: 1, failed: 0 } })).toBe(
+      'batch of 3: 1 done, 0 running, 0 queued, 0 failed, 2 ended otherwise',
+    )
   })
 })

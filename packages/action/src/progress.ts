@@ -17,6 +17,7 @@ export class ProgressLog {
   readonly #shown = new Map<string, string>()
   #lastLineAt = 0
   #unreachable = false
+  #lastBatch = ''
 
   constructor(write: (line: string) => void, options: ProgressLogOptions = {}) {
     this.#write = write
@@ -48,6 +49,12 @@ export class ProgressLog {
       this.#line(`${label(o)}: ${describe(o)}`, at)
       wrote = true
     }
+    const batch = update.outcomes.length > 1 ? batchLine(update) : ''
+    if (batch !== '' && batch !== this.#lastBatch) {
+      this.#lastBatch = batch
+      this.#line(batch, at)
+      wrote = true
+    }
     if (!wrote && at - this.#lastLineAt >= this.#heartbeatMs) {
       const { queued, active, completed, failed } = update.counts
       const parts = [`${active} active`, `${completed} completed`, `${failed} failed`]
@@ -63,6 +70,20 @@ export class ProgressLog {
     this.#write(text)
     this.#lastLineAt = at
   }
+}
+
+/**
+ * `batch of 300: 11 done, 4 running, 284 queued, 1 failed`: where a batch stands. Queued jobs wait for a
+ * slot (max-concurrent); their outcomes say `pending` like jobs on the daemon, so the counts come from
+ * the session.
+ */
+export function batchLine(update: Pick<WaitUpdate, 'counts' | 'outcomes'>): string {
+  const { queued, active, completed, failed } = update.counts
+  const total = update.outcomes.length
+  const other = total - queued - active - completed - failed
+  const parts = [`${completed} done`, `${active} running`, `${queued} queued`, `${failed} failed`]
+  if (other > 0) parts.push(`${other} ended otherwise`)
+  return `batch of ${total}: ${parts.join(', ')}`
 }
 
 /** `web-01 (1f0c2a9e)`: the name a person knows and enough of the ID to find the job. */
