@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MemoryBackend } from '../../test/support/memory-backend.js'
 import {
+  DaemonError,
   DaemonUnreachableError,
   HyperctlParseError,
   JobFailedError,
@@ -279,6 +280,25 @@ describe('exportVms', () => {
     expect(seen).toEqual(['down', 'down', 'down'])
     expect(outcomes[0]!.status).toBe('completed')
     expect(backend.count('submit')).toBe(1)
+  })
+
+  it('keeps waiting through replies hyperctl could not read (a proxy 5xx or a 429) and completes the job', async () => {
+    const backend = new MemoryBackend()
+    backend.queryError = () =>
+      new DaemonError(
+        "hyperctl could not read the reply (invalid character 'B' looking for beginning of value)",
+      )
+    backend.failQueries = 3
+    const outcomes = await drive(
+      exportVms(backend, specs(1), {
+        onProgress: (u) => {
+          if (!u.daemonUnreachable) for (const id of backend.jobs.keys()) backend.set(id, 'completed')
+        },
+      }),
+    )
+    expect(outcomes[0]!.status).toBe('completed')
+    // three unreadable replies, the poll that sees the job running, the poll that sees it completed
+    expect(backend.count('query')).toBe(5)
   })
 
   it('fails clearly with the job IDs when the daemon stays down past the grace period', async () => {

@@ -583,11 +583,15 @@ function isDuplicate(message: string, id: string): boolean {
   return message === `job with ID ${id} already exists`
 }
 
+/**
+ * 5xx and 429 from the REST API; from hyperctl, any daemon error: hyperctl never shows the status code, and
+ * a proxy's 502 or a 429 reach us only as a reply it could not read. Waits on them are bounded by the
+ * unreachable grace period, submits by the submit attempts.
+ */
 function isServerFault(error: unknown): boolean {
   return (
     error instanceof DaemonError &&
-    error.status !== undefined &&
-    (error.status >= 500 || error.status === 429)
+    (error.status === undefined || error.status >= 500 || error.status === 429)
   )
 }
 
