@@ -74,6 +74,8 @@ describe('parseCancelOutput', PROPERTY_TIME, () => {
     ],
     ['the missing -id error', error('Job ID required (-id)')],
     ['stray text', `${success('Cancelled:')}${info('  - a')}Cancelled 1 job(s)\n`],
+    ['an entry cut right after its "  - " (no job ID)', success('Cancelled:') + info('  - ')],
+    ['a failure without a job ID', warning('Failed to cancel:') + error('  - : job not found: ')],
   ])('throws on %s', (_, stdout) => {
     expect(() => parseCancelOutput(stdout)).toThrow(HyperctlParseError)
   })

@@ -32,6 +32,8 @@ export function parseCancelOutput(stdout: string): CancelOutput {
       index++
     }
     if (found.length === 0) throw fail('a section without entries')
+    // why: a job ID is never empty; `  - ` alone is a line cut right after its prefix
+    if (found.includes('')) throw fail('an entry without a job ID')
     return found
   }
 
@@ -53,5 +55,6 @@ export function parseCancelOutput(stdout: string): CancelOutput {
     }
   }
   if (index !== messages.length) throw fail(`unexpected line ${JSON.stringify(messages[index]?.text)}`)
+  if (failed.some((f) => f.id === '')) throw fail('a failure without a job ID')
   return { cancelled, failed }
 }

@@ -57,6 +57,8 @@ export function parseSubmitOutput(stdout: string): SubmitOutput {
   const rejected = block('warning', REJECTED, 'error', ITEM)
   if (index !== messages.length) throw fail(`unexpected line ${JSON.stringify(messages[index]?.text)}`)
   if (accepted.items.some((id) => id === '')) throw fail('an empty job ID')
+  // why: the daemon's rejections always say why (HYPERCTL.md §7.1); `  - ` alone is a line cut after its prefix
+  if (rejected.items.some((message) => message === '')) throw fail('an empty rejection message')
   return {
     accepted: accepted.count,
     rejected: rejected.count,

@@ -18,6 +18,10 @@ describe('parseVersionOutput', PROPERTY_TIME, () => {
     ['hyperctl version\n'],
     ['hyperctl version 0.0.1\nhyperctl version 0.0.2\n'],
     ['Unknown command: version\n'],
+    // cut inside the line, or a stray byte in the version: damaged output, not a version
+    ['hyperctl version 0.0'],
+    ['hyperctl version 0.\u{fffd}0.1\n'],
+    ['hyperctl version 0.0.1\u0000\n'],
   ])('throws on %j', (stdout) => {
     expect(() => parseVersionOutput(stdout)).toThrow(HyperctlParseError)
   })

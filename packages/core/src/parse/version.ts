@@ -1,12 +1,16 @@
 import { HyperctlParseError } from '../errors.js'
 import { toLines } from './lines.js'
 
-const VERSION_LINE = /^hyperctl version (\S+)$/
+// why: a version is printable ASCII (`0.0.1`, `1.2.3-rc.1`); a stray byte (U+FFFD, a control) is damage
+const VERSION_LINE = /^hyperctl version ([0-9A-Za-z][0-9A-Za-z.+_~-]*)$/
 
-/** Reads `hyperctl -version` stdout: the single line `hyperctl version <v>` (HYPERCTL.md §4.5). */
+/**
+ * Reads `hyperctl -version` stdout: the single line `hyperctl version <v>\n` (HYPERCTL.md §4.5). The line
+ * must be complete: output cut inside it (`hyperctl version 0.0`) has no final newline.
+ */
 export function parseVersionOutput(stdout: string): { version: string } {
   const lines = toLines(stdout).filter((line) => line !== '')
-  const match = lines.length === 1 ? VERSION_LINE.exec(lines[0] ?? '') : null
+  const match = lines.length === 1 && stdout.endsWith('\n') ? VERSION_LINE.exec(lines[0] ?? '') : null
   if (!match?.[1]) throw new HyperctlParseError('a hyperctl version', stdout)
   return { version: match[1] }
 }
