@@ -87,4 +87,9 @@ describe('normaliseDaemonUrl', () => {
   it('keeps http and https URLs without the trailing slash', () => {
     expect(normaliseDaemonUrl('http://localhost:8080/')).toBe('http://localhost:8080')
   })
+  it('never repeats a password from a URL that does not parse', () => {
+    for (const url of ['http://admin:hunter22@[bad', 'http://admin:hun/ter22@[bad']) {
+      expect(() => normaliseDaemonUrl(url)).toThrow(/daemon URL "http:\/\/\*\*\*@\[bad" is not a URL/)
+    }
+  })
 })

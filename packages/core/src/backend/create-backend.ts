@@ -1,3 +1,4 @@
+import { withoutUserInfo } from '../client/daemon-url.js'
 import { HypervisordClient } from '../client/hypervisord-client.js'
 import { UsageError } from '../errors.js'
 import { detectHyperctl } from '../runner/detect-hyperctl.js'
@@ -103,7 +104,11 @@ export function normaliseDaemonUrl(raw: string): string {
   try {
     url = new URL(raw)
   } catch {
-    throw new UsageError(`daemon URL ${JSON.stringify(raw)} is not a URL`, 'Give e.g. http://localhost:8080.')
+    // why: a URL that does not parse may still hold a password (`http://user:pw@[bad`); it is never echoed
+    throw new UsageError(
+      `daemon URL ${JSON.stringify(withoutUserInfo(raw))} is not a URL`,
+      'Give e.g. http://localhost:8080.',
+    )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(

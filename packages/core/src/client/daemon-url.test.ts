@@ -32,12 +32,17 @@ describe('normalizeDaemonUrl', () => {
   })
 
   it('never repeats credentials from the URL', () => {
-    for (const url of ['http://admin:hunter22@localhost:8080', 'http://admin:hunter22@[bad']) {
+    for (const url of [
+      'http://admin:hunter22@localhost:8080',
+      'http://admin:hunter22@[bad',
+      'http://admin:hun/ter22@[bad',
+      'http://admin:hun@ter22@[bad',
+    ]) {
       expect(() => normalizeDaemonUrl(url)).toThrow(UsageError)
       try {
         normalizeDaemonUrl(url)
       } catch (error) {
-        expect((error as Error).message).not.toContain('hunter22')
+        expect((error as Error).message).not.toMatch(/hun.?ter22/)
       }
     }
   })

@@ -30,6 +30,9 @@ export function normalizeDaemonUrl(input: string): string {
   return url.href.replace(/\/+$/, '')
 }
 
-function withoutUserInfo(input: string): string {
-  return input.replace(/\/\/[^/@]*@/, '//***@')
+/** The text with anything between `//` and the last `@` masked: a password may itself hold `/` or `@`. */
+export function withoutUserInfo(input: string): string {
+  const start = input.indexOf('//')
+  const at = input.lastIndexOf('@')
+  return start >= 0 && at > start ? `${input.slice(0, start + 2)}***${input.slice(at)}` : input
 }
