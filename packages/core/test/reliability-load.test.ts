@@ -78,7 +78,7 @@ describe('exportVms under load with faults (api transport)', { timeout: 90_000 }
             headers: { 'Content-Type': 'application/json' },
             body: JSON.stringify({ job_ids: some }),
           })
-          expect((await reply.json()).cancelled).toEqual(some)
+          expect(((await reply.json()) as { cancelled: string[] }).cancelled).toEqual(some)
           cancelled.push(...some)
         },
       ],
