@@ -32,7 +32,11 @@ async function sim(options: HypervisordSimOptions = {}): Promise<HypervisordSim>
   return started
 }
 
-function connection(transport: Transport, daemon: HypervisordSim, extraEnv: Record<string, string> = {}) {
+function connection(
+  transport: Transport,
+  daemon: HypervisordSim,
+  extraEnv: Record<string, string> = {},
+): { inputs: Record<string, string>; env: Record<string, string> } {
   return transport === 'api'
     ? { inputs: { 'daemon-url': daemon.url, transport: 'api' }, env: extraEnv }
     : {
