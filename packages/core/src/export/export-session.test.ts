@@ -245,14 +245,31 @@ describe('exportVms', () => {
     expect(outcomes[0]!.error?.message).toContain(outcomes[0]!.jobId)
   })
 
+  it('does not call a job lost when a single poll comes back without it (hyperctl reads an error body as no jobs)', async () => {
+    const backend = new MemoryBackend()
+    let polls = 0
+    const queryJobs = backend.queryJobs.bind(backend)
+    backend.queryJobs = async (filter, options) => (++polls === 2 ? [] : queryJobs(filter, options))
+    const outcomes = await drive(
+      exportVms(backend, specs(1), {
+        onProgress: () => {
+          if (polls === 3) for (const id of backend.jobs.keys()) backend.set(id, 'completed')
+        },
+      }),
+    )
+    expect(outcomes[0]!.status).toBe('completed')
+    expect(backend.count('submit')).toBe(1)
+  })
+
   it('resubmits a vanished job under the same ID when allowed, a bounded number of times', async () => {
     const backend = new MemoryBackend()
     let restarts = 0
     const outcomes = await drive(
       exportVms(backend, specs(1), {
         maxResubmits: 1,
+        // a restart whenever the job is on the daemon: after the first, and again after the resubmit
         onProgress: () => {
-          if (restarts < 2) {
+          if (restarts < 2 && backend.jobs.size > 0) {
             restarts++
             backend.jobs.clear()
           }

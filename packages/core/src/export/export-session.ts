@@ -84,6 +84,9 @@ const DEFAULTS = {
   submitAttempts: 3,
 }
 
+/** A job is lost (the daemon forgot it) only when this many polls in a row came back without it. */
+const MISSED_POLLS_FOR_LOST = 2
+
 /** The bound on polls, whatever the timeout: a loop that cannot end is a bug. */
 const MAX_POLLS = 1_000_000
 
@@ -92,6 +95,8 @@ interface Entry {
   spec?: JobSpec
   submittedAt?: number
   resubmits: number
+  /** Successive polls whose answer lacked the job. */
+  missedPolls?: number
 }
 
 /**
@@ -411,6 +416,11 @@ class Session {
       const o = entry.outcome
       const job = byId.get(o.jobId)
       if (!job) {
+        // why: hyperctl reads a JSON error body (a 5xx from a proxy or the daemon) as "No jobs found" and
+        // exits 0, so one poll without the job proves nothing; missing from two polls in a row, it is gone
+        entry.missedPolls = (entry.missedPolls ?? 0) + 1
+        if (entry.missedPolls < MISSED_POLLS_FOR_LOST) continue
+        entry.missedPolls = 0
         if (entry.spec && entry.resubmits < (this.#options.maxResubmits ?? 0)) {
           entry.resubmits++
           o.warnings.push(
@@ -427,6 +437,7 @@ class Session {
         changed.push(o)
         continue
       }
+      entry.missedPolls = 0
       const before = o.job
       o.job = job
       if (!o.vmPath) o.vmPath = job.vmPath
