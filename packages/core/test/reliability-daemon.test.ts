@@ -170,6 +170,28 @@ describe.each<Transport>(['api', 'cli'])('exportVms when the daemon fails (%s tr
     expect(submitRequests(f.sim.control.requests)).toHaveLength(1)
   })
 
+  it('keeps waiting through a 5xx reply with a JSON body (which hyperctl reads as no jobs) and completes the job', async () => {
+    let burst = false
+    const outcomes = await exportVms(backendFor(f, transport), jobSpecs(f, 2), {
+      ...polling,
+      clock: f.clock,
+      onProgress: () => {
+        if (burst) return
+        burst = true
+        const body = '{"error":"upstream unavailable","timestamp":"2026-01-01T00:00:00Z"}'
+        f.sim.control.failNext(1, 502, {
+          body,
+          contentType: 'application/json',
+          match: { path: '/jobs/query' },
+        })
+      },
+    })
+
+    expect(outcomes.map((o) => o.status)).toEqual(['completed', 'completed'])
+    expect(queries(f).filter((r) => r.status === 502)).toHaveLength(1)
+    expect(submitRequests(f.sim.control.requests)).toHaveLength(1)
+  })
+
   it('keeps waiting through 429 replies to its reads and completes the job', async () => {
     let throttled = false
     const outcomes = await exportVms(backendFor(f, transport), jobSpecs(f, 1), {
