@@ -253,7 +253,8 @@ describe('exportVms when replies are slow', () => {
     )
 
     expect(outcomes[0]!.status).toBe('completed')
-    expect(slowPolls).toBe(2)
+    // why: at least the two slow polls; a loaded machine may add one more late answer, never a wrong one
+    expect(slowPolls).toBeGreaterThanOrEqual(2)
   })
 
   it("gives up on a reply at hyperctl's own timeout and keeps polling (cli)", async () => {
@@ -272,7 +273,8 @@ describe('exportVms when replies are slow', () => {
     )
 
     expect(outcomes[0]!.status).toBe('completed')
-    expect(slowPolls).toBe(2)
+    // why: at least the two slow polls; a loaded machine may add one more late answer, never a wrong one
+    expect(slowPolls).toBeGreaterThanOrEqual(2)
   })
 })
 
