@@ -284,6 +284,13 @@ describe('HyperctlRunner.submitJobs', () => {
   it('keeps the vCenter password out of every error when hyperctl prints it', async () => {
     const cases = [
       { stderr: spinnerFailure(`Server error: {"error":"login failed for ${PASSWORD}"}\n`), exitCode: 1 },
+      // the daemon's JSON body quotes the password escaped (\"), and the error text is decoded from it
+      {
+        stderr: spinnerFailure(
+          `Server error: ${JSON.stringify({ error: `login failed for ${PASSWORD}` })}\n`,
+        ),
+        exitCode: 1,
+      },
       { stderr: spinnerFailure(`Something new: ${PASSWORD}`), exitCode: 1 },
       { stdout: `garbage ${PASSWORD}\n`, exitCode: 0 },
       { stdout: ` SUCCESS  Accepted Jobs: 1\n INFO    - Job ID: ${PASSWORD}\n`, exitCode: 0 },

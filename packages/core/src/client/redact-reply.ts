@@ -1,4 +1,4 @@
-import { redactSecrets } from '../jobs/redact.js'
+import { redactSecrets, secretScrubber } from '../jobs/redact.js'
 
 /**
  * A parsed reply with secret-named fields masked (redactSecrets) and, beyond that, every
@@ -22,39 +22,6 @@ const SECRET_FIELD = /("(?:password|api_key|apikey|x-api-key|token|secret)"\s*:\
 /** Raw reply text safe to put into an error: secret JSON fields masked, known secrets removed. */
 export function redactBodyText(text: string, secrets: readonly string[]): string {
   return secretScrubber(secrets)(text.replace(SECRET_FIELD, '$1"***"'))
-}
-
-/**
- * A function that masks every secret in a text, in its raw, JSON-escaped and Go-escaped forms, in one
- * regular-expression pass: per-secret passes over every string of a 500-job reply cost seconds per poll.
- */
-function secretScrubber(secrets: readonly string[]): (text: string) => string {
-  const variants = new Set<string>()
-  for (const secret of new Set(secrets)) {
-    const jsonInner = JSON.stringify(secret).slice(1, -1)
-    // why: Go's encoder also escapes <, > and & as \u003c, \u003e, \u0026
-    const goInner = jsonInner.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)
-    // why: as redactText, shorter texts are not masked (they would mask half of every reply)
-    for (const v of [secret, jsonInner, goInner]) if (v.length >= MIN_SECRET_LENGTH) variants.add(v)
-  }
-  if (variants.size === 0) return (text) => text
-  // longest first: at each position the alternation takes the first that matches, so a secret that
-  // contains another is masked whole
-  const pattern = new RegExp(
-    [...variants]
-      .sort((a, b) => b.length - a.length)
-      .map(escapeRegExp)
-      .join('|'),
-    'g',
-  )
-  return (text) => text.replace(pattern, MASK)
-}
-
-const MASK = '***'
-const MIN_SECRET_LENGTH = 3
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
 }
 
 function collectMasked(original: unknown, masked: unknown, out: string[]): void {

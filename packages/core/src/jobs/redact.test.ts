@@ -19,3 +19,17 @@ describe('redactText', () => {
     expect(redactText('a key=abc123 and abc123', ['abc123', undefined])).toBe('a key=*** and ***')
   })
 })
+
+describe('redactText with escaped forms', () => {
+  it('masks a password as a JSON or Go encoder quotes it', () => {
+    const password = 'p"ss<&>wo\\rd'
+    const json = JSON.stringify({ error: `bad password ${password}` })
+    const go = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)
+    for (const text of [json, go, `plain ${password}`]) {
+      const out = redactText(text, [password])
+      expect(out).toContain('***')
+      expect(JSON.stringify(JSON.parse(JSON.stringify(out)))).not.toContain('ss<&>wo')
+      expect(out).not.toContain('ss\\u003c\\u0026\\u003ewo')
+    }
+  })
+})
