@@ -14,7 +14,7 @@ import {
   OperationAbortedError,
   UsageError,
 } from '../errors.js'
-import { jobWarnings } from '../jobs/job-definition.js'
+import { jobWarnings, prepareJobs } from '../jobs/job-definition.js'
 import type { ExportBackend, JobInfo, JobSpec, SubmitResult } from '../types.js'
 import { type Clock, systemClock } from '../wait/clock.js'
 import type { JobOutcome, OutcomeStatus } from '../wait/job-outcome.js'
@@ -131,6 +131,9 @@ export async function exportVms(
       },
     }
   })
+  // why: with max-concurrent, jobs are submitted in waves; a bad job must fail before the first one starts,
+  // and an ID repeated across waves must not attach one VM's export to another's
+  prepareJobs(entries.map((e) => e.spec!))
   const session = new Session(backend, entries, options)
   return session.run(true)
 }
@@ -169,10 +172,18 @@ export async function exportVm(
 }
 
 export function throwUnlessCompleted(outcomes: JobOutcome[]): JobOutcome[] {
-  const failed = outcomes.find((o) => o.status !== 'completed' && o.error)
-  if (failed?.error) {
-    failed.error.outcomes = outcomes
-    throw failed.error
+  const failed = outcomes.find((o) => o.status !== 'completed')
+  if (failed) {
+    // why: only pending/running (wait: false) come without an error; they are not a completion either
+    const error =
+      failed.error ??
+      new HyperctlError(
+        'job-timeout',
+        `job ${failed.jobId} has not finished (status: ${failed.status})`,
+        'Wait for it with `hyperctl-export wait <job-id>`.',
+      )
+    error.outcomes = outcomes
+    throw error
   }
   return outcomes
 }
@@ -192,6 +203,7 @@ class Session {
     this.#entries = entries
     this.#options = options
     this.#clock = options.clock ?? systemClock
+    checkOptions(options)
     const ceiling = options.pollIntervalMs ?? DEFAULTS.pollIntervalMs
     this.#poll = new PollInterval(ceiling, options.minPollIntervalMs)
     this.#start = this.#clock.now()
@@ -343,13 +355,23 @@ class Session {
           )
         }
       }
-      if (accepted.length > 0) await this.#options.onSubmitted?.(accepted.map((e) => e.outcome))
+      if (accepted.length > 0) await this.#publish(accepted)
       return accepted
     }
     if (!maybeOnDaemon) throw lastError
     const found = await this.#lookUpAfterFailedSubmit(batch, asHyperctlError(lastError))
-    if (found.length > 0) await this.#options.onSubmitted?.(found.map((e) => e.outcome))
+    if (found.length > 0) await this.#publish(found)
     return found
+  }
+
+  /** Calls onSubmitted; a callback that throws is reported on the jobs, never allowed to lose them. */
+  async #publish(entries: Entry[]): Promise<void> {
+    try {
+      await this.#options.onSubmitted?.(entries.map((e) => e.outcome))
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      for (const e of entries) e.outcome.warnings.push(`publishing the submitted job failed: ${message}`)
+    }
   }
 
   /**
@@ -397,8 +419,14 @@ class Session {
     try {
       existing = await this.#backend.getJob(id, { signal: this.#options.signal })
     } catch (error) {
-      this.#settle([entry], 'rejected', asHyperctlError(error))
-      return false
+      if (error instanceof OperationAbortedError) throw error
+      // why: the daemon just said a job with this ID exists; not being able to read it back now does not
+      // make it someone else's, and leaving it unwatched would lose it from view
+      entry.outcome.attached = true
+      entry.outcome.warnings.push(
+        `job ${id} was already on the daemon; it could not be read back to compare its VM (${asHyperctlError(error).message}); attached to it`,
+      )
+      return true
     }
     if (!sameVm(existing, entry.outcome.vmPath)) {
       this.#settle([entry], 'rejected', otherVmError(entry, existing))
@@ -426,9 +454,23 @@ class Session {
           o.warnings.push(
             `job ${o.jobId} vanished from the daemon (restarted?) and was submitted again under the same ID`,
           )
-          const again = await this.#submit([entry]).catch(() => [])
+          let again: Entry[] = []
+          try {
+            again = await this.#submit([entry])
+          } catch (error) {
+            if (error instanceof OperationAbortedError) throw error
+            if (error instanceof SubmitOutcomeUnknown) {
+              this.#settle([entry], 'unknown', error.outcomeError)
+              changed.push(o)
+              continue
+            }
+          }
           if (again.length > 0) {
             o.status = 'pending'
+            changed.push(o)
+            continue
+          }
+          if (TERMINAL.has(o.status)) {
             changed.push(o)
             continue
           }
@@ -584,6 +626,32 @@ function otherVmError(entry: Entry, existing: JobInfo): JobRejectedError {
     `job with ID ${id} already exists for another VM (${existing.vmPath}); use another idempotency key`,
     { jobId: id, vmPath: entry.outcome.vmPath },
   )
+}
+
+// why: a NaN timeout would never be reached and a NaN pause is ~1 ms: a loop hammering the daemon
+function checkOptions(options: ExportVmsOptions): void {
+  const positive = {
+    pollIntervalMs: 'poll-interval',
+    minPollIntervalMs: 'min-poll-interval',
+    timeoutMs: 'timeout',
+  }
+  for (const [key, label] of Object.entries(positive)) {
+    const value = options[key as keyof typeof positive]
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new UsageError(`${label} must be a positive duration, got ${value}`, 'Give e.g. 5s or 90m.')
+    }
+  }
+  const counts = {
+    unreachableGraceMs: 'unreachable grace',
+    submitAttempts: 'submit attempts',
+    maxResubmits: 'max resubmits',
+  }
+  for (const [key, label] of Object.entries(counts)) {
+    const value = options[key as keyof typeof counts]
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+      throw new UsageError(`${label} must be 0 or more, got ${value}`)
+    }
+  }
 }
 
 function isFailure(status: OutcomeStatus): boolean {
