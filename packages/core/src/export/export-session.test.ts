@@ -144,6 +144,33 @@ describe('exportVms', () => {
     expect(second.every((o) => o.attached && o.status === 'completed')).toBe(true)
   })
 
+  it('rejects a job whose caller-chosen ID ran on the daemon before, instead of reporting that old export', async () => {
+    const backend = new MemoryBackend()
+    const [spec] = specs(1)
+    const complete = () => {
+      for (const id of backend.jobs.keys()) backend.set(id, 'completed')
+    }
+    await drive(exportVms(backend, [{ ...spec!, id: 'nightly-db' }], { onProgress: complete }))
+    const again = await drive(exportVms(backend, [{ ...spec!, id: 'nightly-db' }], { onProgress: complete }))
+    expect(again[0]!.status).toBe('rejected')
+    expect(again[0]!.error?.message).toContain('ran on the daemon before')
+    expect(backend.jobs.size).toBe(1)
+  })
+
+  it('attaches a caller-chosen ID when its own submit reply was lost', async () => {
+    const backend = new MemoryBackend()
+    backend.loseNextSubmitReply = true
+    const [spec] = specs(1)
+    const outcomes = await drive(
+      exportVms(backend, [{ ...spec!, id: 'nightly-db' }], {
+        onProgress: () => {
+          for (const id of backend.jobs.keys()) backend.set(id, 'completed')
+        },
+      }),
+    )
+    expect(outcomes[0]).toMatchObject({ status: 'completed', attached: true })
+  })
+
   it('refuses to attach when the existing job exports another VM', async () => {
     const backend = new MemoryBackend()
     const [spec] = specs(1)
@@ -152,7 +179,7 @@ describe('exportVms', () => {
       exportVms(backend, [{ ...spec!, id: 'fixed-id', vmPath: '/DC/vm/other' }], { wait: false }),
     )
     expect(outcomes[0]!.status).toBe('rejected')
-    expect(outcomes[0]!.error?.message).toContain('already exists for another VM')
+    expect(outcomes[0]!.error?.message).toContain('job with ID fixed-id already exists')
   })
 
   it('ends with exactly one job when the submit reply is lost and the retry attaches', async () => {

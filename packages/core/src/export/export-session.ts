@@ -97,6 +97,11 @@ interface Entry {
   resubmits: number
   /** Successive polls whose answer lacked the job. */
   missedPolls?: number
+  /** The caller chose this ID itself (not derived from an idempotency key, not generated). */
+  callerId?: boolean
+  /** A submit holding this job was sent before, so a duplicate ID may be our own earlier attempt. */
+  sent?: boolean
+  sentBefore?: boolean
 }
 
 /**
@@ -119,6 +124,7 @@ export async function exportVms(
       // why: the ID is fixed before the first attempt, so a retried submit can only meet itself
       spec: { ...spec, id },
       resubmits: 0,
+      callerId: spec.id !== undefined,
       outcome: {
         index,
         jobId: id,
@@ -319,7 +325,12 @@ class Session {
       let result: SubmitResult
       try {
         result = await this.#backend.submitJobs(
-          batch.map((e) => e.spec!),
+          batch.map((e) => {
+            // why: read before this attempt; a duplicate then means an earlier attempt of ours
+            e.sentBefore = e.sent === true
+            e.sent = true
+            return e.spec!
+          }),
           { signal: this.#options.signal },
         )
       } catch (error) {
@@ -343,7 +354,18 @@ class Session {
         if (submitted.accepted) {
           accepted.push(entry)
         } else if (submitted.error && isDuplicate(submitted.error, entry.outcome.jobId)) {
-          if (await this.#attach(entry)) accepted.push(entry)
+          if (entry.callerId && !entry.sentBefore && entry.resubmits === 0) {
+            // why: the daemon never forgets a job, so a job ID the caller fixed (a job file's `id`) meets
+            // yesterday's export; attaching would report its old result as this run's export
+            this.#settle(
+              [entry],
+              'rejected',
+              new JobRejectedError(
+                `${submitted.error}: an export with this job ID ran on the daemon before; a job file's id must be new for each export (leave it out to let hyperctl-export choose, or use an idempotency key)`,
+                { jobId: entry.outcome.jobId, vmPath: entry.outcome.vmPath },
+              ),
+            )
+          } else if (await this.#attach(entry)) accepted.push(entry)
         } else {
           this.#settle(
             [entry],
@@ -433,7 +455,9 @@ class Session {
       return false
     }
     entry.outcome.attached = true
-    entry.outcome.warnings.push(`job ${id} was already on the daemon (same idempotency key); attached to it`)
+    entry.outcome.warnings.push(
+      `job ${id} was already on the daemon (same job ID: an earlier attempt or the same idempotency key); attached to it`,
+    )
     return true
   }
 

@@ -21,6 +21,19 @@ describe('hyperctlEnv', () => {
   })
 })
 
+describe('hyperctlEnv secrets', () => {
+  it('leaves out action inputs and the secret variables hyperctl never reads', () => {
+    const env = hyperctlEnv({
+      PATH: '/usr/bin',
+      'INPUT_VCENTER-PASSWORD': 'pw',
+      'INPUT_API-KEY': 'k',
+      HYPERVISORD_API_KEY: 'k',
+      HYPERCTL_EXPORT_VCENTER_PASSWORD: 'pw',
+    })
+    expect(Object.keys(env).sort()).toEqual(['LANG', 'LC_ALL', 'NO_COLOR', 'PATH', 'RUNEWIDTH_EASTASIAN'])
+  })
+})
+
 describe('defaultHyperctlPath', () => {
   it('uses HYPERCTL_PATH when it is set', () => {
     expect(defaultHyperctlPath({ HYPERCTL_PATH: '/opt/hyperctl' })).toBe('/opt/hyperctl')

@@ -7,13 +7,20 @@ export function defaultHyperctlPath(env: NodeJS.ProcessEnv = process.env): strin
   return fromEnv !== undefined && fromEnv.trim() !== '' ? fromEnv : 'hyperctl'
 }
 
+const SECRET_VARIABLES = new Set(['HYPERVISORD_API_KEY', 'HYPERCTL_EXPORT_VCENTER_PASSWORD'])
+
 /**
- * The environment hyperctl runs with: the caller's, with colour off and narrow ambiguous widths, so the
- * tables are laid out as the parsers expect.
+ * The environment hyperctl runs with: the caller's without secrets and action inputs, with colour off and
+ * narrow ambiguous widths, so the tables are laid out as the parsers expect.
  */
 export function hyperctlEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const inherited = { ...env }
+  // why: hyperctl reads none of these; kept out of its /proc/<pid>/environ and of anything it starts
+  for (const name of Object.keys(inherited)) {
+    if (name.startsWith('INPUT_') || SECRET_VARIABLES.has(name)) delete inherited[name]
+  }
   return {
-    ...env,
+    ...inherited,
     // why: pterm forces colour even into pipes; a non-empty NO_COLOR is the only switch (HYPERCTL.md §3.2)
     NO_COLOR: '1',
     // why: a CJK locale makes go-runewidth count ambiguous characters as 2 and changes the padding (§3.9);
