@@ -47,8 +47,13 @@ export function renderActionDocs(actionYaml) {
     '    vcenter-password: ${{ secrets.VCENTER_PASSWORD }}',
     '    daemon-url: http://exports.internal:8080',
     '    timeout: 90m',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: GitHub expressions, not JavaScript templates
-    '- run: echo "${{ steps.export.outputs.job-id }} ${{ steps.export.outputs.status }}"',
+    // why: outputs reach the shell through env, never spliced into run: (script injection)
+    '- env:',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JavaScript template
+    '    JOB_ID: ${{ steps.export.outputs.job-id }}',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JavaScript template
+    '    STATUS: ${{ steps.export.outputs.status }}',
+    '  run: echo "$JOB_ID $STATUS"',
     '```',
     '',
     'Runs on Node 24 (`runs.using: node24`). When the workflow is cancelled, the step stops waiting, cancels',
