@@ -301,7 +301,7 @@ describe('readInputs', () => {
     expect(
       inputs.jobs.map((j) => [j.id, j.vmPath, j.outputPath, j.exportMethod, j.vcenter?.password]),
     ).toEqual([
-      ['nightly-db-01', '/Datacenter/vm/prod/db-01', '/srv/exports/db-01', 'web', 'pw-secret-1'],
+      [undefined, '/Datacenter/vm/prod/db-01', '/srv/exports/db-01', 'web', 'pw-secret-1'],
       [undefined, '/Datacenter/vm/prod/web-01', '/srv/exports/web-01', 'web', 'pw-secret-1'],
     ])
     expect(inputs.jobs[1]!.options).toEqual({ removeCdrom: true })
