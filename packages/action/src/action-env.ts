@@ -6,6 +6,8 @@ import { neutraliseCommands } from './command-safe.js'
  * What the action needs from the runner. Every text that leaves through it is redacted of the secrets
  * registered with `addSecret`, and log lines cannot act as workflow commands.
  */
+const SECRET_INPUTS = new Set(['vcenter-password', 'api-key'])
+
 export interface ActionEnv {
   readonly env: NodeJS.ProcessEnv
   getInput(name: string): string
@@ -33,7 +35,8 @@ export function realActionEnv(env: NodeJS.ProcessEnv = process.env): ActionEnv {
   const redact = (text: string): string => redactText(text, secrets)
   return {
     env,
-    getInput: (name) => actions.getInput(name),
+    // why: a password or key may begin or end with a space; trimming it would fail the login confusingly
+    getInput: (name) => actions.getInput(name, { trimWhitespace: !SECRET_INPUTS.has(name) }),
     addSecret(value) {
       if (!value || secrets.includes(value)) return
       secrets.push(value)

@@ -15,7 +15,6 @@ describe('neutraliseCommands', () => {
     '::set-output name=x::1',
     '  ::add-mask::abc',
     '\t::stop-commands::tok',
-    '\uFEFF::error::x',
     '\u0085::warning::x',
     'text ##[set-output name=x;]1',
     '##[group]x',

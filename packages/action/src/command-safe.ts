@@ -2,7 +2,7 @@
 // whitespace (TryParseV2), and the legacy `##[name]data` anywhere in a line (TryParse). A VM path, a phase
 // or an error text from the daemon must never set an output, add a mask or stop commands.
 const LINE_BREAK = /\r\n|\r|\n/
-// why: .NET's Trim() also drops U+0085 and U+FEFF, which JavaScript's \s does not all cover
+// why: .NET's Trim() also drops U+0085, which JavaScript's \s does not cover; U+FEFF is included defensively
 const LEADING_COMMAND = /^([\s\u0085\uFEFF]*):(?=:)/
 const LEGACY_COMMAND = /##\[/g
 const ZERO_WIDTH_SPACE = '\u200B'

@@ -274,7 +274,8 @@ export async function readInputs(source: InputSource): Promise<ActionInputs> {
       timeoutMs: inputs.timeout,
       pollIntervalMs: inputs['poll-interval'],
       cancelOnTimeout: inputs['cancel-on-timeout'] ?? false,
-      cancelOnAbort: inputs['cancel-on-abort'] ?? true,
+      // why: without waiting the step does not own the jobs' fate; an interrupt must not cancel them
+      cancelOnAbort: (inputs['cancel-on-abort'] ?? true) && (inputs.wait ?? true),
     },
     outputPath: jobs[0]!.outputPath,
     notices,

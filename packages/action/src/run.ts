@@ -10,6 +10,7 @@ import {
   type OutcomeStatus,
 } from '@hyperctl-export/core'
 import { type ActionEnv, realActionEnv } from './action-env.js'
+import { oneLine } from './command-safe.js'
 import { type ActionInputs, readInputs } from './inputs.js'
 import { computeOutputs, type overallStatus, submittedJobIds } from './outputs.js'
 import { label, ProgressLog } from './progress.js'
@@ -252,17 +253,18 @@ function succeeded(o: JobOutcome, waited: boolean): boolean {
   return o.status === 'completed' || (!waited && (o.status === 'pending' || o.status === 'running'))
 }
 
+// why: file names and error texts come from the daemon; escape sequences in them must not act on the log
 function resultLine(o: JobOutcome): string {
   if (o.status === 'completed') {
     const files = o.result?.files ?? []
-    return `completed${files.length > 0 ? `: ${files.join(', ')}` : ''}`
+    return `completed${files.length > 0 ? `: ${files.map(oneLine).join(', ')}` : ''}`
   }
-  return o.error ? `${o.status}: ${o.error.message}` : o.status
+  return o.error ? `${o.status}: ${oneLine(o.error.message)}` : o.status
 }
 
 /** What happened and what to do, for the failed step and its annotation. */
 export function failureText(o: JobOutcome): string {
-  const what = o.error?.message ?? `the job ended ${o.status}`
+  const what = o.error?.message === undefined ? `the job ended ${o.status}` : oneLine(o.error.message)
   const hint = o.error?.hint ? `\n${o.error.hint}` : ''
   return `${o.vmPath || o.jobId}: ${what}${hint}`
 }
