@@ -1,11 +1,11 @@
-import { withoutUserInfo } from '../client/daemon-url.js'
+import { DEFAULT_DAEMON_URL, normalizeDaemonUrl } from '../client/daemon-url.js'
 import { HypervisordClient } from '../client/hypervisord-client.js'
 import { UsageError } from '../errors.js'
 import { detectHyperctl } from '../runner/detect-hyperctl.js'
 import { HyperctlRunner } from '../runner/hyperctl-runner.js'
 import type { ExportBackend, Transport } from '../types.js'
 
-export const DEFAULT_DAEMON_URL = 'http://localhost:8080'
+export { DEFAULT_DAEMON_URL }
 
 export interface BackendOptions {
   /** `auto` (default) picks hyperctl only where it can work, else the REST API. */
@@ -98,29 +98,8 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
   )
 }
 
-/** Accepts only http(s) URLs without credentials; returns them without a trailing slash. */
-export function normaliseDaemonUrl(raw: string): string {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    // why: a URL that does not parse may still hold a password (`http://user:pw@[bad`); it is never echoed
-    throw new UsageError(
-      `daemon URL ${JSON.stringify(withoutUserInfo(raw))} is not a URL`,
-      'Give e.g. http://localhost:8080.',
-    )
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(
-      `daemon URL must be http or https, not ${url.protocol}`,
-      'Give e.g. http://localhost:8080.',
-    )
-  }
-  if (url.username || url.password) {
-    throw new UsageError('daemon URL must not hold credentials', 'Pass the API key as api-key instead.')
-  }
-  return url.href.replace(/\/+$/, '')
-}
+/** Accepts only plain http(s) URLs (no credentials, query or fragment); the client's one check. */
+export const normaliseDaemonUrl = normalizeDaemonUrl
 
 function hyperctlCanReach(daemonUrl: string, env: NodeJS.ProcessEnv): boolean {
   // why: our simulator's hyperctl-sim can be pointed elsewhere with this documented test knob
