@@ -213,7 +213,7 @@ describe('readInputs', () => {
     ],
     [
       { 'vm-path': '/a', 'output-path': '/x', ...vcenter, 'daemon-url': 'ftp://x' },
-      'input daemon-url: daemon URL must be http',
+      'input daemon-url: daemon URL must start with http:// or https://',
     ],
   ])('throws UsageError naming the input when the inputs are %j', async (inputs, message) => {
     expect((await usageError(inputs as Record<string, string>)).message).toContain(message)
