@@ -12,9 +12,25 @@ export {
   toJobDefinition,
 } from './jobs/job-definition.js'
 export * from './jobs/job-file.js'
-export { redactSecrets, redactText } from './jobs/redact.js'
 export * from './parse/index.js'
 export * from './runner/index.js'
+export {
+  isSecretKey,
+  MASK,
+  REDACTED,
+  redactSecretFields,
+  redactSecrets,
+  redactText,
+  secretScrubber,
+} from './text/redact.js'
+export {
+  escapeUnsafeForJson,
+  neutraliseCommands,
+  safeJson,
+  sanitizeHtml,
+  sanitizeLogText,
+  sanitizeText,
+} from './text/sanitize.js'
 export * from './types.js'
 export { parseDuration } from './util/duration.js'
 export { type Clock, systemClock } from './wait/clock.js'
