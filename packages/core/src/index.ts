@@ -10,12 +10,28 @@ export {
   toJobDefinition,
 } from './jobs/job-definition.js'
 export * from './jobs/job-file.js'
-export { redactSecrets, redactText } from './jobs/redact.js'
 export { isSuccess, type JobOutcome, type OutcomeStatus } from './outcome/job-outcome.js'
 export * from './parse/index.js'
 export { idempotentJobIds, uuidV5 } from './plan/idempotent-ids.js'
 export * from './run/run-export.js'
 export * from './runner/index.js'
+export {
+  isSecretKey,
+  MASK,
+  REDACTED,
+  redactSecretFields,
+  redactSecrets,
+  redactText,
+  secretScrubber,
+} from './text/redact.js'
+export {
+  escapeUnsafeForJson,
+  neutraliseCommands,
+  safeJson,
+  sanitizeHtml,
+  sanitizeLogText,
+  sanitizeText,
+} from './text/sanitize.js'
 export * from './types.js'
 export { parseDuration } from './util/duration.js'
 export { type Clock, systemClock } from './wait/clock.js'
