@@ -130,7 +130,13 @@ export class CommandFailedError extends HyperctlError {
 export class DaemonError extends HyperctlError {
   readonly status: number | undefined
   readonly daemonMessage: string
-  constructor(daemonMessage: string, status?: number, options?: ErrorOptions) {
+  /** The wait the daemon asked for before another try (its `Retry-After`), when it gave one. */
+  readonly retryAfterMs: number | undefined
+  constructor(
+    daemonMessage: string,
+    status?: number,
+    options?: ErrorOptions & { retryAfterMs?: number | undefined },
+  ) {
     super(
       'daemon-error',
       `hypervisord answered with an error${status === undefined ? '' : ` (HTTP ${status})`}: ${daemonMessage}`,
@@ -139,6 +145,7 @@ export class DaemonError extends HyperctlError {
     )
     this.status = status
     this.daemonMessage = daemonMessage
+    this.retryAfterMs = options?.retryAfterMs
   }
 }
 

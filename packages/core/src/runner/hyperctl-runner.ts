@@ -244,7 +244,8 @@ export class HyperctlRunner implements ExportBackend {
   ): Promise<{ stdout: string; stderr: string }> {
     const command = `hyperctl ${args[0]}`
     const signal = options?.signal
-    const timeoutMs = options?.timeoutMs ?? this.#timeoutMs
+    // why: a run's deadline hands down the time left, which may be hours; one hyperctl run stays bounded
+    const timeoutMs = Math.min(options?.timeoutMs ?? this.#timeoutMs, this.#timeoutMs)
     throwIfAborted(signal, command)
     let result: Awaited<ReturnType<Executor['run']>>
     try {
