@@ -30,6 +30,7 @@ export function openBackend(ctx: CommandContext, waits: boolean): Promise<Backen
     ...(global.hyperctlPath ? { hyperctlPath: global.hyperctlPath } : {}),
     env: ctx.io.env,
     ...(perCall ? { requestTimeoutMs: perCall, commandTimeoutMs: perCall } : {}),
+    onNotice: (message) => ctx.output.warn(message),
   })
 }
 
