@@ -12,6 +12,7 @@ export {
   toJobDefinition,
 } from './jobs/job-definition.js'
 export * from './jobs/job-file.js'
+export { getJobByIdOrPrefix, MIN_ID_PREFIX, resolveJobIds } from './jobs/resolve-job-ids.js'
 export { redactSecrets, redactText } from './jobs/redact.js'
 export * from './parse/index.js'
 export * from './runner/index.js'

@@ -1,13 +1,19 @@
-import { HypervisordClient, JobNotFoundError, type JobProgress, redactSecrets } from '@hyperctl-export/core'
+import {
+  getJobByIdOrPrefix,
+  HypervisordClient,
+  JobNotFoundError,
+  type JobProgress,
+  redactSecrets,
+} from '@hyperctl-export/core'
 import { type CommandContext, openBackend } from '../command-context.js'
 import { formatElapsed } from '../progress/job-rows.js'
 import { neutralise, safeJson } from '../terminal-text.js'
 
 /** `job <id>`: one job in full. The definition comes with every secret redacted. */
 export async function runJob(ctx: CommandContext): Promise<number> {
-  const id = ctx.args[0]!
   const { backend } = await openBackend(ctx, false)
-  const job = redactSecrets(await backend.getJob(id, { signal: ctx.signal }))
+  const job = redactSecrets(await getJobByIdOrPrefix(backend, ctx.args[0]!, { signal: ctx.signal }))
+  const id = job.id
   let progress: JobProgress | undefined
   if (backend instanceof HypervisordClient) {
     // why: the progress route adds the current step, counters and rate; a job that vanished in between is no error

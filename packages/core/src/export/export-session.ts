@@ -15,6 +15,7 @@ import {
   UsageError,
 } from '../errors.js'
 import { jobWarnings, prepareJobs } from '../jobs/job-definition.js'
+import { resolveJobIds } from '../jobs/resolve-job-ids.js'
 import type { ExportBackend, JobInfo, JobSpec, SubmitResult } from '../types.js'
 import { type Clock, systemClock } from '../wait/clock.js'
 import type { JobOutcome, OutcomeStatus } from '../wait/job-outcome.js'
@@ -144,13 +145,17 @@ export async function exportVms(
   return session.run(true)
 }
 
-/** Watches jobs that are already on the daemon; like exportVms, every job comes back as an outcome. */
+/**
+ * Watches jobs that are already on the daemon; like exportVms, every job comes back as an outcome. A
+ * unique prefix of at least 4 characters stands for the full ID (the outcome carries the full one).
+ */
 export async function settleJobs(
   backend: ExportBackend,
-  jobIds: readonly string[],
+  typedIds: readonly string[],
   options: WaitOptions = {},
 ): Promise<JobOutcome[]> {
-  if (jobIds.length === 0) throw new UsageError('no job ID to wait for', 'Give at least one job ID.')
+  if (typedIds.length === 0) throw new UsageError('no job ID to wait for', 'Give at least one job ID.')
+  const jobIds = [...new Set(await resolveJobIds(backend, typedIds, { signal: options.signal }))]
   const entries: Entry[] = jobIds.map((jobId, index) => ({
     resubmits: 0,
     outcome: { index, jobId, vmPath: '', name: '', status: 'pending', attached: true, warnings: [] },
