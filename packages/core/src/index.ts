@@ -1,8 +1,6 @@
 export * from './backend/create-backend.js'
 export * from './client/index.js'
 export * from './errors.js'
-export * from './export/export-session.js'
-export { idempotentJobIds, uuidV5 } from './export/idempotent-ids.js'
 export type { PreparedJob } from './jobs/job-definition.js'
 export {
   assertValidJobId,
@@ -14,10 +12,12 @@ export {
 export * from './jobs/job-file.js'
 export { getJobByIdOrPrefix, MIN_ID_PREFIX, resolveJobIds } from './jobs/resolve-job-ids.js'
 export { redactSecrets, redactText } from './jobs/redact.js'
+export { isSuccess, type JobOutcome, type OutcomeStatus } from './outcome/job-outcome.js'
 export * from './parse/index.js'
+export { idempotentJobIds, uuidV5 } from './plan/idempotent-ids.js'
+export * from './run/run-export.js'
 export * from './runner/index.js'
 export * from './types.js'
 export { parseDuration } from './util/duration.js'
 export { type Clock, systemClock } from './wait/clock.js'
-export { isSuccess, type JobOutcome, type OutcomeStatus } from './wait/job-outcome.js'
 export { PollInterval } from './wait/poll-interval.js'
