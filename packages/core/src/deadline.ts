@@ -43,15 +43,19 @@ export function createDeadline(timeoutMs: number | undefined, options: DeadlineO
   if (parent?.aborted) controller.abort(parent.reason)
   else parent?.addEventListener('abort', onParentAbort, { once: true })
   // why: global setTimeout (not AbortSignal.timeout) so that a test's fake timers drive the deadline
-  if (Number.isFinite(at))
-    timers.add(setTimeout(() => controller.abort(timeoutReason()), Math.max(0, at - now())))
+  if (Number.isFinite(at)) {
+    const timer = setTimeout(() => controller.abort(timeoutReason()), Math.max(0, at - now()))
+    // why: a deadline alone must never keep the process alive
+    timer.unref?.()
+    timers.add(timer)
+  }
 
   const remaining = () => (Number.isFinite(at) ? Math.max(0, at - now()) : Number.POSITIVE_INFINITY)
   return {
     at,
     signal: controller.signal,
     remaining,
-    expired: () => remaining() <= 0 || (controller.signal.aborted && !parent?.aborted),
+    expired: () => remaining() <= 0,
     call(capMs) {
       const budget = Math.min(remaining(), capMs ?? Number.POSITIVE_INFINITY)
       return {

@@ -10,8 +10,8 @@ export {
   toJobDefinition,
 } from './jobs/job-definition.js'
 export * from './jobs/job-file.js'
-export { getJobByIdOrPrefix, MIN_ID_PREFIX, resolveJobIds } from './jobs/resolve-job-ids.js'
 export { redactSecrets, redactText } from './jobs/redact.js'
+export { getJobByIdOrPrefix, MIN_ID_PREFIX, resolveJobIds } from './jobs/resolve-job-ids.js'
 export { isSuccess, type JobOutcome, type OutcomeStatus } from './outcome/job-outcome.js'
 export * from './parse/index.js'
 export { idempotentJobIds, uuidV5 } from './plan/idempotent-ids.js'

@@ -214,7 +214,7 @@ export class HyperctlRunner implements ExportBackend {
     assertValidJobId(id)
     const { stdout, stderr } = await this.#run(['query', '-id', id], options)
     const rows = parseQueryOutput(stdout, stderr).jobs
-    if (rows.length === 0) throw new JobNotFoundError(id)
+    if (rows.length === 0) throw new JobNotFoundError(id, false, { daemon: HYPERCTL_DAEMON_URL })
     const row = rows[0]!
     if (rows.length > 1 || cellOfRow(row) !== shownJobIdCell(id)) {
       throw new HyperctlParseError(`the one row of job ${id}`, stdout)

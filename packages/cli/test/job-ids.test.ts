@@ -1,6 +1,6 @@
 import { HypervisordClient } from '@hyperctl-export/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runCli } from './support/cli-process.js'
+import { runCli, startCli } from './support/cli-process.js'
 import { startDaemon, type TestDaemon, VC_PASSWORD } from './support/sim.js'
 
 let daemon: TestDaemon
@@ -65,5 +65,26 @@ describe('short job IDs', () => {
     const result = await runCli(['job', 'build-1234', '--json', ...api], {})
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout).job.id).toBe('build-1234')
+  })
+})
+
+describe('unknown vs lost', () => {
+  it('wait <an ID the daemon never had> reports unknown (exit 1) and never speaks of a restart', async () => {
+    const result = await runCli(['wait', 'never-seen-id', '--poll-interval', '20ms', ...api], {})
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('unknown')
+    expect(result.stdout).toContain(`no job with ID never-seen-id on ${daemon.url}`)
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/restart/i)
+  })
+
+  it('a job seen and then forgotten by a daemon restart is lost', async () => {
+    await seed('lost-job-1')
+    const run = startCli(['wait', 'lost-job-1', '--poll-interval', '20ms', ...api], {})
+    await run.waitForStderr(/lost-job-1.*pending/)
+    daemon.sim.control.restart()
+    const result = await run.done
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('lost')
+    expect(result.stdout).toContain('most likely restarted')
   })
 })
