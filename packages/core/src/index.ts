@@ -1,5 +1,6 @@
 export * from './backend/create-backend.js'
 export * from './client/index.js'
+export { createDeadline, type Deadline } from './deadline.js'
 export * from './errors.js'
 export type { PreparedJob } from './jobs/job-definition.js'
 export {

@@ -1,3 +1,4 @@
+import { createDeadline } from '../deadline.js'
 import { HyperctlError, UsageError } from '../errors.js'
 import { prepareJobs } from '../jobs/job-definition.js'
 import { resolveJobIds } from '../jobs/resolve-job-ids.js'
@@ -59,7 +60,11 @@ export async function settleJobs(
   options: WaitOptions = {},
 ): Promise<JobOutcome[]> {
   if (typedIds.length === 0) throw new UsageError('no job ID to wait for', 'Give at least one job ID.')
-  const jobIds = [...new Set(await resolveJobIds(backend, typedIds, { signal: options.signal }))]
+  // why: resolving short IDs is part of the wait; it spends the same timeout, not one of its own
+  const deadline = createDeadline(options.timeoutMs, { parent: options.signal })
+  const jobIds = [...new Set(await resolveJobIds(backend, typedIds, deadline.call()))]
+  deadline.dispose()
+  if (options.timeoutMs !== undefined) options = { ...options, timeoutMs: Math.max(1, deadline.remaining()) }
   const entries: Entry[] = jobIds.map((jobId, index) => ({
     resubmits: 0,
     outcome: { index, jobId, vmPath: '', name: '', status: 'pending', attached: true, warnings: [] },
