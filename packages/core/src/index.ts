@@ -1,5 +1,6 @@
 export * from './backend/create-backend.js'
 export * from './client/index.js'
+export { createDeadline, type Deadline } from './deadline.js'
 export * from './errors.js'
 export type { PreparedJob } from './jobs/job-definition.js'
 export {
@@ -10,6 +11,7 @@ export {
   toJobDefinition,
 } from './jobs/job-definition.js'
 export * from './jobs/job-file.js'
+export { getJobByIdOrPrefix, MIN_ID_PREFIX, resolveJobIds } from './jobs/resolve-job-ids.js'
 export { isSuccess, type JobOutcome, type OutcomeStatus } from './outcome/job-outcome.js'
 export * from './parse/index.js'
 export { idempotentJobIds, uuidV5 } from './plan/idempotent-ids.js'
