@@ -3,6 +3,19 @@ export * from './client/index.js'
 export * from './errors.js'
 export * from './export/export-session.js'
 export { idempotentJobIds, uuidV5 } from './export/idempotent-ids.js'
+export { CHECKSUMS_FILE, sha256sums, writeChecksumsFile } from './inspect/checksums-file.js'
+export { type DirectorySnapshot, type FileRole, snapshotDirectory } from './inspect/export-files.js'
+export { digestFile, type FileDigest } from './inspect/file-digest.js'
+export {
+  type ExportFile,
+  type ExportInspection,
+  type InspectRequest,
+  inspectExport,
+  VERIFY_MODES,
+  type VerifyMode,
+} from './inspect/inspect-export.js'
+export { type ManifestEntry, parseManifest } from './inspect/manifest.js'
+export { type OvfReference, readOvfReferences } from './inspect/ovf-references.js'
 export type { PreparedJob } from './jobs/job-definition.js'
 export {
   assertValidJobId,
