@@ -5,6 +5,13 @@ export * from './export/export-session.js'
 export { idempotentJobIds, uuidV5 } from './export/idempotent-ids.js'
 export { CHECKSUMS_FILE, sha256sums, writeChecksumsFile } from './inspect/checksums-file.js'
 export { type DirectorySnapshot, type FileRole, snapshotDirectory } from './inspect/export-files.js'
+export {
+  allVerified,
+  completedChecksums,
+  completedFiles,
+  type ExportTotals,
+  exportTotals,
+} from './inspect/export-totals.js'
 export { digestFile, type FileDigest } from './inspect/file-digest.js'
 export {
   type ExportFile,
@@ -16,6 +23,7 @@ export {
 } from './inspect/inspect-export.js'
 export { type ManifestEntry, parseManifest } from './inspect/manifest.js'
 export { type OvfReference, readOvfReferences } from './inspect/ovf-references.js'
+export { UNREADABLE_NOTICE, type VerifyOptions } from './inspect/verify-outcomes.js'
 export type { PreparedJob } from './jobs/job-definition.js'
 export {
   assertValidJobId,

@@ -14,6 +14,7 @@ import {
   OperationAbortedError,
   UsageError,
 } from '../errors.js'
+import { ExportVerifier, type VerifyOptions } from '../inspect/verify-outcomes.js'
 import { jobWarnings, prepareJobs } from '../jobs/job-definition.js'
 import type { ExportBackend, JobInfo, JobSpec, SubmitResult } from '../types.js'
 import { type Clock, systemClock } from '../wait/clock.js'
@@ -21,7 +22,7 @@ import type { JobOutcome, OutcomeStatus } from '../wait/job-outcome.js'
 import { PollInterval } from '../wait/poll-interval.js'
 import { idempotentJobIds } from './idempotent-ids.js'
 
-export interface WaitOptions {
+export interface WaitOptions extends Omit<VerifyOptions, 'signal'> {
   /** The longest pause between polls (the backoff ceiling). Default 5 s. */
   pollIntervalMs?: number
   /** The shortest pause, used right after submit and after every change. Default min(1 s, pollIntervalMs). */
@@ -201,6 +202,7 @@ class Session {
   readonly #clock: Clock
   readonly #poll: PollInterval
   readonly #start: number
+  readonly #verifier: ExportVerifier
   #lastContact: number
   #stopSubmitting = false
 
@@ -214,12 +216,27 @@ class Session {
     this.#poll = new PollInterval(ceiling, options.minPollIntervalMs)
     this.#start = this.#clock.now()
     this.#lastContact = this.#start
+    this.#verifier = new ExportVerifier({
+      ...(options.verify ? { verify: options.verify } : {}),
+      ...(options.checksumsFile ? { checksumsFile: true } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
     if (options.maxConcurrent !== undefined && !(options.maxConcurrent >= 1)) {
       throw new UsageError(`max-concurrent must be 1 or more, got ${options.maxConcurrent}`)
     }
   }
 
+  /** Runs the export, then settles the inspections started as jobs completed (see ExportVerifier). */
   async run(submitFirst: boolean): Promise<JobOutcome[]> {
+    if (submitFirst && this.#options.wait !== false) {
+      await this.#verifier.snapshot(this.#entries.map((e) => e.spec!))
+    }
+    const outcomes = await this.#watch(submitFirst)
+    await this.#verifier.settle(outcomes)
+    return outcomes
+  }
+
+  async #watch(submitFirst: boolean): Promise<JobOutcome[]> {
     const queued = submitFirst ? [...this.#entries] : []
     const active: Entry[] = submitFirst ? [] : [...this.#entries]
     const timeoutMs = this.#options.timeoutMs ?? DEFAULTS.timeoutMs
@@ -522,6 +539,7 @@ class Session {
           o.status = 'completed'
           o.result = job.result
           o.durationMs = durationOf(job, entry.submittedAt, this.#clock.now())
+          this.#verifier.completed(o, entry.spec)
           break
         case 'failed':
           this.#settle(
