@@ -1,4 +1,13 @@
-import { type ExportTotals, exportTotals, formatDuration, type JobOutcome } from '@hyperctl-export/core'
+import {
+  type ExportTotals,
+  exportTotals,
+  formatBytes,
+  formatDuration,
+  type JobOutcome,
+} from '@hyperctl-export/core'
+
+export { formatBytes }
+
 import type { OverallStatus } from './outputs.js'
 
 export interface SummaryContext {
@@ -55,18 +64,6 @@ export function escapeHtml(text: string): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;')
     .replace(/\r\n|\r|\n/g, '<br>')
-}
-
-/** `1.5 GiB`, `512 B`: binary units, as disk sizes are. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return unit === 0 ? `${value} ${units[0]}` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`
 }
 
 function statusCell(o: JobOutcome): string {

@@ -11,6 +11,7 @@ export {
   completedFiles,
   type ExportTotals,
   exportTotals,
+  formatBytes,
 } from './inspect/export-totals.js'
 export { digestFile, type FileDigest } from './inspect/file-digest.js'
 export {

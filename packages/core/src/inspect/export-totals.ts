@@ -42,3 +42,15 @@ export function allVerified(outcomes: readonly JobOutcome[]): boolean {
   const completed = outcomes.filter((o) => o.status === 'completed')
   return completed.length > 0 && completed.every((o) => o.verified === true)
 }
+
+/** `1.5 GiB`, `512 B`: binary units, as disk sizes are. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return unit === 0 ? `${value} ${units[0]}` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`
+}
