@@ -6,7 +6,7 @@ import { type HypervisordSim, startHypervisordSim } from '@hyperctl-export/simul
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createBackend } from '../src/backend/create-backend.js'
 import { JobFailedError, JobNotFoundError } from '../src/errors.js'
-import { exportVms, settleJobs } from '../src/export/export-session.js'
+import { exportVms, settleJobs } from '../src/run/run-export.js'
 import type { ExportBackend, JobSpec, Transport } from '../src/types.js'
 
 // why: the simulator's hyperctl stand-in, pointed at the simulator by its documented test knob

@@ -1,4 +1,4 @@
-import type { JobOutcome } from '../wait/job-outcome.js'
+import type { JobOutcome } from '../outcome/job-outcome.js'
 import type { ExportFile } from './inspect-export.js'
 
 /** One job's export in numbers, for a summary row. */

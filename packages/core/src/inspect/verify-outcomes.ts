@@ -1,6 +1,6 @@
 import { IncompleteExportError, OperationAbortedError } from '../errors.js'
+import type { JobOutcome } from '../outcome/job-outcome.js'
 import type { JobSpec } from '../types.js'
-import type { JobOutcome } from '../wait/job-outcome.js'
 import { writeChecksumsFile } from './checksums-file.js'
 import { type DirectorySnapshot, snapshotDirectory } from './export-files.js'
 import { type ExportInspection, inspectExport, type VerifyMode } from './inspect-export.js'
