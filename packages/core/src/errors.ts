@@ -128,7 +128,13 @@ export class CommandFailedError extends HyperctlError {
 export class DaemonError extends HyperctlError {
   readonly status: number | undefined
   readonly daemonMessage: string
-  constructor(daemonMessage: string, status?: number, options?: ErrorOptions) {
+  /** The wait the daemon asked for before another try (its `Retry-After`), when it gave one. */
+  readonly retryAfterMs: number | undefined
+  constructor(
+    daemonMessage: string,
+    status?: number,
+    options?: ErrorOptions & { retryAfterMs?: number | undefined },
+  ) {
     super(
       'daemon-error',
       `hypervisord answered with an error${status === undefined ? '' : ` (HTTP ${status})`}: ${daemonMessage}`,
@@ -137,6 +143,7 @@ export class DaemonError extends HyperctlError {
     )
     this.status = status
     this.daemonMessage = daemonMessage
+    this.retryAfterMs = options?.retryAfterMs
   }
 }
 
@@ -243,15 +250,15 @@ export class JobNotFoundError extends HyperctlError {
   readonly jobId: string
   /** true when the job was seen before and then vanished (a daemon restart forgets every job). */
   readonly lost: boolean
-  constructor(jobId: string, lost = false, options?: ErrorOptions) {
+  constructor(jobId: string, lost = false, options?: ErrorOptions & { daemon?: string }) {
     super(
       'job-not-found',
       lost
         ? `job ${jobId} disappeared from the daemon; hypervisord keeps jobs only in memory, so it was most likely restarted`
-        : `job ${jobId} is not known to the daemon`,
+        : `no job with ID ${jobId} on ${options?.daemon ?? 'the daemon'}`,
       lost
-        ? 'Submit the export again (allow resubmission to do it automatically under the same ID).'
-        : 'Check the job ID; a restarted hypervisord forgets every job.',
+        ? 'Submit the export again under the same ID (safe: the daemon no longer has it; allow resubmission to do it automatically).'
+        : 'Check the job ID (a unique start of 4 or more characters also works); `hyperctl-export jobs` lists the jobs the daemon has.',
       options,
     )
     this.jobId = jobId

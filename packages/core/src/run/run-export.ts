@@ -1,5 +1,7 @@
+import { createDeadline } from '../deadline.js'
 import { HyperctlError, UsageError } from '../errors.js'
 import { prepareJobs } from '../jobs/job-definition.js'
+import { resolveJobIds } from '../jobs/resolve-job-ids.js'
 import type { JobOutcome } from '../outcome/job-outcome.js'
 import { idempotentJobIds } from '../plan/idempotent-ids.js'
 import type { ExportBackend, JobSpec } from '../types.js'
@@ -50,13 +52,21 @@ export async function exportVms(
   return watchThenInspect(run)
 }
 
-/** Watches jobs that are already on the daemon; like exportVms, every job comes back as an outcome. */
+/**
+ * Watches jobs that are already on the daemon; like exportVms, every job comes back as an outcome. A
+ * unique prefix of at least 4 characters stands for the full ID (the outcome carries the full one).
+ */
 export async function settleJobs(
   backend: ExportBackend,
-  jobIds: readonly string[],
+  typedIds: readonly string[],
   options: WaitOptions = {},
 ): Promise<JobOutcome[]> {
-  if (jobIds.length === 0) throw new UsageError('no job ID to wait for', 'Give at least one job ID.')
+  if (typedIds.length === 0) throw new UsageError('no job ID to wait for', 'Give at least one job ID.')
+  // why: resolving short IDs is part of the wait; it spends the same timeout, not one of its own
+  const deadline = createDeadline(options.timeoutMs, { parent: options.signal })
+  const jobIds = [...new Set(await resolveJobIds(backend, typedIds, deadline.call()))]
+  deadline.dispose()
+  if (options.timeoutMs !== undefined) options = { ...options, timeoutMs: Math.max(1, deadline.remaining()) }
   const entries: Entry[] = jobIds.map((jobId, index) => ({
     resubmits: 0,
     outcome: { index, jobId, vmPath: '', name: '', status: 'pending', attached: true, warnings: [] },
