@@ -369,14 +369,8 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     const daemon = await sim({ jobDurationMs: 300 })
     const harness = await ActionHarness.create()
     const { inputs, env } = connection(transport, daemon)
-    const stepInputs = {
-      ...inputs,
-      ...vcenter,
-      'vm-path': '/DC/vm/a-01',
-      'output-path': '/e',
-      'poll-interval': '100ms',
-    }
-    const main = await harness.run('main', stepInputs, { env })
+    const stepInputs = { ...inputs, ...vcenter, 'vm-path': '/DC/vm/a-01', 'output-path': '/e' }
+    const main = await harness.run('main', { ...stepInputs, 'poll-interval': '100ms' }, { env })
     expect(main.code).toBe(0)
     expect(Number(main.outputs['duration-seconds'])).toBeLessThan(30)
     const post = await harness.run('post', stepInputs, { env, state: main.state })
