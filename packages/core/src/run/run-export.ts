@@ -47,7 +47,9 @@ export async function exportVms(
   // why: with max-concurrent, jobs are submitted in waves; a bad job must fail before the first one starts,
   // and an ID repeated across waves must not attach one VM's export to another's
   prepareJobs(entries.map((e) => e.spec!))
-  return watch(new RunState(backend, entries, options, true))
+  const run = new RunState(backend, entries, options, true)
+  if (options.wait !== false) await run.verifier.snapshot(entries.map((e) => e.spec!))
+  return watchThenInspect(run)
 }
 
 /**
@@ -69,7 +71,14 @@ export async function settleJobs(
     resubmits: 0,
     outcome: { index, jobId, vmPath: '', name: '', status: 'pending', attached: true, warnings: [] },
   }))
-  return watch(new RunState(backend, entries, { ...options, maxResubmits: 0 }, false))
+  return watchThenInspect(new RunState(backend, entries, { ...options, maxResubmits: 0 }, false))
+}
+
+/** watch, then inspect: the files of every job that completed are settled into its outcome. */
+async function watchThenInspect(run: RunState): Promise<JobOutcome[]> {
+  const outcomes = await watch(run)
+  await run.verifier.settle(outcomes)
+  return outcomes
 }
 
 /** Resolves when every job completed; otherwise rejects with the first unfinished job's error (with all outcomes). */

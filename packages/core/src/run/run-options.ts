@@ -1,8 +1,9 @@
 import { UsageError } from '../errors.js'
+import type { VerifyOptions } from '../inspect/verify-outcomes.js'
 import type { JobOutcome } from '../outcome/job-outcome.js'
 import type { Clock } from '../wait/clock.js'
 
-export interface WaitOptions {
+export interface WaitOptions extends Omit<VerifyOptions, 'signal'> {
   /** The longest pause between polls (the backoff ceiling). Default 5 s. */
   pollIntervalMs?: number
   /** The shortest pause, used right after submit and after every change. Default min(1 s, pollIntervalMs). */

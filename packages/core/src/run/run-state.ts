@@ -1,6 +1,7 @@
 import { createDeadline, type Deadline } from '../deadline.js'
 import type { HyperctlError } from '../errors.js'
 import { JobSkippedError } from '../errors.js'
+import { ExportVerifier } from '../inspect/verify-outcomes.js'
 import type { JobOutcome, OutcomeStatus } from '../outcome/job-outcome.js'
 import type { CallOptions, ExportBackend, JobSpec } from '../types.js'
 import { type Clock, systemClock } from '../wait/clock.js'
@@ -54,6 +55,8 @@ export class RunState {
   readonly queued: Entry[]
   /** On the daemon and not settled. */
   readonly active: Entry[]
+  /** The inspect step: each job is inspected as it completes, the verdict settled after the watch. */
+  readonly verifier: ExportVerifier
   lastContact: number
   stopSubmitting = false
   /** Some job reached the daemon, so a later failure must return outcomes instead of rejecting. */
@@ -81,6 +84,11 @@ export class RunState {
     this.queued = submitFirst ? [...entries] : []
     this.active = submitFirst ? [] : [...entries]
     this.everSubmitted = !submitFirst
+    this.verifier = new ExportVerifier({
+      ...(options.verify ? { verify: options.verify } : {}),
+      ...(options.checksumsFile ? { checksumsFile: true } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
   }
 
   get signal(): AbortSignal | undefined {

@@ -117,6 +117,7 @@ async function applyPoll(run: RunState, jobs: JobInfo[]): Promise<JobOutcome[]> 
         o.status = 'completed'
         o.result = job.result
         o.durationMs = durationOf(job, entry.submittedAt, run.clock.now())
+        run.verifier.completed(o, entry.spec)
         break
       case 'failed':
         run.settle(
