@@ -24,17 +24,15 @@ import {
   parseVersionOutput,
 } from '../parse/index.js'
 import { redactSecretFields, redactText } from '../text/redact.js'
-import {
-  type CallOptions,
-  type CancelResult,
-  type DaemonStatus,
-  type ExportBackend,
-  JOB_STATUSES,
-  type JobFilter,
-  type JobInfo,
-  type JobSpec,
-  type JobStatus,
-  type SubmitResult,
+import type {
+  CallOptions,
+  CancelResult,
+  DaemonStatus,
+  ExportBackend,
+  JobFilter,
+  JobInfo,
+  JobSpec,
+  SubmitResult,
 } from '../types.js'
 import { type Executor, nodeExecutor } from './executor.js'
 import { defaultHyperctlPath, HYPERCTL_DAEMON_URL, hyperctlEnv } from './hyperctl-env.js'
