@@ -135,9 +135,9 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     const dir = join(harness.workspace, 'exports')
     expect(files.map((f) => [f.path, f.role])).toEqual([
       [join(dir, 'web-01.ovf'), 'descriptor'],
-      [join(dir, 'web-01-disk1.vmdk'), 'disk'],
+      [join(dir, 'web-01-disk-0.vmdk'), 'disk'],
       [join(dir, 'db-01.ovf'), 'descriptor'],
-      [join(dir, 'db-01-disk1.vmdk'), 'disk'],
+      [join(dir, 'db-01-disk-0.vmdk'), 'disk'],
     ])
     for (const f of files) {
       expect(f.size).toBe(statSync(f.path).size)
@@ -173,7 +173,7 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     )
     const [id] = await acceptedIds(running, 1)
     await whenRunning(daemon, [id!])
-    const vmdk = join(harness.workspace, 'exports', 'web-01-disk1.vmdk')
+    const vmdk = join(harness.workspace, 'exports', 'web-01-disk-0.vmdk')
     daemon.control.completeJob(id!)
     // why: the simulator runs in this process, so the action cannot poll between these two lines
     truncateSync(vmdk, 512)
@@ -213,7 +213,7 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     expect(relaxed.outputs.verified).toBe('false')
     expect(relaxed.stdout).toContain('not readable on this machine')
     const listed = JSON.parse(relaxed.outputs.files!) as Array<{ path: string; role: string }>
-    expect(listed.map((f) => f.role)).toEqual(transport === 'api' ? ['descriptor', 'disk'] : [])
+    expect(listed.map((f) => f.role)).toEqual(transport === 'api' ? ['disk'] : [])
 
     const strict = await step({ 'idempotency-key': 'strict', verify: 'required' })
     expect(strict.code).toBe(1)

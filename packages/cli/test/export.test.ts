@@ -66,7 +66,7 @@ describe('hyperctl-export export', () => {
     const doc = JSON.parse(result.stdout)
     expect(Object.keys(doc)).toEqual(['jobs', 'files', 'verified', 'checksums'])
     const ovf = join(daemon.out, 'web-01', 'web-01.ovf')
-    const vmdk = join(daemon.out, 'web-01', 'web-01-disk1.vmdk')
+    const vmdk = join(daemon.out, 'web-01', 'web-01-disk-0.vmdk')
     expect(doc.verified).toBe(true)
     expect(doc.files).toEqual([
       { path: ovf, role: 'descriptor', size: statSync(ovf).size, sha256: sha256sum(ovf) },
@@ -81,7 +81,7 @@ describe('hyperctl-export export', () => {
 
   it('exits 1 and names the disk when a completed export is cut short', async () => {
     const { run, jobId } = await startExport(exportArgs())
-    const vmdk = join(daemon.out, 'web-01', 'web-01-disk1.vmdk')
+    const vmdk = join(daemon.out, 'web-01', 'web-01-disk-0.vmdk')
     daemon.sim.control.completeJob(jobId)
     // why: the simulator runs in this process, so the CLI cannot poll between these two lines
     truncateSync(vmdk, 100)

@@ -42,7 +42,7 @@ async function backendFor(transport: Transport): Promise<ExportBackend> {
 const sha256sum = (path: string) => execFileSync('sha256sum', [path], { encoding: 'utf8' }).slice(0, 64)
 const dir = () => join(out, 'web-01')
 const ovf = () => join(dir(), 'web-01.ovf')
-const vmdk = () => join(dir(), 'web-01-disk1.vmdk')
+const vmdk = () => join(dir(), 'web-01-disk-0.vmdk')
 const job: () => JobSpec = () => ({ vmPath: '/DC/vm/web-01', outputPath: dir(), vcenter })
 
 /**
@@ -136,7 +136,7 @@ describe.each<Transport>(['api', 'cli'])(
       expect(auto).toMatchObject({ status: 'completed', verified: false })
       expect(auto!.warnings).toContain(UNREADABLE_NOTICE)
       // why: the API transport carries the daemon's list; hyperctl shows none
-      expect(auto!.files!.map((f) => f.path)).toEqual(transport === 'api' ? [ovf(), vmdk()] : [])
+      expect(auto!.files!.map((f) => f.path)).toEqual(transport === 'api' ? [vmdk()] : [])
 
       const [required] = await exportWith(transport, gone, { verify: 'required', idempotencyKey: 'again' })
       expect(required!.status).toBe('failed')
@@ -148,7 +148,7 @@ describe.each<Transport>(['api', 'cli'])(
       const [outcome] = await exportWith(transport, () => {}, { checksumsFile: true })
       expect(outcome!.checksumsFile).toBe(join(dir(), 'SHA256SUMS'))
       const check = execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir(), encoding: 'utf8' })
-      expect(check).toBe('web-01.ovf: OK\nweb-01-disk1.vmdk: OK\n')
+      expect(check).toBe('web-01.ovf: OK\nweb-01-disk-0.vmdk: OK\n')
     })
   },
 )

@@ -1,4 +1,5 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+import { readdirSync, statSync } from 'node:fs'
+import { readdir, readFile, realpath } from 'node:fs/promises'
 import { basename, extname, isAbsolute, join } from 'node:path'
 import type { ExportProblem } from '../errors.js'
 import { ExportFileParseError } from '../errors.js'
@@ -57,18 +58,27 @@ export async function unreadableReason(directory: string | undefined): Promise<s
   }
 }
 
-export async function snapshotDirectory(directory: string): Promise<DirectorySnapshot | undefined> {
+/**
+ * Synchronous on purpose: it runs once per output directory before the submit, and taking no turn of the
+ * event loop keeps the run's timing (and fake-timer tests) independent of the file system.
+ */
+export function snapshotDirectory(directory: string): DirectorySnapshot | undefined {
+  let entries: string[]
   try {
-    const entries = await readdir(directory)
-    const snapshot = new Map<string, string>()
-    for (const name of entries) {
-      const info = await stat(join(directory, name)).catch(() => undefined)
-      if (info) snapshot.set(name, `${info.size}:${info.mtimeMs}`)
-    }
-    return snapshot
+    entries = readdirSync(directory)
   } catch {
     return undefined
   }
+  const snapshot = new Map<string, string>()
+  for (const name of entries) {
+    try {
+      const info = statSync(join(directory, name))
+      snapshot.set(name, `${info.size}:${info.mtimeMs}`)
+    } catch {
+      // why: a file removed between the listing and the stat is simply not there before
+    }
+  }
+  return snapshot
 }
 
 /**
@@ -212,7 +222,7 @@ type Unchanged = (name: string) => boolean
 
 async function unchangedSince(directory: string, before: DirectorySnapshot | undefined): Promise<Unchanged> {
   if (!before) return () => false
-  const now = (await snapshotDirectory(directory)) ?? new Map<string, string>()
+  const now = snapshotDirectory(directory) ?? new Map<string, string>()
   return (name) => before.has(name) && before.get(name) === now.get(name)
 }
 

@@ -78,7 +78,7 @@ describe('inspectExport', () => {
 
   it('leaves out files that were there unchanged before the job was submitted', async () => {
     await writeFile(join(dir, 'web-01.log'), 'yesterday')
-    const before = await snapshotDirectory(dir)
+    const before = snapshotDirectory(dir)
     await writeExport()
     const inspection = await inspectExport(request({ before }))
     expect(inspection.files.map((f) => f.role)).toEqual(['descriptor', 'disk', 'disk'])

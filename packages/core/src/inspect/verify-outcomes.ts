@@ -13,6 +13,16 @@ export interface VerifyOptions {
   signal?: AbortSignal
 }
 
+/** What each readable output directory holds now: taken before the submit (see ExportVerifier.remember). */
+export function snapshotDirectories(jobs: readonly JobSpec[]): Map<string, DirectorySnapshot> {
+  const snapshots = new Map<string, DirectorySnapshot>()
+  for (const dir of new Set(jobs.map((j) => j.outputPath))) {
+    const snapshot = snapshotDirectory(dir)
+    if (snapshot) snapshots.set(dir, snapshot)
+  }
+  return snapshots
+}
+
 /** Said once per run, on the first job it concerns; each job's own reason is in `unverifiedReason`. */
 export const UNREADABLE_NOTICE =
   'the output directory is not readable on this machine (hypervisord runs elsewhere?), so the files are reported as the daemon lists them, without sizes or checksums, and are not verified; set verify to required to fail instead'
@@ -31,13 +41,9 @@ export class ExportVerifier {
     this.#options = options
   }
 
-  /** Remembers what each output directory held before the submit, so older files are not reported as new. */
-  async snapshot(jobs: readonly JobSpec[]): Promise<void> {
-    if (this.#options.verify === 'off') return
-    for (const dir of new Set(jobs.map((j) => j.outputPath))) {
-      const snapshot = await snapshotDirectory(dir)
-      if (snapshot) this.#before.set(dir, snapshot)
-    }
+  /** Uses what each output directory held before the submit, so older files are not reported as new. */
+  remember(snapshots: ReadonlyMap<string, DirectorySnapshot>): void {
+    for (const [dir, snapshot] of snapshots) this.#before.set(dir, snapshot)
   }
 
   /** Starts inspecting a job the daemon reports completed; call once per job. */

@@ -1,5 +1,6 @@
 import { createDeadline } from '../deadline.js'
 import { HyperctlError, UsageError } from '../errors.js'
+import { snapshotDirectories } from '../inspect/verify-outcomes.js'
 import { prepareJobs } from '../jobs/job-definition.js'
 import { resolveJobIds } from '../jobs/resolve-job-ids.js'
 import type { JobOutcome } from '../outcome/job-outcome.js'
@@ -47,8 +48,12 @@ export async function exportVms(
   // why: with max-concurrent, jobs are submitted in waves; a bad job must fail before the first one starts,
   // and an ID repeated across waves must not attach one VM's export to another's
   prepareJobs(entries.map((e) => e.spec!))
+  const before =
+    options.wait !== false && options.verify !== 'off'
+      ? snapshotDirectories(entries.map((e) => e.spec!))
+      : undefined
   const run = new RunState(backend, entries, options, true)
-  if (options.wait !== false) await run.verifier.snapshot(entries.map((e) => e.spec!))
+  if (before) run.verifier.remember(before)
   return watchThenInspect(run)
 }
 
