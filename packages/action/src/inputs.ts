@@ -329,7 +329,7 @@ function toJobSpec(
     password: entry.vcenter?.password ?? inputs['vcenter-password'],
     insecure: entry.vcenter?.insecure ?? inputs['vcenter-insecure'] ?? false,
   }
-  // why: a stock hypervisord fails every job without the vCenter connection (HYPERCTL.md §9.4), and
+  // why: a stock hypervisord fails every job without the vCenter connection (docs/hyperctl.md#stock-daemon-fails), and
   // core refuses a connection with an empty field
   const fields = [
     ['server', 'vcenter-server'],
