@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { accessSync, constants, existsSync, rmSync, statSync, truncateSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
@@ -451,7 +452,9 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     const daemon = await sim({ jobDurationMs: 300 })
     const harness = await ActionHarness.create()
     const { inputs, env } = connection(transport, daemon)
-    const stepInputs = { ...inputs, ...vcenter, 'vm-path': '/DC/vm/a-01', 'output-path': '/e' }
+    // why: the job completes, so its files must land where the simulator may write (under the temp root)
+    const out = join(tmpdir(), 'hx-action-post-completed')
+    const stepInputs = { ...inputs, ...vcenter, 'vm-path': '/DC/vm/a-01', 'output-path': out }
     const main = await harness.run('main', { ...stepInputs, 'poll-interval': '100ms' }, { env })
     expect(main.code).toBe(0)
     expect(Number(main.outputs['duration-seconds'])).toBeLessThan(30)
@@ -459,6 +462,7 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     expect(post.code).toBe(0)
     expect(post.stdout).not.toMatch(/cancel/i)
     expect(daemon.control.requests.filter((r) => r.path === '/jobs/cancel')).toHaveLength(0)
+    await rm(out, { recursive: true, force: true })
   })
 
   it('post cancels only the jobs main could not, and never a job that ended meanwhile', async () => {
@@ -469,15 +473,15 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     const seeded = await harness.run('main', { ...stepInputs, wait: 'false' }, { env })
     expect(seeded.code).toBe(0)
     const ids = JSON.parse(seeded.outputs['job-ids']!) as string[]
-    daemon.control.completeJob(ids[0]!)
+    daemon.control.failJob(ids[0]!, 'export failed: boom')
     const post = await harness.run('post', stepInputs, {
       env,
       state: { ...seeded.state, 'unfinished-job-ids': JSON.stringify(ids) },
     })
     expect(post.code).toBe(0)
-    expect(post.stdout).toContain(`Not cancelling ${ids[0]}: it is already completed`)
+    expect(post.stdout).toContain(`Not cancelling ${ids[0]}: it is already failed`)
     expect(post.stdout).toContain(`Cancelled on the daemon: ${ids[1]}`)
-    expect(daemon.control.job(ids[0]!)?.status).toBe('completed')
+    expect(daemon.control.job(ids[0]!)?.status).toBe('failed')
     expect(daemon.control.job(ids[1]!)?.status).toBe('cancelled')
   })
 

@@ -45,6 +45,7 @@ export class SubmitTimedOut extends Error {
 /** The bound on submit attempts whatever the deadline: a loop that cannot end is a bug. */
 const MAX_SUBMIT_ATTEMPTS = 1_000
 const SUBMIT_BACKOFF = { minDelayMs: 1_000, maxDelayMs: 16_000 }
+const TRANSPORT_FAILURE_ATTEMPTS = 3
 
 /**
  * Submits with retries that reuse the same IDs; returns the entries now on the daemon. Resubmits after a
@@ -87,6 +88,9 @@ export async function submitEntries(run: RunState, batch: Entry[]): Promise<Entr
       // why: retries stop at the deadline (a wait past it only delays the failure) and, without any
       // answer, at the unreachable grace like the poll loop
       if (attempt >= attempts || delay >= run.deadline.remaining()) break
+      // why: a daemon that cannot be reached at all gets the few tries it always had; only one that
+      // answers (busy, 429/5xx) is followed until the deadline
+      if (error instanceof DaemonUnreachableError && attempt >= TRANSPORT_FAILURE_ATTEMPTS) break
       if (run.clock.now() + delay - firstFailureAt > grace) break
       await run.clock.sleep(delay, run.signal)
       if (run.signal?.aborted) throw new OperationAbortedError('the submit', { cause: error })
