@@ -51,7 +51,7 @@ const DEFAULTS = {
   retryAfterMaxMs: 30_000,
 }
 
-// why: the daemon takes the last path element as the ID and serves these names as other routes (§7.2)
+// why: the daemon takes the last path element as the ID and serves these names as other routes (docs/hyperctl.md#get-job)
 const UNFETCHABLE_IDS = new Set(['submit', 'query', 'cancel', '.', '..'])
 
 /** The ExportBackend over hypervisord's REST API: can send an API key and reach any daemon URL. */
@@ -69,6 +69,7 @@ export class HypervisordClient implements ExportBackend {
     this.#config = {
       daemonUrl: this.daemonUrl,
       apiKey: checkApiKey(options.apiKey ?? env.HYPERVISORD_API_KEY),
+      knownSecrets: new Set(),
       requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs),
       retries: count('retries', options.retries ?? DEFAULTS.retries),
       backoff: {
@@ -103,10 +104,11 @@ export class HypervisordClient implements ExportBackend {
   async submitJobs(jobs: JobSpec[], options?: CallOptions): Promise<SubmitResult> {
     const prepared = prepareJobs(jobs)
     const ids = prepared.map((j) => j.id).join(', ')
+    for (const j of prepared) if (j.vcenter?.password) this.#config.knownSecrets?.add(j.vcenter.password)
     const reply = await requestDaemon(this.#config, {
       method: 'POST',
       path: '/jobs/submit',
-      // why: the {"jobs": [...]} form is accepted for one job too, and never mistaken for one job (§7.1)
+      // why: the {"jobs": [...]} form is accepted for one job too, and never mistaken for one job (docs/hyperctl.md#post-jobs-submit)
       body: { jobs: prepared.map(toJobDefinition) },
       retry: false,
       secrets: prepared.flatMap((j) => (j.vcenter?.password ? [j.vcenter.password] : [])),
@@ -145,7 +147,7 @@ export class HypervisordClient implements ExportBackend {
   }
 
   /**
-   * POST /jobs/cancel. Resent after a failure like a read: cancelling is only a label (§9.5), and
+   * POST /jobs/cancel. Resent after a failure like a read: cancelling is only a label (docs/hyperctl.md#cancel-is-a-label), and
    * a job our lost first attempt already cancelled is counted as cancelled.
    */
   async cancelJobs(ids: string[], options?: CallOptions): Promise<CancelResult> {
@@ -187,7 +189,9 @@ export class HypervisordClient implements ExportBackend {
       body,
       retry: true,
       call,
-      ...(jobId === undefined ? {} : { onNotFound: () => new JobNotFoundError(jobId) }),
+      ...(jobId === undefined
+        ? {}
+        : { onNotFound: () => new JobNotFoundError(jobId, false, { daemon: this.daemonUrl }) }),
     })
   }
 }
