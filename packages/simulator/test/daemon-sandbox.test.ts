@@ -1,44 +1,23 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  type HypervisordSim,
-  type HypervisordSimOptions,
-  startHypervisordSim,
-  type WireJob,
-} from '../src/index.js'
+import { afterEach, describe, expect, it } from 'vitest'
+import { type HypervisordSimOptions, startHypervisordSim, type WireJob } from '../src/index.js'
+import { scratch, VC } from './daemon-scratch.js'
 
-const VC = { server: 'vcenter.example.com', username: 'exporter@vsphere.local', password: 'pw' }
-
-let top: string
-let sim: HypervisordSim | undefined
+const t = scratch('hvsim-sandbox-')
 const savedTmpdir = process.env.TMPDIR
 
-beforeEach(() => {
-  top = mkdtempSync(join(tmpdir(), 'hvsim-sandbox-'))
-})
-
-afterEach(async () => {
-  await sim?.close()
-  sim = undefined
+afterEach(() => {
   if (savedTmpdir === undefined) delete process.env.TMPDIR
   else process.env.TMPDIR = savedTmpdir
-  rmSync(top, { recursive: true, force: true })
 })
 
 /** Runs one web job writing to `outputPath` to its end and returns it as GET /jobs/{id} shows it. */
 async function exportTo(options: HypervisordSimOptions, outputPath: string): Promise<WireJob> {
-  sim = await startHypervisordSim({ autoAdvance: false, stableOrder: true, ...options })
+  await t.sim?.close()
+  const sim = await startHypervisordSim({ autoAdvance: false, stableOrder: true, ...options })
+  t.sim = sim
   const res = await fetch(`${sim.url}/jobs/submit`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -54,7 +33,7 @@ const PREFIX = 'export failed: export ovf: prepare output directory: '
 
 describe('startHypervisordSim with a root', () => {
   it('writes an absolute output path under the root and lists the files where they are', async () => {
-    const root = join(top, 'root')
+    const root = join(t.dir, 'root')
     const done = await exportTo({ root }, '/srv/exports/web-01')
     expect(done.status).toBe('completed')
     const disk = join(root, 'srv', 'exports', 'web-01', 'web-01-disk-0.vmdk')
@@ -65,8 +44,8 @@ describe('startHypervisordSim with a root', () => {
   })
 
   it('writes a relative output path under the root, not under cwd', async () => {
-    const root = join(top, 'root')
-    const cwd = join(top, 'cwd')
+    const root = join(t.dir, 'root')
+    const cwd = join(t.dir, 'cwd')
     mkdirSync(cwd)
     const done = await exportTo({ root, cwd }, 'exports/web-01')
     expect(done.status).toBe('completed')
@@ -78,16 +57,16 @@ describe('startHypervisordSim with a root', () => {
     ['../outside', 'a relative path'],
     ['/a/../../outside', 'an absolute path'],
   ])('fails the job and writes nothing when %s (%s) climbs out of the root', async (path) => {
-    const root = join(top, 'root')
+    const root = join(t.dir, 'root')
     const done = await exportTo({ root }, path)
     expect(done.status).toBe('failed')
     expect(done.error).toBe(`${PREFIX}output path ${JSON.stringify(path)} escapes the simulator root ${root}`)
-    expect(existsSync(join(top, 'outside'))).toBe(false)
+    expect(existsSync(join(t.dir, 'outside'))).toBe(false)
   })
 
   it('fails the job when a symbolic link inside the root leads out of it', async () => {
-    const root = join(top, 'root')
-    const elsewhere = join(top, 'elsewhere')
+    const root = join(t.dir, 'root')
+    const elsewhere = join(t.dir, 'elsewhere')
     mkdirSync(root)
     mkdirSync(elsewhere)
     symlinkSync(elsewhere, join(root, 'link'))
@@ -100,8 +79,8 @@ describe('startHypervisordSim with a root', () => {
   })
 
   it('fails the job rather than write through a link planted where a disk file goes', async () => {
-    const root = join(top, 'root')
-    const victim = join(top, 'victim.txt')
+    const root = join(t.dir, 'root')
+    const victim = join(t.dir, 'victim.txt')
     writeFileSync(victim, 'keep me')
     mkdirSync(join(root, 'out'), { recursive: true })
     symlinkSync(victim, join(root, 'out', 'web-01-disk-0.vmdk'))
@@ -115,8 +94,8 @@ describe('startHypervisordSim with a root', () => {
 describe('startHypervisordSim without a root', () => {
   /** A fake system temp directory inside the test's own, so "outside it" is still a scratch place. */
   function fakeTmp(): { tmp: string; outside: string } {
-    const tmp = join(top, 'tmp')
-    const outside = join(top, 'not-tmp')
+    const tmp = join(t.dir, 'tmp')
+    const outside = join(t.dir, 'not-tmp')
     mkdirSync(tmp)
     mkdirSync(outside)
     process.env.TMPDIR = tmp
@@ -157,7 +136,6 @@ describe('startHypervisordSim without a root', () => {
     const anywhere = await exportTo({ allowAnyPath: true }, join(outside, 'web-01'))
     expect(anywhere.status).toBe('completed')
     expect(existsSync(join(outside, 'web-01', 'web-01-disk-0.vmdk'))).toBe(true)
-    await sim?.close()
     const relative = await exportTo({ cwd: outside }, 'rel')
     expect(relative.status).toBe('completed')
     expect(existsSync(join(outside, 'rel', 'web-01-disk-0.vmdk'))).toBe(true)

@@ -25,6 +25,8 @@ Options:
   --allow-any-path      without --root: also write absolute output paths outside the system temp
                         directory (refused by default, the job fails)
   --no-files            write no OVF/VMDK on completion
+  --disks N             disks per VM (default 1)
+  --write-manifest      also write ovftool's manifest <vm>.mf (SHA256 of the .ovf and each disk)
   --verbose             log each request to stderr
   -h, --help            show this help
 `
@@ -64,6 +66,8 @@ async function main(): Promise<void> {
     fail(`invalid --default-method ${JSON.stringify(method)}`)
   }
   if (values.root === '') fail('--root needs a directory')
+  if (values.disks !== undefined && parseCount(values.disks, '--disks') < 1)
+    fail('--disks must be at least 1')
   const apiKey = values['api-key'] ?? process.env.HYPERVISORD_SIM_API_KEY
   const options: HypervisordSimOptions = {
     port: values.port === undefined ? 8080 : parseCount(values.port, '--port'),
@@ -77,6 +81,8 @@ async function main(): Promise<void> {
     diskSizeBytes:
       values['disk-size'] === undefined ? undefined : parseCount(values['disk-size'], '--disk-size'),
     writeFiles: !(values['no-files'] ?? false),
+    disks: values.disks === undefined ? undefined : parseCount(values.disks, '--disks'),
+    writeManifest: values['write-manifest'] ?? false,
     root: values.root === undefined ? undefined : resolve(values.root),
     allowAnyPath: values['allow-any-path'] ?? false,
     onRequest: values.verbose
@@ -117,6 +123,8 @@ function parse() {
       'cancel-stops-export': { type: 'boolean' },
       'disk-size': { type: 'string' },
       'no-files': { type: 'boolean' },
+      disks: { type: 'string' },
+      'write-manifest': { type: 'boolean' },
       root: { type: 'string' },
       'allow-any-path': { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },

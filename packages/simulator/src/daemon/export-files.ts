@@ -1,5 +1,6 @@
 import { closeSync, constants, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { damageFiles, damageNeedsManifest, manifestText, type SimExportDamage } from './export-damage.js'
 
 /**
  * The export the simulator leaves behind: an OVF 1.0 descriptor and a hosted-sparse ("monolithicSparse")
@@ -11,7 +12,9 @@ export interface WrittenExport {
   ovfPath: string
   /** The disk files, in descriptor order. */
   diskPaths: string[]
-  /** Every file written, descriptor first. */
+  /** The manifest, when one was written. */
+  manifestPath?: string
+  /** Every file written: descriptor, disks, then the manifest. */
   files: string[]
   /** Bytes of the disk files: what the web exporter reports as `total_size`. */
   diskBytes: number
@@ -33,29 +36,58 @@ export function diskFileName(vmName: string, index: number): string {
   return `${vmName}-disk-${index}.vmdk`
 }
 
+export interface ExportLayout {
+  /** Disks per VM (default 1). */
+  disks?: number
+  /** Also write ovftool's manifest `<vmName>.mf` (default false). */
+  writeManifest?: boolean
+  /** Leave the export damaged this way (see SimExportDamage). */
+  damage?: SimExportDamage
+}
+
 /**
  * Writes `<dir>/<vmName>-disk-<i>.vmdk` for each disk and the descriptor `<dir>/<vmName>.ovf` naming
- * them, as the web exporter lays out an export; creates `dir` like os.MkdirAll.
+ * them with their byte sizes, as the web exporter lays out an export, and on request the manifest
+ * `<vmName>.mf`; creates `dir` like os.MkdirAll.
  */
-export function writeExport(dir: string, vmName: string, diskSizeBytes: number, disks = 1): WrittenExport {
+export function writeExport(
+  dir: string,
+  vmName: string,
+  diskSizeBytes: number,
+  layout: ExportLayout = {},
+): WrittenExport {
   mkdirSync(dir, { recursive: true, mode: 0o755 })
+  const { damage } = layout
   const capacitySectors = Math.max(1, Math.ceil(diskSizeBytes / SECTOR))
-  const written = Array.from({ length: Math.max(1, Math.floor(disks)) }, (_, i) => {
+  const written = Array.from({ length: Math.max(1, Math.floor(layout.disks ?? 1)) }, (_, i) => {
     const name = diskFileName(vmName, i)
     const path = join(dir, name)
     writeSparseVmdk(path, name, capacitySectors)
     return { name, path, size: statSync(path).size }
   })
+  const described = written.map((d, i) =>
+    i === 0 && damage === 'reference-outside' ? { ...d, name: '../outside.vmdk' } : d,
+  )
   const ovfPath = join(dir, `${vmName}.ovf`)
-  writeWhole(ovfPath, Buffer.from(ovfDescriptor(vmName, written, capacitySectors * SECTOR), 'utf8'))
+  writeWhole(ovfPath, Buffer.from(ovfDescriptor(vmName, described, capacitySectors * SECTOR), 'utf8'))
   const diskBytes = written.reduce((n, d) => n + d.size, 0)
   const diskPaths = written.map((d) => d.path)
+  const files = [ovfPath, ...diskPaths]
+  let manifestPath: string | undefined
+  if (layout.writeManifest || damageNeedsManifest(damage)) {
+    manifestPath = join(dir, `${vmName}.mf`)
+    const wrong = damage === 'manifest-mismatch' ? diskPaths[0] : undefined
+    writeWhole(manifestPath, Buffer.from(manifestText(files, wrong), 'utf8'))
+  }
+  const totalSize = files.reduce((n, f) => n + statSync(f).size, 0)
+  if (damage) damageFiles(damage, ovfPath, diskPaths[0] as string)
   return {
     ovfPath,
     diskPaths,
-    files: [ovfPath, ...diskPaths],
+    ...(manifestPath ? { manifestPath } : {}),
+    files: manifestPath ? [...files, manifestPath] : files,
     diskBytes,
-    totalSize: statSync(ovfPath).size + diskBytes,
+    totalSize: totalSize + (manifestPath ? statSync(manifestPath).size : 0),
     capacityBytes: capacitySectors * SECTOR,
   }
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES }
 import type { AddressInfo } from 'node:net'
 import { type AdvanceableClock, ManualClock, realClock, type SimClock } from './clock.js'
 import { route, type SimReply, type SimRequest } from './daemon-routes.js'
+import type { SimExportDamage } from './export-damage.js'
 import { JobManager, type JobManagerOptions } from './job-manager.js'
 import { type ExportMethod, toWireJob, type WireJob, type WireJobDefinition } from './job-model.js'
 
@@ -44,6 +45,10 @@ export interface HypervisordSimOptions {
   progressSteps?: number
   /** Capacity of the written VMDK in bytes (default 64 KiB). */
   diskSizeBytes?: number
+  /** Disks per VM: `<vm>-disk-0.vmdk` ... `<vm>-disk-<n-1>.vmdk` (default 1). */
+  disks?: number
+  /** Also write ovftool's manifest `<vm>.mf` (`SHA256(<file>)= <hex>` for the .ovf and each disk); default false. */
+  writeManifest?: boolean
   /** Fill `result` with vm_name, output_dir, ovf_path, files (default true); false mirrors the daemon's exporters. */
   listResultFiles?: boolean
   /** Write the OVF and VMDK on completion (default true). */
@@ -142,6 +147,11 @@ export interface SimControl {
   addSessionToken(token: string): void
   /** The next POST /jobs/submit is processed (jobs stored), then its connection is closed with no reply. */
   dropNextSubmitReply(): void
+  /**
+   * The next export that completes with files written is left damaged this way, and still reported
+   * completed (each call damages one export, in order). See SimExportDamage.
+   */
+  damageNextExport(damage: SimExportDamage): void
 }
 
 export interface HypervisordSim {
@@ -368,6 +378,7 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}): 
     dropNextSubmitReply() {
       dropSubmit = true
     },
+    damageNextExport: (damage) => manager.damageNextExport(damage),
   }
 
   return {

@@ -1,6 +1,13 @@
 export { type AdvanceableClock, clockNowNs, ManualClock, msToNs, realClock, type SimClock } from './clock.js'
 export { DAEMON_VERSION } from './daemon-routes.js'
-export { ovfDescriptor, sparseVmdkLayout, type WrittenExport, writeExport } from './export-files.js'
+export { SIM_EXPORT_DAMAGES, type SimExportDamage, sha256File } from './export-damage.js'
+export {
+  type ExportLayout,
+  ovfDescriptor,
+  sparseVmdkLayout,
+  type WrittenExport,
+  writeExport,
+} from './export-files.js'
 export { GoJsonError } from './go-json-decode.js'
 export {
   durationSeconds,

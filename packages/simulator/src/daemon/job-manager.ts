@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { basename } from 'node:path'
 import { clockNowNs, type SimClock } from './clock.js'
+import { SIM_EXPORT_DAMAGES, type SimExportDamage } from './export-damage.js'
 import { writeExport } from './export-files.js'
 import { exportPlan } from './export-plan.js'
 import {
@@ -33,6 +34,8 @@ export interface JobManagerOptions {
   jobDurationMs?: number | ((definition: WireJobDefinition) => number)
   progressSteps?: number
   diskSizeBytes?: number
+  disks?: number
+  writeManifest?: boolean
   listResultFiles?: boolean
   writeFiles?: boolean
   cancelStopsExport?: boolean
@@ -73,6 +76,7 @@ export class JobManager {
   > &
     Pick<JobManagerOptions, 'failVmPaths' | 'hangVmPaths' | 'root'>
   readonly #jobs = new Map<string, Entry>()
+  readonly #damages: SimExportDamage[] = []
   #startNs: bigint
   #detectedNs: bigint
   #defaultMethod: ExportMethod
@@ -91,6 +95,8 @@ export class JobManager {
       jobDurationMs: options.jobDurationMs ?? 3000,
       progressSteps: options.progressSteps ?? 4,
       diskSizeBytes: options.diskSizeBytes ?? 64 * 1024,
+      disks: options.disks ?? 1,
+      writeManifest: options.writeManifest ?? false,
       listResultFiles: options.listResultFiles ?? false,
       writeFiles: options.writeFiles ?? true,
       cancelStopsExport: options.cancelStopsExport ?? false,
@@ -134,6 +140,16 @@ export class JobManager {
   setDefaultMethod(method: ExportMethod): void {
     this.#defaultMethod = method
     this.#available.add(method)
+  }
+
+  /** The next export that completes with files written is left damaged this way (one per call, in order). */
+  damageNextExport(damage: SimExportDamage): void {
+    if (!SIM_EXPORT_DAMAGES.includes(damage)) {
+      throw new Error(
+        `unknown export damage ${JSON.stringify(damage)} (one of ${SIM_EXPORT_DAMAGES.join(', ')})`,
+      )
+    }
+    this.#damages.push(damage)
   }
 
   /** `SubmitBatch`: IDs of accepted jobs in order, and the rejection messages. */
@@ -381,7 +397,11 @@ export class JobManager {
     let written: ReturnType<typeof writeExport>
     try {
       dir = prepareOutputDir(job.definition.output_dir, this.#o)
-      written = writeExport(dir, vmName, this.#o.diskSizeBytes)
+      written = writeExport(dir, vmName, this.#o.diskSizeBytes, {
+        disks: this.#o.disks,
+        writeManifest: this.#o.writeManifest,
+        damage: this.#damages.shift(),
+      })
     } catch (error) {
       if (error instanceof SandboxError) {
         return { error: `export failed: export ovf: prepare output directory: ${error.message}` }
