@@ -1,9 +1,8 @@
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, resolve } from 'node:path'
-import { createBackend, type Transport } from '@hyperctl-export/core'
+import { createBackend, sanitizeText, type Transport } from '@hyperctl-export/core'
 import { type ActionEnv, realActionEnv } from './action-env.js'
-import { oneLine } from './command-safe.js'
 import { STATE, TEMP_DIR_PREFIX } from './state.js'
 
 // why: post has no grace period of its own after a cancel; a daemon that does not answer must not hold it
@@ -48,7 +47,8 @@ async function cancelUnfinished(env: ActionEnv): Promise<void> {
       `Cancelled on the daemon: ${result.cancelled.join(', ')} (hypervisord only labels them cancelled; an export already running goes on writing files)`,
     )
   }
-  for (const { id, error } of result.failed) env.info(`Not cancelled: ${oneLine(id)}: ${oneLine(error)}`)
+  for (const { id, error } of result.failed)
+    env.info(`Not cancelled: ${sanitizeText(id)}: ${sanitizeText(error)}`)
 }
 
 async function removeTempDir(env: ActionEnv): Promise<void> {

@@ -52,6 +52,7 @@ describe('action.yml', () => {
         'job-ids',
         'output-path',
         'result',
+        'result-file',
         'status',
         'statuses',
         'transport',

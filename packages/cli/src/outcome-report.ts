@@ -1,7 +1,12 @@
-import { exitCodeFor, type JobOutcome, type OutcomeStatus, redactSecrets } from '@hyperctl-export/core'
+import {
+  exitCodeFor,
+  type JobOutcome,
+  type OutcomeStatus,
+  redactSecrets,
+  sanitizeText,
+} from '@hyperctl-export/core'
 import { colourStatus, formatElapsed, jobLabel } from './progress/job-rows.js'
 import type { Style } from './style.js'
-import { neutralise } from './terminal-text.js'
 
 // why: when jobs end differently, the code says the most urgent thing: interrupted, then the daemon
 // could not be asked, then a timeout, then a job's own failure
@@ -44,20 +49,20 @@ export function outcomeSummary(outcomes: readonly JobOutcome[], style: Style): s
   for (const o of outcomes) {
     const took = o.durationMs !== undefined ? ` in ${formatElapsed(o.durationMs)}` : ''
     const method =
-      o.exportMethod && o.status === 'completed' ? ` (${neutralise(String(o.exportMethod))})` : ''
+      o.exportMethod && o.status === 'completed' ? ` (${sanitizeText(String(o.exportMethod))})` : ''
     lines.push(
-      `${style.bold(jobLabel(o))}  ${colourStatus(o.status, style)}${took}${method}  job ${neutralise(o.jobId)}`,
+      `${style.bold(jobLabel(o))}  ${colourStatus(o.status, style)}${took}${method}  job ${sanitizeText(o.jobId)}`,
     )
-    if (o.vmPath) lines.push(`  vm      ${neutralise(o.vmPath)}`)
+    if (o.vmPath) lines.push(`  vm      ${sanitizeText(o.vmPath)}`)
     const result = o.result
     if (result) {
-      if (result.outputDir) lines.push(`  output  ${neutralise(result.outputDir)}`)
-      for (const file of result.files) lines.push(`  file    ${neutralise(file)}`)
+      if (result.outputDir) lines.push(`  output  ${sanitizeText(result.outputDir)}`)
+      for (const file of result.files) lines.push(`  file    ${sanitizeText(file)}`)
       if (result.files.length === 0) lines.push('  file    (the daemon listed no files)')
     }
     if (o.error) {
-      lines.push(`  ${style.red('error')}   ${neutralise(o.error.message)}`)
-      lines.push(`  ${style.dim('hint')}    ${neutralise(o.error.hint)}`)
+      lines.push(`  ${style.red('error')}   ${sanitizeText(o.error.message)}`)
+      lines.push(`  ${style.dim('hint')}    ${sanitizeText(o.error.hint)}`)
     }
   }
   return lines.join('\n')
