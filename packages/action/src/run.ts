@@ -269,8 +269,9 @@ function succeeded(o: JobOutcome, waited: boolean): boolean {
 // why: file names and error texts come from the daemon; escape sequences in them must not act on the log
 function resultLine(o: JobOutcome): string {
   if (o.status === 'completed') {
-    const files = o.result?.files ?? []
-    return `completed${files.length > 0 ? `: ${files.map((f) => sanitizeText(f)).join(', ')}` : ''}`
+    const files = (o.files ?? []).map((f) => f.path)
+    const verified = o.verified ? ', verified' : ''
+    return `completed${verified}${files.length > 0 ? `: ${files.map((f) => sanitizeText(f)).join(', ')}` : ''}`
   }
   return o.error ? `${o.status}: ${sanitizeText(o.error.message)}` : o.status
 }

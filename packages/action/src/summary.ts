@@ -1,4 +1,14 @@
-import { formatDuration, type JobOutcome, sanitizeHtml } from '@hyperctl-export/core'
+import {
+  type ExportTotals,
+  exportTotals,
+  formatBytes,
+  formatDuration,
+  type JobOutcome,
+  sanitizeHtml,
+} from '@hyperctl-export/core'
+
+export { formatBytes }
+
 import type { OverallStatus } from './outputs.js'
 
 export interface SummaryContext {
@@ -30,28 +40,32 @@ const MAX_CELL_CHARS = 2_000
 export function renderSummary(context: SummaryContext): string {
   const { outcomes } = context
   const completed = outcomes.filter((o) => o.status === 'completed').length
-  const rows = outcomes.map(
-    (o) =>
+  const rows = outcomes.map((o) => {
+    const totals = exportTotals(o)
+    return (
       `<tr><td>${sanitizeHtml(o.vmPath)}</td><td><code>${sanitizeHtml(o.jobId)}</code>${o.attached ? ' (attached)' : ''}</td>` +
-      `<td>${statusCell(o)}</td><td>${o.durationMs === undefined ? '' : sanitizeHtml(formatDuration(o.durationMs))}</td>` +
-      `<td>${sizeCell(o)}</td><td>${filesCell(o)}</td><td>${errorCell(o)}</td></tr>`,
-  )
+      `<td>${statusCell(o)}</td><td>${filesCell(o)}</td><td>${sizeCell(totals)}</td>` +
+      `<td>${totals.durationMs === undefined ? '' : sanitizeHtml(formatDuration(totals.durationMs))}</td>` +
+      `<td>${throughputCell(totals)}</td><td>${verifiedCell(o, totals)}</td><td>${errorCell(o)}</td></tr>`
+    )
+  })
   const { shown, hidden } = rowsThatFit(outcomes, rows)
   const lines = [
     `<h3>hyperctl-export: ${sanitizeHtml(context.status)}, ${completed} of ${outcomes.length} ${outcomes.length === 1 ? 'export' : 'exports'} completed</h3>`,
     `<p>Through ${sanitizeHtml(context.target)} (transport <code>${sanitizeHtml(context.transport)}</code>), into <code>${sanitizeHtml(context.outputPath)}</code> on the daemon's machine.</p>`,
     '<table>',
-    '<thead><tr><th>VM</th><th>Job ID</th><th>Status</th><th>Duration</th><th>Size</th><th>Files</th><th>Error</th></tr></thead>',
+    '<thead><tr><th>VM</th><th>Job ID</th><th>Status</th><th>Files</th><th>Total size</th><th>Duration</th><th>Throughput</th><th>Verified</th><th>Error</th></tr></thead>',
     `<tbody>${shown.map((i) => rows[i]).join('')}</tbody>`,
     '</table>',
   ]
-  if (hidden.length > 0)
+  if (hidden.length > 0) {
     lines.push(
       hiddenNote(
         hidden.map((i) => outcomes[i]!.status),
         context.resultFile,
       ),
     )
+  }
   const warnings = [...(context.notes ?? []), ...new Set(outcomes.flatMap((o) => o.warnings))]
   if (warnings.length > 0) {
     const listed = warnings.slice(0, MAX_NOTES).map((w) => `<li>${clipped(w)}</li>`)
@@ -59,6 +73,44 @@ export function renderSummary(context: SummaryContext): string {
     lines.push(`<p>Notes:</p><ul>${listed.join('')}</ul>`)
   }
   return `${lines.join('\n')}\n`
+}
+
+function statusCell(o: JobOutcome): string {
+  const mark =
+    o.status === 'completed' ? '✅' : o.status === 'pending' || o.status === 'running' ? '⏳' : '❌'
+  const phase = o.status === 'running' && o.job?.phase ? ` (${sanitizeHtml(o.job.phase)})` : ''
+  return `${mark} ${sanitizeHtml(o.status)}${phase}`
+}
+
+function sizeCell(totals: ExportTotals): string {
+  const size = totals.totalBytes
+  return size === undefined || size <= 0 ? '' : sanitizeHtml(formatBytes(size))
+}
+
+function throughputCell(totals: ExportTotals): string {
+  return totals.throughputMBps === undefined ? '' : `${totals.throughputMBps.toFixed(1)} MB/s`
+}
+
+function verifiedCell(o: JobOutcome, totals: ExportTotals): string {
+  if (o.verified === undefined) return ''
+  if (totals.verified) return '✅ yes'
+  return `no${o.unverifiedReason ? `: ${sanitizeHtml(o.unverifiedReason)}` : ''}`
+}
+
+/** Each file with its role and size: the descriptor first, as core orders them. */
+function filesCell(o: JobOutcome): string {
+  const files = o.files ?? []
+  const shown = files.slice(0, MAX_FILES_SHOWN).map((f) => {
+    const size = f.size === undefined ? '' : `, ${sanitizeHtml(formatBytes(f.size))}`
+    return `<code>${sanitizeHtml(f.path)}</code> (${f.role}${size})`
+  })
+  if (files.length > MAX_FILES_SHOWN) shown.push(`and ${files.length - MAX_FILES_SHOWN} more`)
+  return shown.join('<br>')
+}
+
+function errorCell(o: JobOutcome): string {
+  if (!o.error || o.status === 'completed') return ''
+  return `${clipped(o.error.message)}<br><em>${clipped(o.error.hint)}</em>`
 }
 
 function hiddenNote(hidden: readonly string[], resultFile: string | undefined): string {
@@ -69,42 +121,6 @@ function hiddenNote(hidden: readonly string[], resultFile: string | undefined): 
     ? `in the file <code>${sanitizeHtml(resultFile)}</code> (output <code>result-file</code>)`
     : 'in the <code>result</code> output'
   return `<p>${hidden.length} more ${hidden.length === 1 ? 'job is' : 'jobs are'} not shown in this table (${byStatus}); every job is listed ${where}.</p>`
-}
-
-/** `1.5 GiB`, `512 B`: binary units, as disk sizes are. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return unit === 0 ? `${value} ${units[0]}` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`
-}
-
-function statusCell(o: JobOutcome): string {
-  const mark =
-    o.status === 'completed' ? '✅' : o.status === 'pending' || o.status === 'running' ? '⏳' : '❌'
-  const phase = o.status === 'running' && o.job?.phase ? ` (${sanitizeHtml(o.job.phase)})` : ''
-  return `${mark} ${sanitizeHtml(o.status)}${phase}`
-}
-
-function sizeCell(o: JobOutcome): string {
-  const size = o.result?.totalSize
-  return size === undefined || size <= 0 ? '' : sanitizeHtml(formatBytes(size))
-}
-
-function filesCell(o: JobOutcome): string {
-  const files = o.result?.files ?? []
-  const shown = files.slice(0, MAX_FILES_SHOWN).map((f) => `<code>${sanitizeHtml(f)}</code>`)
-  if (files.length > MAX_FILES_SHOWN) shown.push(`and ${files.length - MAX_FILES_SHOWN} more`)
-  return shown.join('<br>')
-}
-
-function errorCell(o: JobOutcome): string {
-  if (!o.error || o.status === 'completed') return ''
-  return `${clipped(o.error.message)}<br><em>${clipped(o.error.hint)}</em>`
 }
 
 function clipped(text: string): string {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { HyperctlParseError } from '../src/errors.js'
-import { exportVms } from '../src/export/export-session.js'
+import { exportVms } from '../src/run/run-export.js'
 import type { Transport } from '../src/types.js'
 import { backendFor, type FaultSim, startFaultSim, vcenter } from './support/fault-sim.js'
 

@@ -189,7 +189,9 @@ export class HypervisordClient implements ExportBackend {
       body,
       retry: true,
       call,
-      ...(jobId === undefined ? {} : { onNotFound: () => new JobNotFoundError(jobId) }),
+      ...(jobId === undefined
+        ? {}
+        : { onNotFound: () => new JobNotFoundError(jobId, false, { daemon: this.daemonUrl }) }),
     })
   }
 }

@@ -114,7 +114,8 @@ function buildScrubber(secrets: readonly string[]): (text: string) => string {
   return (text) => {
     let masked = text
     for (const { anchors, pattern } of matchers) {
-      if (anchors === undefined || anchors.some((a) => masked.includes(a))) masked = masked.replace(pattern, MASK)
+      if (anchors === undefined || anchors.some((a) => masked.includes(a)))
+        masked = masked.replace(pattern, MASK)
     }
     return masked.replace(URL_USERINFO, `$1${MASK}$2`)
   }

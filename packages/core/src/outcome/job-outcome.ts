@@ -1,4 +1,5 @@
 import type { HyperctlError } from '../errors.js'
+import type { ExportFile } from '../inspect/inspect-export.js'
 import type { ExportMethod, ExportResult, JobInfo, JobStatus } from '../types.js'
 
 /**
@@ -26,8 +27,24 @@ export interface JobOutcome {
   warnings: string[]
   /** From the daemon's start/end times when it gives them, else as we observed it. */
   durationMs?: number
+  /** What a completed export wrote: the descriptor first, then the disks, the manifest and the rest. */
+  files?: ExportFile[]
+  /** true when the files were read here and every check passed; false when they could not be checked. */
+  verified?: boolean
+  /** Why the files were not checked (the directory is not readable here, verify is off, interrupted). */
+  unverifiedReason?: string
+  /** The SHA256SUMS written for this export (with `checksumsFile`). */
+  checksumsFile?: string
 }
 
 export function isSuccess(outcome: JobOutcome): boolean {
   return outcome.status === 'completed'
+}
+
+// why: errors.ts imports nothing of the outcome model (no circle); the field is declared from this side
+declare module '../errors.js' {
+  interface HyperctlError {
+    /** Set when a wait or export ends in this error: what became of every job, so none is lost from view. */
+    outcomes?: readonly JobOutcome[]
+  }
 }
