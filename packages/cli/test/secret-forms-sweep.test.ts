@@ -62,7 +62,7 @@ describe('every face of the CLI with the issue secrets echoed in every form (api
         }
       }
       // the daemon's words arrived, masked: the scan read real text
-      expect(runs[0]!.result.stdout).toContain('login failed with password ***')
+      expect(runs[0]!.result.stdout).toContain('vi://exporter:***@vc')
       expect(runs[2]!.result.stdout).toContain('"password": "[redacted]"')
     },
     120_000,
