@@ -82,7 +82,7 @@ describe('ProgressLog', () => {
     const lines: string[] = []
     const log = new ProgressLog((l) => lines.push(l))
     log.update(update(0, [outcome('a', 'running', 'x\n::set-output name=status::completed')]))
-    expect(lines).toEqual(['vm-a (a): running (x\\n::set-output name=status::completed)'])
+    expect(lines).toEqual(['vm-a (a): running (x\\x0a::set-output name=status::completed)'])
   })
 
   it('writes where a batch stands whenever a count moves, not on polls that move none', () => {

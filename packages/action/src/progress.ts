@@ -1,5 +1,4 @@
-import { formatDuration, type JobOutcome, type WaitUpdate } from '@hyperctl-export/core'
-import { oneLine } from './command-safe.js'
+import { formatDuration, type JobOutcome, sanitizeText, type WaitUpdate } from '@hyperctl-export/core'
 
 export interface ProgressLogOptions {
   /** A line at least this often while nothing changes. Default 60 s. */
@@ -36,7 +35,7 @@ export class ProgressLog {
     const at = update.elapsedMs
     if (update.daemonUnreachable && !this.#unreachable) {
       this.#unreachable = true
-      this.#line(`the daemon does not answer, still trying: ${oneLine(update.daemonUnreachable)}`, at)
+      this.#line(`the daemon does not answer, still trying: ${sanitizeText(update.daemonUnreachable)}`, at)
     } else if (!update.daemonUnreachable && this.#unreachable) {
       this.#unreachable = false
       this.#line('the daemon answers again', at)
@@ -89,7 +88,7 @@ export function batchLine(update: Pick<WaitUpdate, 'counts' | 'outcomes'>): stri
 /** `web-01 (1f0c2a9e)`: the name a person knows and enough of the ID to find the job. */
 export function label(o: JobOutcome): string {
   const name = o.name || o.vmPath || o.jobId
-  return `${oneLine(name)} (${oneLine(o.jobId.slice(0, 8))})`
+  return `${sanitizeText(name)} (${sanitizeText(o.jobId.slice(0, 8))})`
 }
 
 function stateKey(o: JobOutcome): string {
@@ -98,7 +97,9 @@ function stateKey(o: JobOutcome): string {
 
 function describe(o: JobOutcome): string {
   const phase =
-    o.job?.phase && (o.status === 'running' || o.status === 'pending') ? ` (${oneLine(o.job.phase)})` : ''
+    o.job?.phase && (o.status === 'running' || o.status === 'pending')
+      ? ` (${sanitizeText(o.job.phase)})`
+      : ''
   switch (o.status) {
     case 'completed': {
       const files = o.files?.length ?? o.result?.files?.length ?? 0
@@ -109,7 +110,7 @@ function describe(o: JobOutcome): string {
     case 'running':
       return `${o.status}${phase}`
     default:
-      return o.error ? `${o.status}: ${oneLine(o.error.message)}` : o.status
+      return o.error ? `${o.status}: ${sanitizeText(o.error.message)}` : o.status
   }
 }
 

@@ -8,14 +8,18 @@ import {
   HyperctlError,
   type JobOutcome,
   type OutcomeStatus,
+  sanitizeText,
 } from '@hyperctl-export/core'
 import { type ActionEnv, realActionEnv } from './action-env.js'
-import { oneLine } from './command-safe.js'
 import { type ActionInputs, readInputs } from './inputs.js'
+import { fitOutputs } from './output-limits.js'
 import { computeOutputs, type overallStatus, submittedJobIds } from './outputs.js'
 import { label, ProgressLog } from './progress.js'
 import { STATE, TEMP_DIR_PREFIX } from './state.js'
 import { renderSummary } from './summary.js'
+
+const MAX_ANNOTATIONS = 10
+
 import { onTermination } from './termination.js'
 
 export interface RunOptions {
@@ -165,7 +169,7 @@ class ExportStep {
       .map((o) => o.jobId)
     env.saveState(STATE.unfinished, JSON.stringify(inputs.run.cancelOnAbort ? uncancelled : []))
     const outputs = this.#publish(outcomes, interrupted)
-    await this.#summary(outcomes, outputs.status as ReturnType<typeof overallStatus>)
+    await this.#summary(outcomes, outputs.status as ReturnType<typeof overallStatus>, outputs['result-file'])
 
     const unsuccessful = outcomes.filter((o) => !succeeded(o, inputs.run.wait))
     if (interrupted) {
@@ -180,7 +184,10 @@ class ExportStep {
     } else if (unsuccessful.length === 1) {
       this.#failStep(failureText(unsuccessful[0]!))
     } else if (unsuccessful.length > 1) {
-      for (const o of unsuccessful) env.error(failureText(o), `${o.vmPath || o.jobId}: ${o.status}`)
+      // why: the runner shows at most 10 error annotations per step; the rest would only be noise
+      for (const o of unsuccessful.slice(0, MAX_ANNOTATIONS)) {
+        env.error(failureText(o), `${o.vmPath || o.jobId}: ${o.status}`)
+      }
       const counts = countBy(unsuccessful.map((o) => o.status))
       this.#failStep(`${unsuccessful.length} of ${outcomes.length} exports did not complete (${counts})`)
     }
@@ -198,11 +205,16 @@ class ExportStep {
         this.#firstAcceptedAt === undefined ? 0 : (this.#waitEndedAt ?? this.#now()) - this.#firstAcceptedAt,
       exportMethod: inputs.jobs[0]?.exportMethod ?? 'web',
     })
-    for (const [name, value] of Object.entries(outputs)) this.#env.setOutput(name, value)
-    return outputs
+    const fitted = fitOutputs(outputs, this.#env.env.RUNNER_TEMP || tmpdir())
+    for (const [name, value] of Object.entries(fitted)) this.#env.setOutput(name, value)
+    return fitted
   }
 
-  async #summary(outcomes: readonly JobOutcome[], status: ReturnType<typeof overallStatus>): Promise<void> {
+  async #summary(
+    outcomes: readonly JobOutcome[],
+    status: ReturnType<typeof overallStatus>,
+    resultFile: string | undefined,
+  ): Promise<void> {
     try {
       await this.#env.writeSummary(
         renderSummary({
@@ -211,6 +223,7 @@ class ExportStep {
           target: this.#choice!.backend.target,
           transport: this.#choice!.transport,
           outputPath: this.#inputs!.outputPath,
+          ...(resultFile ? { resultFile } : {}),
         }),
       )
     } catch (error) {
@@ -268,14 +281,14 @@ function resultLine(o: JobOutcome): string {
   if (o.status === 'completed') {
     const files = (o.files ?? []).map((f) => f.path)
     const verified = o.verified ? ', verified' : ''
-    return `completed${verified}${files.length > 0 ? `: ${files.map(oneLine).join(', ')}` : ''}`
+    return `completed${verified}${files.length > 0 ? `: ${files.map((f) => sanitizeText(f)).join(', ')}` : ''}`
   }
-  return o.error ? `${o.status}: ${oneLine(o.error.message)}` : o.status
+  return o.error ? `${o.status}: ${sanitizeText(o.error.message)}` : o.status
 }
 
 /** What happened and what to do, for the failed step and its annotation. */
 export function failureText(o: JobOutcome): string {
-  const what = o.error?.message === undefined ? `the job ended ${o.status}` : oneLine(o.error.message)
+  const what = o.error?.message === undefined ? `the job ended ${o.status}` : sanitizeText(o.error.message)
   const hint = o.error?.hint ? `\n${o.error.hint}` : ''
   return `${o.vmPath || o.jobId}: ${what}${hint}`
 }

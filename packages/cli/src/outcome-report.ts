@@ -9,10 +9,10 @@ import {
   type JobOutcome,
   type OutcomeStatus,
   redactSecrets,
+  sanitizeText,
 } from '@hyperctl-export/core'
 import { colourStatus, formatElapsed, jobLabel } from './progress/job-rows.js'
 import type { Style } from './style.js'
-import { neutralise } from './terminal-text.js'
 
 // why: when jobs end differently, the code says the most urgent thing: interrupted, then the daemon
 // could not be asked, then a timeout, then a job's own failure
@@ -59,24 +59,24 @@ export function outcomeSummary(outcomes: readonly JobOutcome[], style: Style): s
   for (const o of outcomes) {
     const took = o.durationMs !== undefined ? ` in ${formatElapsed(o.durationMs)}` : ''
     const method =
-      o.exportMethod && o.status === 'completed' ? ` (${neutralise(String(o.exportMethod))})` : ''
+      o.exportMethod && o.status === 'completed' ? ` (${sanitizeText(String(o.exportMethod))})` : ''
     lines.push(
-      `${style.bold(jobLabel(o))}  ${colourStatus(o.status, style)}${took}${method}  job ${neutralise(o.jobId)}`,
+      `${style.bold(jobLabel(o))}  ${colourStatus(o.status, style)}${took}${method}  job ${sanitizeText(o.jobId)}`,
     )
-    if (o.vmPath) lines.push(`  vm      ${neutralise(o.vmPath)}`)
+    if (o.vmPath) lines.push(`  vm      ${sanitizeText(o.vmPath)}`)
     const result = o.result
-    if (result?.outputDir) lines.push(`  output  ${neutralise(result.outputDir)}`)
+    if (result?.outputDir) lines.push(`  output  ${sanitizeText(result.outputDir)}`)
     const files: ExportFile[] = o.files ?? result?.files.map((path) => ({ path, role: 'other' })) ?? []
     for (const f of files) {
       const size = f.size === undefined ? '' : `, ${formatBytes(f.size)}`
       const sha = f.sha256 ? `  sha256 ${f.sha256}` : ''
-      lines.push(`  file    ${neutralise(f.path)}  (${f.role}${size})${sha}`)
+      lines.push(`  file    ${sanitizeText(f.path)}  (${f.role}${size})${sha}`)
     }
     if (o.status === 'completed' && files.length === 0) lines.push('  file    (the daemon listed no files)')
     if (o.verified !== undefined) lines.push(`  ${totalsLine(o)}`)
     if (o.error) {
-      lines.push(`  ${style.red('error')}   ${neutralise(o.error.message)}`)
-      lines.push(`  ${style.dim('hint')}    ${neutralise(o.error.hint)}`)
+      lines.push(`  ${style.red('error')}   ${sanitizeText(o.error.message)}`)
+      lines.push(`  ${style.dim('hint')}    ${sanitizeText(o.error.hint)}`)
     }
   }
   return lines.join('\n')
@@ -90,7 +90,7 @@ function totalsLine(o: JobOutcome): string {
   const rate = t.throughputMBps === undefined ? '' : `, ${t.throughputMBps.toFixed(1)} MB/s`
   const what = `${t.files} ${t.files === 1 ? 'file' : 'files'}${size}${took}${rate}`
   if (t.verified) return `verified  ${what}`
-  return `not verified  ${what}${o.unverifiedReason ? ` (${neutralise(o.unverifiedReason)})` : ''}`
+  return `not verified  ${what}${o.unverifiedReason ? ` (${sanitizeText(o.unverifiedReason)})` : ''}`
 }
 
 /** The `--json` document of export and wait: every job, and the files of the completed ones. */

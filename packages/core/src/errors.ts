@@ -150,12 +150,17 @@ export class DaemonError extends HyperctlError {
 export class HyperctlParseError extends HyperctlError {
   /** The raw text that could not be read (secrets already redacted by the caller where relevant). */
   readonly raw: string
-  constructor(what: string, raw: string, options?: ErrorOptions & { source?: 'hyperctl' | 'hypervisord' }) {
+  constructor(
+    what: string,
+    raw: string,
+    options?: ErrorOptions & { source?: 'hyperctl' | 'hypervisord'; hint?: string },
+  ) {
     const api = options?.source === 'hypervisord'
     super(
       'parse-failure',
       `${api ? 'hypervisord answered' : 'hyperctl printed'} something we cannot read as ${what}: ${excerpt(raw)}`,
-      `Check the ${api ? 'hypervisord' : 'hyperctl'} version with \`hyperctl-export doctor\` and report the raw output.`,
+      options?.hint ??
+        `Check the ${api ? 'hypervisord' : 'hyperctl'} version with \`hyperctl-export doctor\` and report the raw output.`,
       options,
     )
     this.raw = raw

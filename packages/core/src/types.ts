@@ -71,6 +71,8 @@ export interface JobInfo {
   outputPath?: string
   /** hyperctl cuts VM paths to their last 27 bytes; true when `vmPath` is such a tail. */
   vmPathTruncated?: boolean
+  /** hyperctl's row could not tell the name from the path (a " | " in them): both are '', the ID is certain. */
+  vmPathUnreadable?: boolean
   /**
    * hyperctl shows only the first 8 bytes of a longer ID; true when `id` is such a prefix (CLI queries
    * by status or of all jobs; queries by ID map rows back to the full IDs).

@@ -7,9 +7,9 @@ import {
   exitCodeFor,
   HyperctlError,
   HypervisordClient,
+  sanitizeText,
 } from '@hyperctl-export/core'
 import type { CommandContext } from '../command-context.js'
-import { neutralise } from '../terminal-text.js'
 
 export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail' | 'skipped'
 
@@ -46,8 +46,8 @@ export async function runDoctor(ctx: CommandContext): Promise<number> {
     }
     const lines: string[] = []
     for (const check of checks) {
-      lines.push(`${symbol[check.status]} ${check.name.padEnd(14)}${neutralise(check.message)}`)
-      if (check.fix) lines.push(`  ${' '.repeat(14)}${style.dim('fix:')} ${neutralise(check.fix)}`)
+      lines.push(`${symbol[check.status]} ${check.name.padEnd(14)}${sanitizeText(check.message)}`)
+      if (check.fix) lines.push(`  ${' '.repeat(14)}${style.dim('fix:')} ${sanitizeText(check.fix)}`)
     }
     const warned = checks.filter((c) => c.status === 'warn').length
     lines.push(

@@ -1,5 +1,5 @@
+import { sanitizeText } from '@hyperctl-export/core'
 import { type CommandContext, commandDeadline, openBackend } from '../command-context.js'
-import { neutralise } from '../terminal-text.js'
 
 /** `status`: the daemon's version, uptime and job counts. */
 export async function runStatus(ctx: CommandContext): Promise<number> {
@@ -26,9 +26,9 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   ]
   output.result(
     [
-      `daemon     hypervisord ${neutralise(status.version)} at ${neutralise(status.url)}`,
-      `via        ${neutralise(backend.target)}`,
-      `uptime     ${neutralise(status.uptime)}`,
+      `daemon     hypervisord ${sanitizeText(status.version)} at ${sanitizeText(status.url)}`,
+      `via        ${sanitizeText(backend.target)}`,
+      `uptime     ${sanitizeText(status.uptime)}`,
       `jobs       ${status.totalJobs} total: ${counts.join(', ')}`,
     ].join('\n'),
   )

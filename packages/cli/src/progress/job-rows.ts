@@ -1,6 +1,6 @@
 import type { JobOutcome, OutcomeStatus } from '@hyperctl-export/core'
+import { sanitizeText } from '@hyperctl-export/core'
 import type { Style } from '../style.js'
-import { neutralise } from '../terminal-text.js'
 
 const FINISHED: ReadonlySet<OutcomeStatus> = new Set([
   'completed',
@@ -29,7 +29,7 @@ export function formatElapsed(ms: number): string {
 
 /** The label a person reads for a job, made safe for a terminal. */
 export function jobLabel(outcome: JobOutcome): string {
-  return neutralise(outcome.name || lastSegment(outcome.vmPath) || outcome.jobId)
+  return sanitizeText(outcome.name || lastSegment(outcome.vmPath) || outcome.jobId)
 }
 
 /**
@@ -39,7 +39,7 @@ export function jobLabel(outcome: JobOutcome): string {
  */
 export function phaseText(outcome: JobOutcome): string {
   if (outcome.status !== 'running' && outcome.status !== 'pending') return ''
-  const phase = outcome.job?.phase ? neutralise(outcome.job.phase) : ''
+  const phase = outcome.job?.phase ? sanitizeText(outcome.job.phase) : ''
   const percent = outcome.job?.percent
   const shown = percent !== undefined && percent > 0 ? `${percent.toFixed(percent < 10 ? 1 : 0)}%` : ''
   return [phase, shown].filter((p) => p !== '').join(' ')

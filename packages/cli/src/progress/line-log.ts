@@ -1,5 +1,5 @@
 import type { JobOutcome, WaitUpdate } from '@hyperctl-export/core'
-import { neutralise } from '../terminal-text.js'
+import { sanitizeText } from '@hyperctl-export/core'
 import { type BatchCounts, batchCounts, batchParts, finalBatchCounts } from './batch-counts.js'
 import { formatElapsed, JobClock, jobLabel, phaseText } from './job-rows.js'
 import type { ProgressView } from './live-display.js'
@@ -40,7 +40,7 @@ export class LineLog implements ProgressView {
     for (const o of outcomes) {
       this.#line(
         now,
-        `${jobLabel(o)} submitted as job ${neutralise(o.jobId)}${o.attached ? ' (already on the daemon; attached)' : ''}`,
+        `${jobLabel(o)} submitted as job ${sanitizeText(o.jobId)}${o.attached ? ' (already on the daemon; attached)' : ''}`,
       )
     }
   }
@@ -52,7 +52,7 @@ export class LineLog implements ProgressView {
       this.#line(
         now,
         update.daemonUnreachable
-          ? `daemon unreachable, retrying: ${neutralise(update.daemonUnreachable)}`
+          ? `daemon unreachable, retrying: ${sanitizeText(update.daemonUnreachable)}`
           : 'daemon reachable again',
       )
     }
@@ -90,7 +90,7 @@ export class LineLog implements ProgressView {
     this.#clock.observe(outcomes, now)
     let any = false
     for (const o of outcomes) {
-      const phase = o.job?.phase ? neutralise(o.job.phase) : ''
+      const phase = o.job?.phase ? sanitizeText(o.job.phase) : ''
       const key = `${o.status}|${phase}`
       if (this.#printed.get(o.jobId) === key) continue
       this.#printed.set(o.jobId, key)
@@ -101,7 +101,7 @@ export class LineLog implements ProgressView {
           : ` after ${formatElapsed(this.#clock.elapsed(o.jobId, now))}`
       this.#line(
         now,
-        `${jobLabel(o)} (${neutralise(o.jobId)}): ${o.status}${detail ? `, ${detail}` : ''}${took}`,
+        `${jobLabel(o)} (${sanitizeText(o.jobId)}): ${o.status}${detail ? `, ${detail}` : ''}${took}`,
       )
       any = true
     }

@@ -1,6 +1,6 @@
 import type { JobOutcome, WaitUpdate } from '@hyperctl-export/core'
+import { sanitizeText } from '@hyperctl-export/core'
 import type { Style } from '../style.js'
-import { neutralise } from '../terminal-text.js'
 import { type BatchCounts, batchCounts, batchParts, finalBatchCounts } from './batch-counts.js'
 import { displayWidth, padToWidth, truncateToWidth } from './display-width.js'
 import { colourStatus, formatElapsed, isFinished, JobClock, jobLabel, phaseText } from './job-rows.js'
@@ -144,7 +144,7 @@ export class LiveDisplay implements ProgressView {
       colourStatus(o.status, style) + ' '.repeat(Math.max(0, STATUS_WIDTH - o.status.length)),
       padToWidth(phaseText(o), PHASE_WIDTH),
       elapsed,
-      style.dim(truncateToWidth(neutralise(o.jobId), ID_WIDTH)),
+      style.dim(truncateToWidth(sanitizeText(o.jobId), ID_WIDTH)),
     ]
     const plainWidth = 2 + nameWidth + 2 + STATUS_WIDTH + 2 + PHASE_WIDTH + 2 + ELAPSED_WIDTH + 2 + ID_WIDTH
     if (plainWidth <= width) return `${symbol} ${cells.join('  ')}`
@@ -166,7 +166,7 @@ export class LiveDisplay implements ProgressView {
     }
     const text = `${formatElapsed(now - this.#start)} elapsed · ${parts.length > 0 ? parts.join(' · ') : 'submitting…'}`
     const notice = this.#unreachable
-      ? ` · daemon unreachable, retrying: ${neutralise(this.#unreachable)}`
+      ? ` · daemon unreachable, retrying: ${sanitizeText(this.#unreachable)}`
       : ''
     const line = truncateToWidth(text + notice, width)
     return style.dim(line)
