@@ -15,7 +15,7 @@ import { type ActionInputs, readInputs } from './inputs.js'
 import { computeOutputs, type overallStatus, submittedJobIds } from './outputs.js'
 import { label, ProgressLog } from './progress.js'
 import { STATE, TEMP_DIR_PREFIX } from './state.js'
-import { renderSummary } from './summary.js'
+import { renderFailureSummary, renderSummary } from './summary.js'
 import { onTermination } from './termination.js'
 
 export interface RunOptions {
@@ -113,7 +113,7 @@ class ExportStep {
       }
       if (!this.#done) await this.#finish(outcomes)
     } catch (error) {
-      if (!this.#done) this.#fail(error)
+      if (!this.#done) await this.#fail(error)
     }
   }
 
@@ -193,16 +193,20 @@ class ExportStep {
   }
 
   async #summary(outcomes: readonly JobOutcome[], status: ReturnType<typeof overallStatus>): Promise<void> {
+    await this.#writeSummary(
+      renderSummary({
+        outcomes,
+        status,
+        target: this.#choice!.backend.target,
+        transport: this.#choice!.transport,
+        outputPath: this.#inputs!.outputPath,
+      }),
+    )
+  }
+
+  async #writeSummary(html: string): Promise<void> {
     try {
-      await this.#env.writeSummary(
-        renderSummary({
-          outcomes,
-          status,
-          target: this.#choice!.backend.target,
-          transport: this.#choice!.transport,
-          outputPath: this.#inputs!.outputPath,
-        }),
-      )
+      await this.#env.writeSummary(html)
     } catch (error) {
       this.#env.warning(`The step summary could not be written: ${(error as Error).message}`)
     }
@@ -230,11 +234,13 @@ class ExportStep {
     this.#options.exit?.(130)
   }
 
-  #fail(error: unknown): void {
+  async #fail(error: unknown): Promise<void> {
     this.#done = true
     if (this.#inputs && this.#choice) this.#env.setOutput('transport', this.#choice.transport)
     this.#env.setOutput('status', this.#stop.signal.aborted ? 'cancelled' : 'failed')
     this.#failStep(errorText(error), error instanceof HyperctlError && error.kind === 'aborted' ? 130 : 1)
+    // why: a step that failed on its inputs (or before any job) still says why on the run's summary page
+    await this.#writeSummary(renderFailureSummary(error, this.#inputs === undefined))
   }
 
   #failStep(text: string, exitCode = 1): void {

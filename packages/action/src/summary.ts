@@ -43,6 +43,16 @@ export function renderSummary(context: SummaryContext): string {
   return `${lines.join('\n')}\n`
 }
 
+/**
+ * The summary of a step that ended before any job had an outcome: one line saying what was wrong (an
+ * input error names the input, as `input output-path is required`).
+ */
+export function renderFailureSummary(error: unknown, beforeStart: boolean): string {
+  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error)
+  const what = beforeStart ? 'did not start' : 'failed'
+  return `<p><strong>hyperctl-export ${what}:</strong> ${escapeHtml(message)}</p>\n`
+}
+
 /** Text as HTML: markup characters escaped, line breaks as `<br>` (a blank line would end the HTML block). */
 export function escapeHtml(text: string): string {
   return text

@@ -201,3 +201,29 @@ describe('hyperctl-export completion', () => {
     }
   })
 })
+
+describe('a request that never left', () => {
+  it('says in one line that nothing was submitted when fetch will not dial the port', async () => {
+    const result = await runCli(
+      [
+        'export',
+        '/DC/vm/a',
+        '-o',
+        '/e',
+        '--daemon-url',
+        'http://127.0.0.1:9',
+        '--vcenter-server',
+        'v',
+        '--vcenter-username',
+        'u',
+      ],
+      { HYPERCTL_EXPORT_VCENTER_PASSWORD: VC_PASSWORD },
+    )
+    expect(result.code).toBe(3)
+    const error = result.stderr.split('\n').find((line) => line.startsWith('error:'))
+    expect(error).toBe(
+      'error: hypervisord at http://127.0.0.1:9 could not be reached: POST /jobs/submit failed: bad port; nothing was submitted',
+    )
+    expect(result.stderr).not.toContain('were submitted')
+  })
+})

@@ -64,7 +64,7 @@ export class HyperctlNotInstalledError extends HyperctlError {
 export class DaemonUnreachableError extends HyperctlError {
   readonly url: string
   readonly jobIds: readonly string[]
-  /** true when the request surely never reached the daemon (the connection was refused). */
+  /** true when the request surely never reached the daemon (refused, a blocked port, DNS, TLS). */
   readonly notSent: boolean
   constructor(
     url: string,

@@ -163,12 +163,12 @@ async function attemptOnce(
         ),
       )
     }
-    const refused = isConnectionRefused(cause)
+    const notSent = neverLeft(cause)
     const detail = redactBodyText(transportDetail(cause), secrets)
-    const refusedNote = request.retry ? '' : (request.deliveryNote?.(refused) ?? '')
-    const failure = new DaemonUnreachableError(config.daemonUrl, `${what} failed: ${detail}${refusedNote}`, {
+    const sentNote = request.retry ? '' : (request.deliveryNote?.(notSent) ?? '')
+    const failure = new DaemonUnreachableError(config.daemonUrl, `${what} failed: ${detail}${sentNote}`, {
       cause,
-      notSent: refused,
+      notSent,
     })
     if (request.retry) throw new RetryableFailure(failure)
     throw new AbortError(failure)
@@ -274,14 +274,23 @@ function rootCause(error: unknown): ErrorWithCode | undefined {
   return current
 }
 
-function isConnectionRefused(error: unknown): boolean {
+// why: each of these fails before a byte of the request is written: DNS, a port fetch will not dial
+// (https://fetch.spec.whatwg.org/#port-blocking), a refused dial, a TLS handshake that did not complete
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EPROTO'])
+const TLS_CODE =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/
+
+/** True when the request surely never left this machine, so the daemon cannot have acted on it. */
+export function neverLeft(error: unknown): boolean {
   const root = rootCause(error)
-  if (root?.code === 'ECONNREFUSED') return true
+  if (typeof root?.code === 'string' && (NOT_SENT_CODES.has(root.code) || TLS_CODE.test(root.code)))
+    return true
+  if (root?.message === 'bad port') return true
   // why: with happy eyeballs (localhost → ::1 and 127.0.0.1) Node reports an AggregateError of dials
   return (
     Array.isArray(root?.errors) &&
     root.errors.length > 0 &&
-    root.errors.every((e: ErrorWithCode) => e?.code === 'ECONNREFUSED')
+    root.errors.every((e: ErrorWithCode) => typeof e?.code === 'string' && NOT_SENT_CODES.has(e.code))
   )
 }
 

@@ -112,7 +112,7 @@ export class HypervisordClient implements ExportBackend {
       secrets: prepared.flatMap((j) => (j.vcenter?.password ? [j.vcenter.password] : [])),
       deliveryNote: (notSent) =>
         notSent
-          ? `; nothing was submitted (job IDs ${ids})`
+          ? '; nothing was submitted'
           : `; the submit may or may not have reached the daemon, so job(s) ${ids} may exist: look them up by ID before submitting again`,
       call: options,
     })
