@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import {
   type BackendChoice,
   createBackend,
+  describeTransportEvent,
   exportVms,
   HyperctlError,
   type JobOutcome,
@@ -85,7 +86,14 @@ class ExportStep {
       // even when this process is killed before the runner's own clean-up
       const tempDir = await mkdtemp(join(env.env.RUNNER_TEMP || tmpdir(), TEMP_DIR_PREFIX))
       env.saveState(STATE.tempDir, tempDir)
-      const choice = await createBackend({ ...inputs.backend, tempDir })
+      const choice = await createBackend({
+        ...inputs.backend,
+        tempDir,
+        // why: each daemon request and hyperctl run, when the workflow is re-run with debug logging
+        ...(env.env.RUNNER_DEBUG === '1'
+          ? { onEvent: (event) => env.debug(describeTransportEvent(event)) }
+          : {}),
+      })
       this.#choice = choice
       env.saveState(STATE.transport, choice.transport)
       env.saveState(STATE.daemonUrl, choice.daemonUrl)

@@ -489,6 +489,20 @@ describe('dist/main/index.js with the api transport', () => {
     expect(daemon.control.jobs()).toHaveLength(2)
   })
 
+  it('logs each daemon request through core.debug under RUNNER_DEBUG=1, and none without it', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection('api', daemon)
+    const stepInputs = { ...inputs, ...vcenter, 'vm-path': '/DC/vm/a-01', 'output-path': '/e', wait: 'false' }
+    const debug = await harness.run('main', stepInputs, { env: { ...env, RUNNER_DEBUG: '1' } })
+    expect(debug.code).toBe(0)
+    expect(debug.stdout).toMatch(/^::debug::POST \/jobs\/submit → 200 \(\d+ ms\)$/m)
+    const logged = debug.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'))
+    expect(logged.join('\n')).not.toContain(vcenter['vcenter-password'])
+    const plain = await harness.run('main', stepInputs, { env })
+    expect(plain.stdout).not.toContain('::debug::POST')
+  })
+
   it('fails with the daemon URL and a hint when the daemon cannot be reached', async () => {
     const daemon = await sim()
     const url = daemon.url

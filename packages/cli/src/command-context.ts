@@ -1,11 +1,18 @@
 import type { Writable } from 'node:stream'
 import { isCancel, password as promptPassword } from '@clack/prompts'
-import { type BackendChoice, createBackend, OperationAbortedError } from '@hyperctl-export/core'
+import {
+  type BackendChoice,
+  createBackend,
+  describeTransportEvent,
+  OperationAbortedError,
+  type TransportListener,
+} from '@hyperctl-export/core'
 import type { CliIo } from './cli-io.js'
 import type { Output } from './output.js'
 import { LineLog } from './progress/line-log.js'
 import { LiveDisplay, type ProgressView } from './progress/live-display.js'
 import type { Settings } from './settings.js'
+import { neutralise } from './terminal-text.js'
 
 export interface CommandContext {
   io: CliIo
@@ -30,7 +37,17 @@ export function openBackend(ctx: CommandContext, waits: boolean): Promise<Backen
     ...(global.hyperctlPath ? { hyperctlPath: global.hyperctlPath } : {}),
     env: ctx.io.env,
     ...(perCall ? { requestTimeoutMs: perCall, commandTimeoutMs: perCall } : {}),
+    ...transportLog(ctx),
   })
+}
+
+/** With --verbose, each daemon request and hyperctl run as a line on stderr (redacted like every write). */
+export function transportLog(ctx: CommandContext): { onEvent?: TransportListener } {
+  if (!ctx.settings.global.verbose) return {}
+  const { output } = ctx
+  return {
+    onEvent: (event) => output.writeErr(`${output.err.dim('verbose:')} ${neutralise(describeTransportEvent(event))}\n`),
+  }
 }
 
 /** Live rows on a terminal, plain lines elsewhere, nothing with --quiet. Always on stderr. */

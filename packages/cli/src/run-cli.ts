@@ -55,8 +55,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     output.addSecret(settings.global.apiKey)
     cancelOnInterrupt = settings.global.cancelOnInterrupt
     const run = await spec.load()
-    // why: json, quiet and verbose are applied here, by Output, for every command
-    const reads = new Set(['json', 'quiet', 'verbose'])
+    // why: json and quiet are applied here, by Output, for every command
+    const reads = new Set(['json', 'quiet'])
     const seen = io.env[READS_ENV] ? trackReads(settings, (name) => reads.add(name)) : settings
     try {
       return await run({ io, output, settings: seen, args: parsed.args, signal: stop.signal })

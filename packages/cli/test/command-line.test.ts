@@ -227,3 +227,57 @@ describe('a request that never left', () => {
     expect(result.stderr).not.toContain('were submitted')
   })
 })
+
+describe('--verbose', () => {
+  let daemon: TestDaemon
+  beforeAll(async () => {
+    daemon = await startDaemon({ apiKey: 'api-key-4711' })
+  })
+  afterAll(async () => {
+    await daemon.stop()
+  })
+
+  it('logs each daemon request with method, path, status and time, and no secret', async () => {
+    const result = await runCli(
+      [
+        'submit',
+        '/DC/vm/a',
+        '-o',
+        daemon.out,
+        '--daemon-url',
+        daemon.url,
+        '-v',
+        '--vcenter-server',
+        'v',
+        '--vcenter-username',
+        'u',
+      ],
+      { HYPERCTL_EXPORT_VCENTER_PASSWORD: VC_PASSWORD, HYPERCTL_EXPORT_API_KEY: 'api-key-4711' },
+    )
+    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(/^verbose: POST \/jobs\/submit → 200 \(\d+ ms\)$/m)
+    expect(result.stderr).not.toContain(VC_PASSWORD)
+    expect(result.stderr).not.toContain('api-key-4711')
+    const quiet = await runCli(['jobs', '--daemon-url', daemon.url], {
+      HYPERCTL_EXPORT_API_KEY: 'api-key-4711',
+    })
+    expect(quiet.stderr).not.toContain('verbose:')
+  })
+
+  it('logs each hyperctl command line with its exit code', async () => {
+    const result = await runCli(
+      [
+        'jobs',
+        '--transport',
+        'cli',
+        '--hyperctl-path',
+        HYPERCTL_SIM,
+        '--daemon-url',
+        'http://localhost:8080',
+        '--verbose',
+      ],
+      { HYPERCTL_SIM_DAEMON_URL: 'http://localhost:8080' },
+    )
+    expect(result.stderr).toMatch(/^verbose: \S*hyperctl-sim\.js query -all → exit \d+ \(\d+ ms\)$/m)
+  })
+})

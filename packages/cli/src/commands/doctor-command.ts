@@ -8,7 +8,7 @@ import {
   HyperctlError,
   HypervisordClient,
 } from '@hyperctl-export/core'
-import type { CommandContext } from '../command-context.js'
+import { type CommandContext, transportLog } from '../command-context.js'
 import { neutralise } from '../terminal-text.js'
 
 export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail' | 'skipped'
@@ -103,6 +103,7 @@ async function diagnose(ctx: CommandContext): Promise<Check[]> {
       env,
       requestTimeoutMs: timeoutMs,
       retries: 0,
+      ...transportLog(ctx),
     })
   } catch (error) {
     checks.push(failure('daemon', error))
@@ -157,6 +158,7 @@ async function diagnose(ctx: CommandContext): Promise<Check[]> {
       env,
       requestTimeoutMs: timeoutMs,
       commandTimeoutMs: timeoutMs,
+      ...transportLog(ctx),
     })
     const asked = global.transport === 'auto' ? 'auto picks' : 'using'
     checks.push({

@@ -8,7 +8,7 @@ import {
   HyperctlParseError,
   OperationAbortedError,
 } from '../errors.js'
-import type { CallOptions } from '../types.js'
+import type { CallOptions, TransportListener } from '../types.js'
 import { isRecord, redactBodyText, scrubReply } from './redact-reply.js'
 import { type BackoffOptions, backoffDelayMs, parseRetryAfter, sleep } from './retry-delay.js'
 
@@ -22,6 +22,8 @@ export interface HttpClientConfig {
   retryAfterMaxMs: number
   fetch: typeof fetch
   random?: () => number
+  /** Told of each attempt as it ends (method, path, status or error, ms). */
+  onEvent?: TransportListener
 }
 
 export interface DaemonRequest {
@@ -138,6 +140,17 @@ async function attemptOnce(
 
   let response: Response
   let text: string
+  const started = performance.now()
+  const report = (status: number | undefined, error?: unknown) =>
+    config.onEvent?.({
+      kind: 'request',
+      method: request.method,
+      path: request.path,
+      ...(status === undefined ? {} : { status }),
+      ms: Math.round(performance.now() - started),
+      attempt: context.attempt,
+      ...(error === undefined ? {} : { error: redactBodyText(transportDetail(error), secrets) }),
+    })
   try {
     response = await config.fetch(`${config.daemonUrl}${request.path}`, {
       method: request.method,
@@ -149,6 +162,7 @@ async function attemptOnce(
     })
     text = await response.text()
   } catch (cause) {
+    report(undefined, cause)
     if (caller?.aborted) throw new AbortError(abortedError(what, request, false, cause))
     const note = request.retry ? '' : (request.deliveryNote?.(false) ?? '')
     if (deadline?.aborted || attemptTimeout.aborted) {
@@ -175,6 +189,7 @@ async function attemptOnce(
   }
 
   const { status } = response
+  report(status)
   if (status >= 200 && status < 300) {
     let parsed: unknown
     try {
