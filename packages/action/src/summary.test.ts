@@ -48,7 +48,7 @@ describe('renderSummary', () => {
       '<th>VM</th><th>Job ID</th><th>Status</th><th>Duration</th><th>Size</th><th>Files</th><th>Error</th>',
     )
     expect(html).toContain(
-      '<td>/DC/vm/web-01</td><td><code>a1</code></td><td>✅ completed</td><td>2m5s</td><td>3.00 GiB</td>',
+      '<td>/DC/vm/web-01</td><td><code>a1</code></td><td>✅ completed</td><td>2m05s</td><td>3.00 GiB</td>',
     )
     expect(html).toContain(
       '<code>/exports/web-01/web-01.ovf</code><br><code>/exports/web-01/disk-0.vmdk</code>',

@@ -46,7 +46,8 @@ export function transportLog(ctx: CommandContext): { onEvent?: TransportListener
   if (!ctx.settings.global.verbose) return {}
   const { output } = ctx
   return {
-    onEvent: (event) => output.writeErr(`${output.err.dim('verbose:')} ${neutralise(describeTransportEvent(event))}\n`),
+    onEvent: (event) =>
+      output.writeErr(`${output.err.dim('verbose:')} ${neutralise(describeTransportEvent(event))}\n`),
   }
 }
 

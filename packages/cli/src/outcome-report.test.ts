@@ -85,7 +85,7 @@ describe('outcomeSummary', () => {
       ],
       createStyle(false),
     )
-    expect(text).toContain('a  completed in 0:05  job j1')
+    expect(text).toContain('a  completed in 5s  job j1')
     expect(text).toContain('  file    /o/a-disk1.vmdk')
     expect(text).toContain('  error   job j2 failed: export failed: \\x1b[2J')
     expect(text).toContain('  hint    ')

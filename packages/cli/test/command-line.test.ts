@@ -281,3 +281,31 @@ describe('--verbose', () => {
     expect(result.stderr).toMatch(/^verbose: \S*hyperctl-sim\.js query -all → exit \d+ \(\d+ ms\)$/m)
   })
 })
+
+describe('words and numbers', () => {
+  let daemon: TestDaemon
+  beforeAll(async () => {
+    daemon = await startDaemon()
+  })
+  afterAll(async () => {
+    await daemon.stop()
+  })
+
+  it('prints the uptime as a person reads it, not Go duration text', async () => {
+    const result = await runCli(['status', '--daemon-url', daemon.url])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^uptime +\d+(ms|s)$/m)
+    expect(result.stdout).not.toMatch(/\d\.\d+s/)
+    const doctor = await runCli(['doctor', '--daemon-url', daemon.url])
+    expect(doctor.stdout).not.toMatch(/up \d+\.\d+s/)
+  })
+
+  it('lines doctor messages up after the widest check name', async () => {
+    const result = await runCli(['doctor', '--daemon-url', daemon.url])
+    const rows = result.stdout.split('\n').filter((line) => /^\S /.test(line) && !line.startsWith('ready'))
+    expect(rows.length).toBeGreaterThan(4)
+    const starts = rows.map((row) => /^\S (\S+(?: \S+)?) +/.exec(row)![0].length)
+    expect(new Set(starts).size).toBe(1)
+    expect(result.stdout).toMatch(/^✔ daemon version {2}hypervisord/m)
+  })
+})

@@ -1,5 +1,7 @@
 import { type CommandContext, openBackend } from '../command-context.js'
 import { neutralise } from '../terminal-text.js'
+import { labelledLines } from '../text-table.js'
+import { uptimeText } from './doctor-command.js'
 
 /** `status`: the daemon's version, uptime and job counts. */
 export async function runStatus(ctx: CommandContext): Promise<number> {
@@ -24,12 +26,13 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
     ...(status.cancelledJobs !== undefined && pending > 0 ? [`${pending} pending`] : []),
   ]
   output.result(
-    [
-      `daemon     hypervisord ${neutralise(status.version)} at ${neutralise(status.url)}`,
-      `via        ${neutralise(backend.target)}`,
-      `uptime     ${neutralise(status.uptime)}`,
-      `jobs       ${status.totalJobs} total: ${counts.join(', ')}`,
-    ].join('\n'),
+    labelledLines([
+      ['daemon', `hypervisord ${neutralise(status.version)} at ${neutralise(status.url)}`],
+      ['via', neutralise(backend.target)],
+      // why: the daemon sends Go's duration text (23.399311212s); a person reads 23s
+      ['uptime', neutralise(uptimeText(status.uptime))],
+      ['jobs', `${status.totalJobs} total: ${counts.join(', ')}`],
+    ]).join('\n'),
   )
   return 0
 }
