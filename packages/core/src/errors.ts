@@ -1,5 +1,3 @@
-import type { JobOutcome } from './wait/job-outcome.js'
-
 export type HyperctlErrorKind =
   | 'not-installed'
   | 'daemon-unreachable'
@@ -20,8 +18,6 @@ export type HyperctlErrorKind =
 export class HyperctlError extends Error {
   readonly kind: HyperctlErrorKind
   readonly hint: string
-  /** Set when a wait or export ends in this error: what became of every job, so none is lost from view. */
-  outcomes?: readonly JobOutcome[]
   constructor(kind: HyperctlErrorKind, message: string, hint: string, options?: ErrorOptions) {
     super(message, options)
     this.name = new.target.name

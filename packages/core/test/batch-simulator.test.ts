@@ -10,7 +10,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createBackend } from '../src/backend/create-backend.js'
 import { JobFailedError, JobSkippedError } from '../src/errors.js'
-import { exportVms, type WaitUpdate } from '../src/export/export-session.js'
+import { exportVms, type WaitUpdate } from '../src/run/run-export.js'
 import { nodeExecutor } from '../src/runner/executor.js'
 import { HyperctlRunner } from '../src/runner/hyperctl-runner.js'
 import type { ExportBackend, JobSpec, Transport } from '../src/types.js'

@@ -5,7 +5,7 @@ import {
   HyperctlNotInstalledError,
   JobNotFoundError,
 } from '../src/errors.js'
-import { exportVms, settleJobs, type WaitUpdate } from '../src/export/export-session.js'
+import { exportVms, settleJobs, type WaitUpdate } from '../src/run/run-export.js'
 import { type ExecResult, nodeExecutor } from '../src/runner/executor.js'
 import { HyperctlRunner } from '../src/runner/hyperctl-runner.js'
 import type { Transport } from '../src/types.js'

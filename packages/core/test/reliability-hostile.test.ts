@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createBackend } from '../src/backend/create-backend.js'
 import { HypervisordClient } from '../src/client/hypervisord-client.js'
 import { HyperctlParseError, JobFailedError, UsageError } from '../src/errors.js'
-import { exportVms } from '../src/export/export-session.js'
 import { readJobFile } from '../src/jobs/job-file.js'
+import { exportVms } from '../src/run/run-export.js'
 import type { JobSpec, Transport } from '../src/types.js'
 import {
   backendFor,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { JobCancelledError, JobFailedError, JobNotFoundError, JobTimeoutError } from '../src/errors.js'
-import { exportVms, settleJobs } from '../src/export/export-session.js'
+import { exportVms, settleJobs } from '../src/run/run-export.js'
 import type { Transport } from '../src/types.js'
 import { backendFor, type FaultSim, jobSpecs, startFaultSim } from './support/fault-sim.js'
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { JobFailedError, JobTimeoutError } from '../src/errors.js'
-import { exportVms } from '../src/export/export-session.js'
-import { idempotentJobIds } from '../src/export/idempotent-ids.js'
+import { idempotentJobIds } from '../src/plan/idempotent-ids.js'
+import { exportVms } from '../src/run/run-export.js'
 import type { Clock } from '../src/wait/clock.js'
 import {
   backendFor,

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { exportVms, settleJobs, waitForJobs } from '../src/export/export-session.js'
+import { exportVms, settleJobs, waitForJobs } from '../src/run/run-export.js'
 import { type Executor, nodeExecutor } from '../src/runner/executor.js'
 import type { ExportBackend, Transport } from '../src/types.js'
 import {

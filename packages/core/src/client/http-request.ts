@@ -16,6 +16,8 @@ export interface HttpClientConfig {
   /** Normalised, no trailing slash. */
   daemonUrl: string
   apiKey: string | undefined
+  /** Secrets this client has sent (vCenter passwords): a later reply can quote one without its field. */
+  knownSecrets?: Set<string>
   requestTimeoutMs: number
   retries: number
   backoff: BackoffOptions
@@ -58,7 +60,11 @@ export interface DaemonReply {
 export async function requestDaemon(config: HttpClientConfig, request: DaemonRequest): Promise<DaemonReply> {
   const what = `${request.method} ${request.path}`
   const caller = request.call?.signal
-  const secrets = [...(request.secrets ?? []), ...(config.apiKey ? [config.apiKey] : [])]
+  const secrets = [
+    ...(request.secrets ?? []),
+    ...(config.knownSecrets ?? []),
+    ...(config.apiKey ? [config.apiKey] : []),
+  ]
   if (caller?.aborted) throw abortedError(what, request, true, caller.reason)
   const callTimeoutMs = request.call?.timeoutMs
   const deadline = callTimeoutMs === undefined ? undefined : AbortSignal.timeout(callTimeoutMs)

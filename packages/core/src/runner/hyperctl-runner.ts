@@ -16,7 +16,6 @@ import {
   prepareJobs,
   toJobDefinition,
 } from '../jobs/job-definition.js'
-import { redactText } from '../jobs/redact.js'
 import {
   parseCancelOutput,
   parseQueryOutput,
@@ -24,6 +23,7 @@ import {
   parseSubmitOutput,
   parseVersionOutput,
 } from '../parse/index.js'
+import { redactSecretFields, redactText } from '../text/redact.js'
 import {
   type CallOptions,
   type CancelResult,
@@ -86,6 +86,8 @@ export class HyperctlRunner implements ExportBackend {
   readonly #env: NodeJS.ProcessEnv
   readonly #tempDir: string | undefined
   readonly #idArgumentMaxBytes: number
+  // why: a later query or cancel can print a password submitted earlier (a job's error quotes its URL)
+  readonly #secrets = new Set<string>()
 
   constructor(options: HyperctlRunnerOptions = {}) {
     const env = options.env ?? process.env
@@ -129,7 +131,7 @@ export class HyperctlRunner implements ExportBackend {
    */
   async submitJobs(jobs: JobSpec[], options?: CallOptions): Promise<SubmitResult> {
     const prepared = prepareJobs(jobs)
-    const secrets = prepared.map((job) => job.vcenter?.password)
+    for (const job of prepared) if (job.vcenter?.password) this.#secrets.add(job.vcenter.password)
     throwIfAborted(options?.signal, 'hyperctl submit')
     // why: JSON, not YAML: the top-level `password` is YAML-only, JSON reads `vcenter.password` (§8)
     const body = `${JSON.stringify({ jobs: prepared.map(toJobDefinition) })}\n`
@@ -145,7 +147,7 @@ export class HyperctlRunner implements ExportBackend {
       await writeFile(file, body, { mode: 0o600, flag: 'wx' }).catch((error: unknown) => {
         throw jobFileError(`${file} could not be written`, error)
       })
-      ;({ stdout } = await this.#run(['submit', '-file', file], options, secrets))
+      ;({ stdout } = await this.#run(['submit', '-file', file], options))
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
@@ -242,11 +244,7 @@ export class HyperctlRunner implements ExportBackend {
   }
 
   /** Runs hyperctl; returns its decoded, redacted output on success and throws the mapped error otherwise. */
-  async #run(
-    args: string[],
-    options: CallOptions | undefined,
-    secrets: readonly (string | undefined)[] = [],
-  ): Promise<{ stdout: string; stderr: string }> {
+  async #run(args: string[], options: CallOptions | undefined): Promise<{ stdout: string; stderr: string }> {
     const command = `hyperctl ${args[0]}`
     const signal = options?.signal
     const timeoutMs = options?.timeoutMs ?? this.#timeoutMs
@@ -275,12 +273,15 @@ export class HyperctlRunner implements ExportBackend {
         { cause: error },
       )
     }
-    // why: UTF-8 with U+FFFD for the stray bytes of a cut VM path (§6); secrets out before anything keeps it
+    // why: UTF-8 with U+FFFD for the stray bytes of a cut VM path (§6); secrets out before anything keeps it.
+    // Secret-named fields are masked in what becomes an error only: stdout's tables carry no such field,
+    // and masking there would alter a VM named `token=x` so that it no longer matches its job
+    const secrets = [...this.#secrets]
     const stdout = redactText(result.stdout.toString('utf8'), secrets)
-    const stderr = redactText(result.stderr.toString('utf8'), secrets)
+    const stderr = redactSecretFields(redactText(result.stderr.toString('utf8'), secrets))
     const details = {
       exitCode: result.exitCode,
-      stdout: readableOutput(stdout),
+      stdout: readableOutput(redactSecretFields(stdout)),
       stderr: readableOutput(stderr),
     }
     if (result.aborted) throw new OperationAbortedError(command)
@@ -298,7 +299,7 @@ export class HyperctlRunner implements ExportBackend {
       throw new CommandFailedError(`${command} was ended by signal ${result.signal ?? 'unknown'}`, details)
     }
     const failure = errorForRun(command.slice('hyperctl '.length), {
-      stdout,
+      stdout: redactSecretFields(stdout),
       stderr,
       exitCode: result.exitCode,
     })

@@ -12,8 +12,8 @@ import {
   UsageError,
 } from '../errors.js'
 import type { JobSpec } from '../types.js'
-import type { WaitUpdate } from './export-session.js'
-import { exportVm, exportVms, settleJobs, waitForJobs } from './export-session.js'
+import type { WaitUpdate } from './run-export.js'
+import { exportVm, exportVms, settleJobs, waitForJobs } from './run-export.js'
 
 const vcenter = { server: 'vc.example.test', username: 'u', password: 'pw-secret' }
 const specs = (n: number): JobSpec[] =>

@@ -31,3 +31,11 @@ export interface JobOutcome {
 export function isSuccess(outcome: JobOutcome): boolean {
   return outcome.status === 'completed'
 }
+
+// why: errors.ts imports nothing of the outcome model (no circle); the field is declared from this side
+declare module '../errors.js' {
+  interface HyperctlError {
+    /** Set when a wait or export ends in this error: what became of every job, so none is lost from view. */
+    outcomes?: readonly JobOutcome[]
+  }
+}

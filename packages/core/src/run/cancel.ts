@@ -1,0 +1,39 @@
+import { JobSkippedError, JobTimeoutError, OperationAbortedError } from '../errors.js'
+import type { JobOutcome } from '../outcome/job-outcome.js'
+import type { RunState } from './run-state.js'
+
+/** The timeout ended the wait: active jobs are `timeout` (cancelled first when asked), queued ones skipped. */
+export async function timeOutRun(run: RunState, timeoutMs: number): Promise<JobOutcome[]> {
+  const ids = run.active.map((e) => e.outcome.jobId)
+  const cancelled = run.options.cancelOnTimeout ? await cancelJobs(run, ids, 30_000) : false
+  for (const entry of run.active) {
+    run.settle([entry], 'timeout', new JobTimeoutError([entry.outcome.jobId], timeoutMs, cancelled))
+  }
+  run.settle(run.queued.splice(0), 'skipped', new JobSkippedError('the timeout was reached first'))
+  return run.finish()
+}
+
+/** The signal ended the run: active jobs are `aborted` (cancelled first when asked), queued ones skipped. */
+export async function abortRun(run: RunState): Promise<JobOutcome[]> {
+  const ids = run.active.map((e) => e.outcome.jobId)
+  // why: a runner gives 7.5 s between SIGINT and SIGTERM; the cancel must fit well inside
+  const cancelled = run.options.cancelOnAbort && ids.length > 0 ? await cancelJobs(run, ids, 5_000) : false
+  const what = cancelled ? 'the wait (jobs cancelled on the daemon)' : 'the wait'
+  run.settle(run.active.splice(0), 'aborted', new OperationAbortedError(what))
+  run.settle(run.queued.splice(0), 'skipped', new JobSkippedError('the export was interrupted'))
+  return run.finish()
+}
+
+/** Cancels exactly these jobs, once, within its own time limit; true when the daemon cancelled any. */
+async function cancelJobs(run: RunState, ids: string[], timeoutMs: number): Promise<boolean> {
+  if (ids.length === 0) return false
+  try {
+    const result = await run.backend.cancelJobs(ids, {
+      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
+    })
+    return result.cancelled.length > 0
+  } catch {
+    return false
+  }
+}

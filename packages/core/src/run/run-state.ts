@@ -1,0 +1,124 @@
+import type { HyperctlError } from '../errors.js'
+import { JobSkippedError } from '../errors.js'
+import type { JobOutcome, OutcomeStatus } from '../outcome/job-outcome.js'
+import type { ExportBackend, JobSpec } from '../types.js'
+import { type Clock, systemClock } from '../wait/clock.js'
+import { PollInterval } from '../wait/poll-interval.js'
+import { checkOptions, type ExportVmsOptions, RUN_DEFAULTS } from './run-options.js'
+
+/** One job of a run: its outcome so far, and what the run needs to submit it (again). */
+export interface Entry {
+  outcome: JobOutcome
+  spec?: JobSpec
+  submittedAt?: number
+  resubmits: number
+  /** Successive polls whose answer lacked the job. */
+  missedPolls?: number
+  /** The caller chose this ID itself (not derived from an idempotency key, not generated). */
+  callerId?: boolean
+  /** A submit holding this job was sent before, so a duplicate ID may be our own earlier attempt. */
+  sent?: boolean
+  sentBefore?: boolean
+}
+
+/** Statuses the run no longer watches. */
+export const TERMINAL: ReadonlySet<OutcomeStatus> = new Set([
+  'completed',
+  'skipped',
+  'failed',
+  'cancelled',
+  'rejected',
+  'lost',
+  'timeout',
+  'aborted',
+  'unknown',
+])
+
+export function isFailure(status: OutcomeStatus): boolean {
+  return status === 'failed' || status === 'cancelled' || status === 'rejected' || status === 'lost'
+}
+
+/** The state of one export run, shared by its submit, schedule, watch and cancel steps. */
+export class RunState {
+  readonly backend: ExportBackend
+  readonly entries: readonly Entry[]
+  readonly options: ExportVmsOptions
+  readonly clock: Clock
+  readonly poll: PollInterval
+  readonly start: number
+  /** Not submitted yet (max-concurrent holds them back). */
+  readonly queued: Entry[]
+  /** On the daemon and not settled. */
+  readonly active: Entry[]
+  lastContact: number
+  stopSubmitting = false
+  /** Some job reached the daemon, so a later failure must return outcomes instead of rejecting. */
+  everSubmitted: boolean
+
+  constructor(
+    backend: ExportBackend,
+    entries: readonly Entry[],
+    options: ExportVmsOptions,
+    submitFirst: boolean,
+  ) {
+    this.backend = backend
+    this.entries = entries
+    this.options = options
+    this.clock = options.clock ?? systemClock
+    checkOptions(options)
+    this.poll = new PollInterval(
+      options.pollIntervalMs ?? RUN_DEFAULTS.pollIntervalMs,
+      options.minPollIntervalMs,
+    )
+    this.start = this.clock.now()
+    this.lastContact = this.start
+    this.queued = submitFirst ? [...entries] : []
+    this.active = submitFirst ? [] : [...entries]
+    this.everSubmitted = !submitFirst
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.options.signal
+  }
+
+  /** Nothing left to watch, and nothing more will be submitted. */
+  get idle(): boolean {
+    return this.active.length === 0 && (this.queued.length === 0 || this.stopSubmitting)
+  }
+
+  settle(entries: readonly Entry[], status: OutcomeStatus, error: HyperctlError): void {
+    for (const entry of entries) {
+      entry.outcome.status = status
+      entry.outcome.error = error
+    }
+  }
+
+  /** Every outcome in input order; jobs still queued are skipped. */
+  finish(): JobOutcome[] {
+    if (this.queued.length > 0) {
+      this.settle(
+        this.queued,
+        'skipped',
+        new JobSkippedError('an earlier job did not complete and fail-fast is on'),
+      )
+    }
+    return this.entries.map((e) => e.outcome)
+  }
+
+  report(changed: JobOutcome[], unreachable: string | undefined): void {
+    if (!this.options.onProgress) return
+    const outcomes = this.entries.map((e) => e.outcome)
+    this.options.onProgress({
+      elapsedMs: this.clock.now() - this.start,
+      outcomes,
+      changed,
+      counts: {
+        queued: this.queued.length,
+        active: this.active.length,
+        completed: outcomes.filter((o) => o.status === 'completed').length,
+        failed: outcomes.filter((o) => isFailure(o.status)).length,
+      },
+      ...(unreachable ? { daemonUnreachable: unreachable } : {}),
+    })
+  }
+}

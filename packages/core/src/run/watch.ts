@@ -1,0 +1,169 @@
+import {
+  DaemonUnreachableError,
+  JobCancelledError,
+  JobFailedError,
+  JobNotFoundError,
+  OperationAbortedError,
+} from '../errors.js'
+import type { JobOutcome } from '../outcome/job-outcome.js'
+import type { JobInfo } from '../types.js'
+import { abortRun, timeOutRun } from './cancel.js'
+import { asHyperctlError, detailOf, isTransient } from './failure-kinds.js'
+import { RUN_DEFAULTS } from './run-options.js'
+import { type Entry, type RunState, TERMINAL } from './run-state.js'
+import { applyFailFast, slotFree, submitNextWave } from './schedule.js'
+import { SubmitOutcomeUnknown, submitEntries } from './submit.js'
+
+/** A job is lost (the daemon forgot it) only when this many polls in a row came back without it. */
+const MISSED_POLLS_FOR_LOST = 2
+
+/** The bound on polls, whatever the timeout: a loop that cannot end is a bug. */
+const MAX_POLLS = 1_000_000
+
+/** The poll loop: submits as slots free up, asks the daemon once per poll about every active job. */
+export async function watch(run: RunState): Promise<JobOutcome[]> {
+  const timeoutMs = run.options.timeoutMs ?? RUN_DEFAULTS.timeoutMs
+  for (let poll = 0; poll < MAX_POLLS; poll++) {
+    if (run.signal?.aborted) return abortRun(run)
+    if ((await submitNextWave(run)) === 'interrupted') return abortRun(run)
+    if (run.options.wait === false) return run.finish()
+    if (run.idle) return run.finish()
+
+    const elapsed = run.clock.now() - run.start
+    if (elapsed >= timeoutMs) return timeOutRun(run, timeoutMs)
+
+    let changed: JobOutcome[] = []
+    let unreachable: string | undefined
+    try {
+      const jobs = await run.backend.queryJobs(
+        { ids: run.active.map((e) => e.outcome.jobId) },
+        { signal: run.signal },
+      )
+      run.lastContact = run.clock.now()
+      changed = await applyPoll(run, jobs)
+    } catch (error) {
+      if (error instanceof OperationAbortedError || run.signal?.aborted) return abortRun(run)
+      const failure = asHyperctlError(error)
+      const sinceContact = run.clock.now() - run.lastContact
+      if (
+        !isTransient(failure) ||
+        sinceContact >= (run.options.unreachableGraceMs ?? RUN_DEFAULTS.unreachableGraceMs)
+      ) {
+        const ids = run.active.map((e) => e.outcome.jobId)
+        const final =
+          failure instanceof DaemonUnreachableError
+            ? new DaemonUnreachableError(failure.url, detailOf(failure), { jobIds: ids, cause: failure })
+            : failure
+        run.settle(run.active.splice(0), 'unknown', final)
+        run.settle(run.queued.splice(0), 'skipped', final)
+        return run.finish()
+      }
+      unreachable = failure.message
+    }
+
+    for (let i = run.active.length - 1; i >= 0; i--) {
+      if (TERMINAL.has(run.active[i]!.outcome.status)) run.active.splice(i, 1)
+    }
+    applyFailFast(run)
+    run.report(changed, unreachable)
+    if (run.idle) return run.finish()
+    if (slotFree(run)) continue
+    const wait = Math.min(run.poll.next(changed.length > 0), Math.max(0, timeoutMs - elapsed))
+    await run.clock.sleep(wait, run.signal)
+  }
+  throw new Error(`the wait loop ran ${MAX_POLLS} polls without ending`)
+}
+
+/** Folds one poll's answer into the outcomes; returns the outcomes that changed. */
+async function applyPoll(run: RunState, jobs: JobInfo[]): Promise<JobOutcome[]> {
+  const byId = new Map(jobs.map((j) => [j.id, j]))
+  const changed: JobOutcome[] = []
+  for (const entry of run.active) {
+    const o = entry.outcome
+    const job = byId.get(o.jobId)
+    if (!job) {
+      if (await missing(run, entry)) changed.push(o)
+      continue
+    }
+    entry.missedPolls = 0
+    const before = o.job
+    o.job = job
+    if (!o.vmPath) o.vmPath = job.vmPath
+    if (!o.name) o.name = job.name
+    if (job.exportMethod) o.exportMethod = job.exportMethod
+    if (
+      !before ||
+      before.status !== job.status ||
+      before.phase !== job.phase ||
+      before.percent !== job.percent
+    ) {
+      changed.push(o)
+    }
+    switch (job.status) {
+      case 'completed':
+        o.status = 'completed'
+        o.result = job.result
+        o.durationMs = durationOf(job, entry.submittedAt, run.clock.now())
+        break
+      case 'failed':
+        run.settle(
+          [entry],
+          'failed',
+          new JobFailedError(o.jobId, job.error, {
+            jobHadNoVcenter: entry.spec !== undefined && !entry.spec.vcenter,
+          }),
+        )
+        o.durationMs = durationOf(job, entry.submittedAt, run.clock.now())
+        break
+      case 'cancelled':
+        run.settle([entry], 'cancelled', new JobCancelledError(o.jobId))
+        break
+      default:
+        o.status = job.status
+    }
+  }
+  return changed
+}
+
+/**
+ * A poll came back without the job. Returns true when its outcome changed: lost, resubmitted under the
+ * same ID (when allowed), or settled by that resubmit.
+ */
+async function missing(run: RunState, entry: Entry): Promise<boolean> {
+  const o = entry.outcome
+  // why: hyperctl reads a JSON error body (a 5xx from a proxy or the daemon) as "No jobs found" and
+  // exits 0, so one poll without the job proves nothing; missing from two polls in a row, it is gone
+  entry.missedPolls = (entry.missedPolls ?? 0) + 1
+  if (entry.missedPolls < MISSED_POLLS_FOR_LOST) return false
+  entry.missedPolls = 0
+  if (entry.spec && entry.resubmits < (run.options.maxResubmits ?? 0)) {
+    entry.resubmits++
+    o.warnings.push(
+      `job ${o.jobId} vanished from the daemon (restarted?) and was submitted again under the same ID`,
+    )
+    let again: Entry[] = []
+    try {
+      again = await submitEntries(run, [entry])
+    } catch (error) {
+      if (error instanceof OperationAbortedError) throw error
+      if (error instanceof SubmitOutcomeUnknown) {
+        run.settle([entry], 'unknown', error.outcomeError)
+        return true
+      }
+    }
+    if (again.length > 0) {
+      o.status = 'pending'
+      return true
+    }
+    if (TERMINAL.has(o.status)) return true
+  }
+  run.settle([entry], 'lost', new JobNotFoundError(o.jobId, true))
+  return true
+}
+
+function durationOf(job: JobInfo, submittedAt: number | undefined, now: number): number | undefined {
+  const start = job.startedAt ? Date.parse(job.startedAt) : Number.NaN
+  const end = job.completedAt ? Date.parse(job.completedAt) : Number.NaN
+  if (Number.isFinite(start) && Number.isFinite(end)) return Math.max(0, end - start)
+  return submittedAt === undefined ? undefined : now - submittedAt
+}
