@@ -81,7 +81,8 @@ describe('the options each command lists', () => {
     return value === undefined ? [`--${option}`] : [`--${option}`, value]
   }
 
-  it('reads every option its help lists, for every command', async () => {
+  // why: it runs every command once, a dozen child processes in a row
+  it('reads every option its help lists, for every command', { timeout: 120_000 }, async () => {
     const jobFile = join(work, 'jobs.yaml')
     await writeFile(jobFile, 'jobs:\n  - vm_path: /DC/vm/a\n')
     const submitted = await runCli(

@@ -255,7 +255,7 @@ export class HyperctlRunner implements ExportBackend {
       this.#onEvent?.({
         kind: 'command',
         file: this.hyperctlPath,
-        args: args.map((arg) => redactText(arg, secrets)),
+        args: args.map((arg) => redactText(arg, [...this.#secrets])),
         exitCode,
         ms: Math.round(performance.now() - started),
         ...(error === undefined ? {} : { error }),
