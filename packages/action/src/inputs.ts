@@ -10,6 +10,7 @@ import {
   parseDuration,
   readJobFile,
   UsageError,
+  VERIFY_MODES,
   vcenterHost,
 } from '@hyperctl-export/core'
 import { z } from 'zod'
@@ -25,6 +26,8 @@ export const INPUT_DEFAULTS = {
   'cancel-on-timeout': 'false',
   'cancel-on-abort': 'true',
   'fail-fast': 'false',
+  verify: 'auto',
+  'checksums-file': 'false',
 } as const
 
 export const INPUT_NAMES = [
@@ -55,6 +58,8 @@ export const INPUT_NAMES = [
   'idempotency-key',
   'max-concurrent',
   'fail-fast',
+  'verify',
+  'checksums-file',
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -81,6 +86,8 @@ export interface ActionInputs {
     | 'pollIntervalMs'
     | 'cancelOnTimeout'
     | 'cancelOnAbort'
+    | 'verify'
+    | 'checksumsFile'
   > & { wait: boolean; cancelOnAbort: boolean }
   /** The absolute output directory of the first job. */
   outputPath: string
@@ -180,6 +187,8 @@ const Schema = z.object({
   'idempotency-key': text,
   'max-concurrent': wholeNumber,
   'fail-fast': flag(false),
+  verify: z.enum(VERIFY_MODES, { error: `must be ${VERIFY_MODES.join(', ')}` }),
+  'checksums-file': flag(false),
 })
 
 type Parsed = z.output<typeof Schema>
@@ -276,6 +285,8 @@ export async function readInputs(source: InputSource): Promise<ActionInputs> {
       cancelOnTimeout: inputs['cancel-on-timeout'] ?? false,
       // why: without waiting the step does not own the jobs' fate; an interrupt must not cancel them
       cancelOnAbort: (inputs['cancel-on-abort'] ?? true) && (inputs.wait ?? true),
+      verify: inputs.verify,
+      checksumsFile: inputs['checksums-file'] ?? false,
     },
     outputPath: jobs[0]!.outputPath,
     notices,
@@ -318,7 +329,7 @@ function toJobSpec(
     password: entry.vcenter?.password ?? inputs['vcenter-password'],
     insecure: entry.vcenter?.insecure ?? inputs['vcenter-insecure'] ?? false,
   }
-  // why: a stock hypervisord fails every job without the vCenter connection (HYPERCTL.md §9.4), and
+  // why: a stock hypervisord fails every job without the vCenter connection (docs/hyperctl.md#stock-daemon-fails), and
   // core refuses a connection with an empty field
   const fields = [
     ['server', 'vcenter-server'],

@@ -18,6 +18,13 @@ const done = (jobId: string, files: string[] = []) =>
     jobId,
     status: 'completed',
     result: { files, totalSize: 10 },
+    files: files.map((path, i) => ({
+      path,
+      size: 5,
+      sha256: `${i}`.repeat(64),
+      role: path.endsWith('.ovf') ? 'descriptor' : 'disk',
+    })),
+    verified: true,
     exportMethod: 'web',
     durationMs: 1500,
   })
@@ -80,7 +87,15 @@ describe('computeOutputs', () => {
       status: 'failed',
       statuses: '{"a":"completed","b":"failed","c":"rejected"}',
       'output-path': '/exports',
-      files: '["/exports/a/a.ovf","/exports/a/a-disk1.vmdk"]',
+      files: JSON.stringify([
+        { path: '/exports/a/a.ovf', size: 5, sha256: '0'.repeat(64), role: 'descriptor' },
+        { path: '/exports/a/a-disk1.vmdk', size: 5, sha256: '1'.repeat(64), role: 'disk' },
+      ]),
+      verified: 'true',
+      checksums: JSON.stringify({
+        '/exports/a/a.ovf': '0'.repeat(64),
+        '/exports/a/a-disk1.vmdk': '1'.repeat(64),
+      }),
       'duration-seconds': '61',
       transport: 'api',
       'export-method': 'web',
@@ -93,6 +108,7 @@ describe('computeOutputs', () => {
       hint: failed.error!.hint,
     })
     expect(Object.keys(outputs).sort()).toEqual([
+      'checksums',
       'duration-seconds',
       'export-method',
       'files',
@@ -103,6 +119,7 @@ describe('computeOutputs', () => {
       'status',
       'statuses',
       'transport',
+      'verified',
     ])
   })
 

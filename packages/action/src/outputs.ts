@@ -1,4 +1,11 @@
-import { type JobOutcome, redactSecrets, type Transport } from '@hyperctl-export/core'
+import {
+  allVerified,
+  completedChecksums,
+  completedFiles,
+  type JobOutcome,
+  redactSecrets,
+  type Transport,
+} from '@hyperctl-export/core'
 
 /** The step's `status` output; action.yml documents each value. */
 export type OverallStatus = 'completed' | 'submitted' | 'failed' | 'timeout' | 'cancelled'
@@ -49,7 +56,9 @@ export function computeOutputs(context: OutputContext): Record<string, string> {
     status: overallStatus(outcomes, context.waited, context.interrupted),
     statuses: JSON.stringify(Object.fromEntries(outcomes.map((o) => [o.jobId, o.status]))),
     'output-path': context.outputPath,
-    files: JSON.stringify(outcomes.flatMap((o) => (o.status === 'completed' ? (o.result?.files ?? []) : []))),
+    files: JSON.stringify(completedFiles(outcomes)),
+    verified: String(allVerified(outcomes)),
+    checksums: JSON.stringify(completedChecksums(outcomes)),
     'duration-seconds': String(Math.round(context.durationMs / 1000)),
     result: JSON.stringify(outcomes.map(resultEntry)),
     transport: context.transport,
@@ -68,6 +77,10 @@ export function resultEntry(outcome: JobOutcome): Record<string, unknown> {
     exportMethod: outcome.exportMethod,
     durationMs: outcome.durationMs,
     result: outcome.result,
+    files: outcome.files,
+    verified: outcome.verified,
+    unverifiedReason: outcome.unverifiedReason,
+    checksumsFile: outcome.checksumsFile,
     error: outcome.error
       ? { kind: outcome.error.kind, message: outcome.error.message, hint: outcome.error.hint }
       : undefined,

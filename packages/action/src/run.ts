@@ -55,6 +55,9 @@ class ExportStep {
   readonly #now: () => number
   readonly #stop = new AbortController()
   readonly #startedAt: number
+  /** When the daemon first accepted a job, and when the wait ended: `duration-seconds` runs between them. */
+  #firstAcceptedAt: number | undefined
+  #waitEndedAt: number | undefined
   readonly #accepted = new Map<string, JobOutcome>()
   readonly #warned = new Set<string>()
   #inputs: ActionInputs | undefined
@@ -117,6 +120,7 @@ class ExportStep {
           },
         })
       } finally {
+        this.#waitEndedAt = this.#now()
         env.endGroup()
       }
       if (!this.#done) await this.#finish(outcomes)
@@ -140,6 +144,7 @@ class ExportStep {
   }
 
   #submitted(accepted: readonly JobOutcome[]): void {
+    this.#firstAcceptedAt ??= this.#now()
     for (const o of accepted) this.#accepted.set(o.jobId, o)
     const ids = [...this.#accepted.keys()]
     // why: published before any waiting, so the IDs survive a later failure, timeout or cancellation
@@ -161,8 +166,12 @@ class ExportStep {
       env.info(`${label(o)}: ${resultLine(o)}`)
     }
     const aborted = outcomes.filter((o) => o.status === 'aborted').map((o) => o.jobId)
-    // why: post retries the cancel of jobs this step stopped watching; jobs left on purpose stay untouched
-    env.saveState(STATE.unfinished, JSON.stringify(inputs.run.cancelOnAbort ? aborted : []))
+    // why: post cancels only what this step could not: jobs it stopped watching and did not cancel itself;
+    // jobs left on purpose stay untouched
+    const uncancelled = outcomes
+      .filter((o) => o.status === 'aborted' && !o.cancelledByRun)
+      .map((o) => o.jobId)
+    env.saveState(STATE.unfinished, JSON.stringify(inputs.run.cancelOnAbort ? uncancelled : []))
     const outputs = this.#publish(outcomes, interrupted)
     await this.#summary(outcomes, outputs.status as ReturnType<typeof overallStatus>)
 
@@ -193,7 +202,8 @@ class ExportStep {
       interrupted,
       transport: this.#choice!.transport,
       outputPath: inputs.outputPath,
-      durationMs: this.#now() - this.#startedAt,
+      durationMs:
+        this.#firstAcceptedAt === undefined ? 0 : (this.#waitEndedAt ?? this.#now()) - this.#firstAcceptedAt,
       exportMethod: inputs.jobs[0]?.exportMethod ?? 'web',
     })
     for (const [name, value] of Object.entries(outputs)) this.#env.setOutput(name, value)
@@ -270,8 +280,9 @@ function succeeded(o: JobOutcome, waited: boolean): boolean {
 // why: file names and error texts come from the daemon; escape sequences in them must not act on the log
 function resultLine(o: JobOutcome): string {
   if (o.status === 'completed') {
-    const files = o.result?.files ?? []
-    return `completed${files.length > 0 ? `: ${files.map(oneLine).join(', ')}` : ''}`
+    const files = (o.files ?? []).map((f) => f.path)
+    const verified = o.verified ? ', verified' : ''
+    return `completed${verified}${files.length > 0 ? `: ${files.map(oneLine).join(', ')}` : ''}`
   }
   return o.error ? `${o.status}: ${oneLine(o.error.message)}` : o.status
 }

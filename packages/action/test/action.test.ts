@@ -1,4 +1,5 @@
-import { accessSync, constants, existsSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { accessSync, constants, existsSync, rmSync, statSync, truncateSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -124,11 +125,27 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
       [ids[0], '/DC/vm/web-01', 'completed'],
       [ids[1], '/DC/vm/db-01', 'completed'],
     ])
-    const files = JSON.parse(out.files!) as string[]
-    if (transport === 'api') {
-      expect(files.length).toBeGreaterThan(0)
-      for (const file of files) expect(existsSync(file)).toBe(true)
+    // both transports report the same files: read on the runner, each VM's descriptor first
+    const files = JSON.parse(out.files!) as Array<{
+      path: string
+      size: number
+      sha256: string
+      role: string
+    }>
+    const dir = join(harness.workspace, 'exports')
+    expect(files.map((f) => [f.path, f.role])).toEqual([
+      [join(dir, 'web-01.ovf'), 'descriptor'],
+      [join(dir, 'web-01-disk1.vmdk'), 'disk'],
+      [join(dir, 'db-01.ovf'), 'descriptor'],
+      [join(dir, 'db-01-disk1.vmdk'), 'disk'],
+    ])
+    for (const f of files) {
+      expect(f.size).toBe(statSync(f.path).size)
+      expect(f.sha256).toBe(execFileSync('sha256sum', [f.path], { encoding: 'utf8' }).slice(0, 64))
     }
+    expect(out.verified).toBe('true')
+    expect(JSON.parse(out.checksums!)).toEqual(Object.fromEntries(files.map((f) => [f.path, f.sha256])))
+    expect(run.summary).toContain('<th>Throughput</th><th>Verified</th>')
     expect(run.summary).toContain('2 of 2 exports completed')
     expect(run.summary).toContain(`<code>${ids[0]}</code>`)
     expect(run.stdout).toContain('::group::Exporting 2 VMs')
@@ -137,6 +154,71 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
       expect(job.definition.export_method).toBe('web')
       expect(job.definition.vcenter?.server).toBe('vc.example.test')
     }
+  })
+
+  it('fails the step with incomplete-export naming the disk when a completed export is cut short', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const running = await start(
+      harness,
+      {
+        ...inputs,
+        ...vcenter,
+        'vm-path': '/DC/vm/web-01',
+        'output-path': 'exports',
+        'poll-interval': '100ms',
+      },
+      env,
+    )
+    const [id] = await acceptedIds(running, 1)
+    await whenRunning(daemon, [id!])
+    const vmdk = join(harness.workspace, 'exports', 'web-01-disk1.vmdk')
+    daemon.control.completeJob(id!)
+    // why: the simulator runs in this process, so the action cannot poll between these two lines
+    truncateSync(vmdk, 512)
+    const run = await running.done
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('failed')
+    expect(run.outputs.verified).toBe('false')
+    expect(JSON.parse(run.outputs.result!)[0].error.kind).toBe('incomplete-export')
+    expect(errorLines(run).join('\n')).toContain(`${vmdk}: is 512 bytes, the descriptor states`)
+  })
+
+  it('reports the files unverified where the directory is not readable, and fails with verify: required', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const step = async (more: Record<string, string>) => {
+      const running = await start(
+        harness,
+        {
+          ...inputs,
+          ...vcenter,
+          'vm-path': '/DC/vm/web-01',
+          'output-path': 'exports',
+          'poll-interval': '100ms',
+          ...more,
+        },
+        env,
+      )
+      const [id] = await acceptedIds(running, 1)
+      await whenRunning(daemon, [id!])
+      daemon.control.completeJob(id!)
+      rmSync(join(harness.workspace, 'exports'), { recursive: true })
+      return running.done
+    }
+    const relaxed = await step({ 'idempotency-key': 'relaxed' })
+    expect(relaxed.code).toBe(0)
+    expect(relaxed.outputs.verified).toBe('false')
+    expect(relaxed.stdout).toContain('not readable on this machine')
+    const listed = JSON.parse(relaxed.outputs.files!) as Array<{ path: string; role: string }>
+    expect(listed.map((f) => f.role)).toEqual(transport === 'api' ? ['descriptor', 'disk'] : [])
+
+    const strict = await step({ 'idempotency-key': 'strict', verify: 'required' })
+    expect(strict.code).toBe(1)
+    expect(strict.outputs.status).toBe('failed')
+    expect(errorLines(strict).join('\n')).toContain('could not be verified as required')
   })
 
   it('fails the step naming the VM and the daemon error when the daemon fails a job', async () => {
@@ -357,9 +439,74 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     expect(daemon.control.job(id!)?.status).toBe('cancelled')
     expect(main.stdout).toContain('Received SIGINT: stopping the wait and cancelling the unfinished jobs')
 
+    // why: main cancelled it; post must not cancel it again
+    expect(JSON.parse(main.state['unfinished-job-ids']!)).toEqual([])
     const post = await harness.run('post', stepInputs, { env, state: main.state })
     expect(post.code).toBe(0)
     expect(daemon.control.job(id!)?.status).toBe('cancelled')
+    expect(daemon.control.requests.filter((r) => r.path === '/jobs/cancel')).toHaveLength(1)
+  })
+
+  it('post after a completed run cancels nothing; duration-seconds runs from the accepted submit', async () => {
+    const daemon = await sim({ jobDurationMs: 300 })
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const stepInputs = { ...inputs, ...vcenter, 'vm-path': '/DC/vm/a-01', 'output-path': '/e' }
+    const main = await harness.run('main', { ...stepInputs, 'poll-interval': '100ms' }, { env })
+    expect(main.code).toBe(0)
+    expect(Number(main.outputs['duration-seconds'])).toBeLessThan(30)
+    const post = await harness.run('post', stepInputs, { env, state: main.state })
+    expect(post.code).toBe(0)
+    expect(post.stdout).not.toMatch(/cancel/i)
+    expect(daemon.control.requests.filter((r) => r.path === '/jobs/cancel')).toHaveLength(0)
+  })
+
+  it('post cancels only the jobs main could not, and never a job that ended meanwhile', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const stepInputs = { ...inputs, ...vcenter, 'vm-paths': '/DC/vm/a-01\n/DC/vm/b-01', 'output-path': '/e' }
+    const seeded = await harness.run('main', { ...stepInputs, wait: 'false' }, { env })
+    expect(seeded.code).toBe(0)
+    const ids = JSON.parse(seeded.outputs['job-ids']!) as string[]
+    daemon.control.completeJob(ids[0]!)
+    const post = await harness.run('post', stepInputs, {
+      env,
+      state: { ...seeded.state, 'unfinished-job-ids': JSON.stringify(ids) },
+    })
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain(`Not cancelling ${ids[0]}: it is already completed`)
+    expect(post.stdout).toContain(`Cancelled on the daemon: ${ids[1]}`)
+    expect(daemon.control.job(ids[0]!)?.status).toBe('completed')
+    expect(daemon.control.job(ids[1]!)?.status).toBe('cancelled')
+  })
+
+  it('ends at timeout: 5s when the daemon stops answering after the submit, with job-id set', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const started = Date.now()
+    const running = await start(
+      harness,
+      {
+        ...inputs,
+        ...vcenter,
+        'vm-path': '/DC/vm/a-01',
+        'output-path': '/e',
+        timeout: '5s',
+        'poll-interval': '100ms',
+      },
+      env,
+    )
+    const [id] = await acceptedIds(running, 1)
+    const acceptedAt = Date.now()
+    daemon.control.delayReplies(600_000)
+    const main = await running.done
+    // why: measured from the accepted submit, so a slow start of Node on a busy machine does not count
+    expect(Date.now() - acceptedAt).toBeLessThan(7_000)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5_000)
+    expect(main.outputs.status).toBe('timeout')
+    expect(main.outputs['job-id']).toBe(id)
   })
 
   it('attaches to its jobs and submits nothing new when a step runs again with the same idempotency key', async () => {

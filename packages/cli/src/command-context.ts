@@ -3,6 +3,8 @@ import { isCancel, password as promptPassword } from '@clack/prompts'
 import {
   type BackendChoice,
   createBackend,
+  createDeadline,
+  type Deadline,
   describeTransportEvent,
   OperationAbortedError,
   type TransportListener,
@@ -38,7 +40,19 @@ export function openBackend(ctx: CommandContext, waits: boolean): Promise<Backen
     env: ctx.io.env,
     ...(perCall ? { requestTimeoutMs: perCall, commandTimeoutMs: perCall } : {}),
     ...transportLog(ctx),
+    onNotice: (message) => ctx.output.warn(message),
   })
+}
+
+/** What a command that does not wait (status, jobs, job, cancel) may take in all, without --timeout. */
+export const COMMAND_TIMEOUT_MS = 30_000
+
+/**
+ * One deadline over every call of a command that does not wait: --timeout, else 30 s, whatever the
+ * daemon does (each call gets the time left; retries stop there).
+ */
+export function commandDeadline(ctx: CommandContext): Deadline {
+  return createDeadline(ctx.settings.global.timeoutMs ?? COMMAND_TIMEOUT_MS, { parent: ctx.signal })
 }
 
 /** With --verbose, each daemon request and hyperctl run as a line on stderr (redacted like every write). */

@@ -134,7 +134,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'wait',
     args: '<id...>',
     description: 'Wait for jobs already on the daemon, with live progress',
-    options: [...CONNECTION, 'poll-interval', 'cancel-on-interrupt', ...OUTPUT],
+    options: [...CONNECTION, 'poll-interval', 'cancel-on-interrupt', 'verify', 'checksums-file', ...OUTPUT],
     min: 1,
     max: Number.POSITIVE_INFINITY,
     examples: [

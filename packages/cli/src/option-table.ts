@@ -149,6 +149,21 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'after the first job that does not complete, submit no more',
   },
   {
+    name: 'verify',
+    value: 'mode',
+    group: 'waiting',
+    description:
+      'check the files of each completed export where its directory is readable here (descriptor, sizes, manifest, SHA-256); required: fail where it is not',
+    defaultText: 'auto',
+    // why: core's VERIFY_MODES lives in inspect/, which help must not load; settings checks against it
+    choices: ['auto', 'required', 'off'],
+  },
+  {
+    name: 'checksums-file',
+    group: 'waiting',
+    description: 'write SHA256SUMS (sha256sum -c format) into each verified output directory',
+  },
+  {
     name: 'status',
     value: 'list',
     group: 'output',

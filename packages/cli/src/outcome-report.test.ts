@@ -1,5 +1,6 @@
 import {
   DaemonUnreachableError,
+  IncompleteExportError,
   JobFailedError,
   type JobOutcome,
   JobRejectedError,
@@ -8,7 +9,7 @@ import {
   type OutcomeStatus,
 } from '@hyperctl-export/core'
 import { describe, expect, it } from 'vitest'
-import { exitCodeForOutcomes, outcomeJson, outcomeSummary } from './outcome-report.js'
+import { exitCodeForOutcomes, outcomeJson, outcomeSummary, runJson } from './outcome-report.js'
 import { createStyle } from './style.js'
 
 function outcome(status: OutcomeStatus, extra: Partial<JobOutcome> = {}): JobOutcome {
@@ -90,5 +91,43 @@ describe('outcomeSummary', () => {
     expect(text).toContain('  error   job j2 failed: export failed: \\x1b[2J')
     expect(text).toContain('  hint    ')
     expect(text).not.toContain('\x1b')
+  })
+})
+
+describe('outcomeSummary and runJson with verified files', () => {
+  const verified = outcome('completed', {
+    durationMs: 2_000,
+    verified: true,
+    files: [
+      { path: '/e/a.ovf', size: 1_000, sha256: 'a'.repeat(64), role: 'descriptor' },
+      { path: '/e/a-disk-0.vmdk', size: 9_000_000, sha256: 'b'.repeat(64), role: 'disk' },
+    ],
+  })
+  const incomplete = outcome('failed', {
+    jobId: 'k',
+    verified: false,
+    files: [{ path: '/e/b.ovf', size: 10, sha256: 'c'.repeat(64), role: 'descriptor' }],
+    error: new IncompleteExportError('k', '/e', [{ path: '/e/b-disk-0.vmdk', problem: 'is missing' }]),
+  })
+
+  it('prints each file with its role, size and SHA-256, then the totals and the verdict', () => {
+    const text = outcomeSummary([verified], createStyle(false))
+    expect(text).toContain(`  file    /e/a.ovf  (descriptor, 1000 B)  sha256 ${'a'.repeat(64)}`)
+    expect(text).toContain(`  file    /e/a-disk-0.vmdk  (disk, 8.58 MiB)  sha256 ${'b'.repeat(64)}`)
+    // 9 001 000 bytes in 2 s
+    expect(text).toContain('  verified  2 files, 8.58 MiB in 2s, 4.5 MB/s')
+  })
+
+  it('names the missing file of an incomplete export, exits 1 for it, and lists only completed files in JSON', () => {
+    expect(outcomeSummary([incomplete], createStyle(false))).toContain('/e/b-disk-0.vmdk: is missing')
+    expect(exitCodeForOutcomes([verified, incomplete])).toBe(1)
+    const json = runJson([verified, incomplete])
+    expect(json.files).toEqual(verified.files)
+    expect(json.verified).toBe(true)
+    expect(json.checksums).toEqual({ '/e/a.ovf': 'a'.repeat(64), '/e/a-disk-0.vmdk': 'b'.repeat(64) })
+    expect((json.jobs as Record<string, unknown>[])[1]).toMatchObject({
+      errorKind: 'incomplete-export',
+      verified: false,
+    })
   })
 })

@@ -5,6 +5,8 @@ import {
   type JobStatus,
   parseDuration,
   UsageError,
+  VERIFY_MODES,
+  type VerifyMode,
 } from '@hyperctl-export/core'
 import { z } from 'zod'
 import type { CommandName } from './command-line.js'
@@ -26,6 +28,8 @@ export interface GlobalSettings {
   idempotencyKey?: string
   maxConcurrent?: number
   failFast: boolean
+  verify: VerifyMode
+  checksumsFile: boolean
 }
 
 /** The options of export and submit that shape the jobs. */
@@ -160,6 +164,8 @@ const Schema = z.object({
   'idempotency-key': text,
   'max-concurrent': count,
   'fail-fast': flag,
+  verify: oneOf(VERIFY_MODES),
+  'checksums-file': flag,
   output: text,
   'job-file': text,
   'vcenter-server': text,
@@ -203,6 +209,8 @@ export function readSettings(command: CommandName, resolved: ResolvedOptions): S
       idempotencyKey: v['idempotency-key'],
       maxConcurrent: v['max-concurrent'],
       failFast: v['fail-fast'],
+      verify: v.verify ?? 'auto',
+      checksumsFile: v['checksums-file'],
     },
     job: {
       output: v.output,

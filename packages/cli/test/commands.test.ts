@@ -111,7 +111,8 @@ describe('hyperctl-export job', () => {
     expect(result.stdout).toContain('"password": "[redacted]"')
     const missing = await runCli(['job', 'no-such-job', '--daemon-url', daemon.url])
     expect(missing.code).toBe(1)
-    expect(missing.stderr).toContain('not known to the daemon')
+    expect(missing.stderr).toContain(`no job with ID no-such-job on ${daemon.url}`)
+    expect(missing.stderr).not.toMatch(/restart/i)
   })
 
   it('prints the job as JSON with the definition redacted', async () => {

@@ -1,6 +1,29 @@
 export * from './backend/create-backend.js'
 export * from './client/index.js'
+export { createDeadline, type Deadline } from './deadline.js'
 export * from './errors.js'
+export { CHECKSUMS_FILE, sha256sums, writeChecksumsFile } from './inspect/checksums-file.js'
+export { type DirectorySnapshot, type FileRole, snapshotDirectory } from './inspect/export-files.js'
+export {
+  allVerified,
+  completedChecksums,
+  completedFiles,
+  type ExportTotals,
+  exportTotals,
+  formatBytes,
+} from './inspect/export-totals.js'
+export { digestFile, type FileDigest } from './inspect/file-digest.js'
+export {
+  type ExportFile,
+  type ExportInspection,
+  type InspectRequest,
+  inspectExport,
+  VERIFY_MODES,
+  type VerifyMode,
+} from './inspect/inspect-export.js'
+export { type ManifestEntry, parseManifest } from './inspect/manifest.js'
+export { type OvfReference, readOvfReferences } from './inspect/ovf-references.js'
+export { UNREADABLE_NOTICE, type VerifyOptions } from './inspect/verify-outcomes.js'
 export type { PreparedJob } from './jobs/job-definition.js'
 export {
   assertValidJobId,
@@ -10,6 +33,7 @@ export {
   toJobDefinition,
 } from './jobs/job-definition.js'
 export * from './jobs/job-file.js'
+export { getJobByIdOrPrefix, MIN_ID_PREFIX, resolveJobIds } from './jobs/resolve-job-ids.js'
 export { isSuccess, type JobOutcome, type OutcomeStatus } from './outcome/job-outcome.js'
 export * from './parse/index.js'
 export { idempotentJobIds, uuidV5 } from './plan/idempotent-ids.js'

@@ -1,7 +1,13 @@
 import { exportVms, type JobOutcome } from '@hyperctl-export/core'
 import { type CommandContext, createProgressView, openBackend, passwordPrompt } from '../command-context.js'
 import { buildJobs } from '../job-input.js'
-import { distinctWarnings, exitCodeForOutcomes, outcomeJson, outcomeSummary } from '../outcome-report.js'
+import {
+  distinctWarnings,
+  exitCodeForOutcomes,
+  outcomeJson,
+  outcomeSummary,
+  runJson,
+} from '../outcome-report.js'
 
 /** `export` (submit and wait) and `submit` (submit only, print the IDs). */
 export async function runExport(ctx: CommandContext, wait: boolean): Promise<number> {
@@ -25,6 +31,8 @@ export async function runExport(ctx: CommandContext, wait: boolean): Promise<num
       wait,
       signal: ctx.signal,
       cancelOnAbort: global.cancelOnInterrupt,
+      verify: global.verify,
+      checksumsFile: global.checksumsFile,
       ...(global.idempotencyKey ? { idempotencyKey: global.idempotencyKey } : {}),
       ...(global.maxConcurrent ? { maxConcurrent: global.maxConcurrent } : {}),
       ...(global.failFast ? { failFast: true } : {}),
@@ -47,7 +55,7 @@ export async function runExport(ctx: CommandContext, wait: boolean): Promise<num
 export function report(ctx: CommandContext, outcomes: readonly JobOutcome[], waited: boolean): void {
   const { output } = ctx
   if (output.json) {
-    output.document({ jobs: outcomes.map(outcomeJson) })
+    output.document(waited ? runJson(outcomes) : { jobs: outcomes.map(outcomeJson) })
     return
   }
   if (!waited) {

@@ -1,4 +1,4 @@
-import { type CommandContext, openBackend } from '../command-context.js'
+import { type CommandContext, commandDeadline, openBackend } from '../command-context.js'
 import { neutralise } from '../terminal-text.js'
 import { labelledLines } from '../text-table.js'
 import { uptimeText } from './doctor-command.js'
@@ -6,7 +6,8 @@ import { uptimeText } from './doctor-command.js'
 /** `status`: the daemon's version, uptime and job counts. */
 export async function runStatus(ctx: CommandContext): Promise<number> {
   const { backend, transport } = await openBackend(ctx, false)
-  const status = await backend.checkDaemonStatus({ signal: ctx.signal })
+  const deadline = commandDeadline(ctx)
+  const status = await backend.checkDaemonStatus(deadline.call())
   const { output } = ctx
   if (output.json) {
     output.document({ ...status, transport })

@@ -25,6 +25,8 @@ export interface BackendOptions {
   tempDir?: string
   /** Told of each daemon request and each hyperctl run, for a verbose log. */
   onEvent?: TransportListener
+  /** Told once when hyperctl cannot tell some jobs' rows apart and asks for them one by one (cli). */
+  onNotice?: (message: string) => void
 }
 
 export interface BackendChoice {
@@ -65,6 +67,7 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
       commandTimeoutMs: options.commandTimeoutMs,
       tempDir: options.tempDir,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      onNotice: options.onNotice,
     }),
     transport: 'cli',
     reason,

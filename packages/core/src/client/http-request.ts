@@ -68,6 +68,7 @@ export async function requestDaemon(config: HttpClientConfig, request: DaemonReq
   if (caller?.aborted) throw abortedError(what, request, true, caller.reason)
   const callTimeoutMs = request.call?.timeoutMs
   const deadline = callTimeoutMs === undefined ? undefined : AbortSignal.timeout(callTimeoutMs)
+  const endsAt = callTimeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + callTimeoutMs
   const waitSignal = anySignal([caller, deadline])
   let lastFailure: HyperctlError | undefined
 
@@ -98,6 +99,8 @@ export async function requestDaemon(config: HttpClientConfig, request: DaemonReq
             error.retryAfterMs === undefined
               ? backoffDelayMs(attemptNumber, config.backoff, config.random)
               : Math.min(error.retryAfterMs, config.retryAfterMaxMs)
+          // why: retries stop at the call's deadline; a wait that would end past it only delays the failure
+          if (Date.now() + delay >= endsAt) throw error
           await sleep(delay, waitSignal)
         },
       },
@@ -234,10 +237,12 @@ async function attemptOnce(
     )
   }
   const message = errorBody.message || `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`
-  const failure = new DaemonError(message, status)
-  if (request.retry && isRetryableStatus(status)) {
-    throw new RetryableFailure(failure, parseRetryAfter(response.headers.get('retry-after')))
-  }
+  const retryAfterMs = isRetryableStatus(status)
+    ? parseRetryAfter(response.headers.get('retry-after'))
+    : undefined
+  // why: a request we do not resend (submit) still hands the daemon's Retry-After to whoever resends it
+  const failure = new DaemonError(message, status, { retryAfterMs })
+  if (request.retry && isRetryableStatus(status)) throw new RetryableFailure(failure, retryAfterMs)
   throw new AbortError(failure)
 }
 

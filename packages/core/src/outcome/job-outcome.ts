@@ -1,4 +1,5 @@
 import type { HyperctlError } from '../errors.js'
+import type { ExportFile } from '../inspect/inspect-export.js'
 import type { ExportMethod, ExportResult, JobInfo, JobStatus } from '../types.js'
 
 /**
@@ -22,10 +23,20 @@ export interface JobOutcome {
   error?: HyperctlError
   /** True when the submit found the job already on the daemon (same idempotent ID) and attached to it. */
   attached: boolean
+  /** True when this run cancelled the job on the daemon (on abort or timeout); nobody needs to cancel it again. */
+  cancelledByRun?: boolean
   exportMethod?: ExportMethod | string
   warnings: string[]
   /** From the daemon's start/end times when it gives them, else as we observed it. */
   durationMs?: number
+  /** What a completed export wrote: the descriptor first, then the disks, the manifest and the rest. */
+  files?: ExportFile[]
+  /** true when the files were read here and every check passed; false when they could not be checked. */
+  verified?: boolean
+  /** Why the files were not checked (the directory is not readable here, verify is off, interrupted). */
+  unverifiedReason?: string
+  /** The SHA256SUMS written for this export (with `checksumsFile`). */
+  checksumsFile?: string
 }
 
 export function isSuccess(outcome: JobOutcome): boolean {

@@ -24,22 +24,21 @@ import {
   parseVersionOutput,
 } from '../parse/index.js'
 import { redactSecretFields, redactText } from '../text/redact.js'
-import {
-  type CallOptions,
-  type CancelResult,
-  type DaemonStatus,
-  type ExportBackend,
-  JOB_STATUSES,
-  type JobFilter,
-  type JobInfo,
-  type JobSpec,
-  type JobStatus,
-  type SubmitResult,
-  type TransportListener,
+import type {
+  CallOptions,
+  CancelResult,
+  DaemonStatus,
+  ExportBackend,
+  JobFilter,
+  JobInfo,
+  JobSpec,
+  SubmitResult,
+  TransportListener,
 } from '../types.js'
 import { type Executor, nodeExecutor } from './executor.js'
 import { defaultHyperctlPath, HYPERCTL_DAEMON_URL, hyperctlEnv } from './hyperctl-env.js'
 import { errorForRun, readableOutput } from './hyperctl-failure.js'
+import { assertStatus, type KnownJob, matchQueryRows, toJobInfo } from './row-match.js'
 import {
   cellOfRow,
   ID_ARGUMENT_MAX_BYTES,
@@ -66,15 +65,15 @@ export interface HyperctlRunnerOptions {
   idArgumentMaxBytes?: number
   /** Told of each hyperctl run (argv, exit code, ms), for a verbose log. */
   onEvent?: TransportListener
+  /** Told once per set of jobs whose rows cannot be told apart, so they are then asked for one by one. */
+  onNotice?: (message: string) => void
 }
-
-type QueryRow = ReturnType<typeof parseQueryOutput>['jobs'][number]
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 60_000
 
 /**
  * ExportBackend over the hyperctl binary (transport `cli`). hyperctl can only reach
- * http://localhost:8080 and sends no API key (HYPERCTL.md §2.1, §10).
+ * http://localhost:8080 and sends no API key (docs/hyperctl.md#global-flags, #authentication).
  */
 export class HyperctlRunner implements ExportBackend {
   readonly transport = 'cli' as const
@@ -88,6 +87,10 @@ export class HyperctlRunner implements ExportBackend {
   readonly #idArgumentMaxBytes: number
   // why: a later query or cancel can print a password submitted earlier (a job's error quotes its URL)
   readonly #secrets = new Set<string>()
+  readonly #onNotice: ((message: string) => void) | undefined
+  /** Name and VM path of every job this runner submitted: they tell apart rows that show the same cell. */
+  readonly #submitted = new Map<string, KnownJob>()
+  readonly #noticed = new Set<string>()
 
   constructor(options: HyperctlRunnerOptions = {}) {
     const env = options.env ?? process.env
@@ -98,6 +101,7 @@ export class HyperctlRunner implements ExportBackend {
     this.#env = hyperctlEnv(env)
     this.#tempDir = options.tempDir === undefined ? undefined : resolve(options.tempDir)
     this.#idArgumentMaxBytes = options.idArgumentMaxBytes ?? ID_ARGUMENT_MAX_BYTES
+    this.#onNotice = options.onNotice
     this.target = `hyperctl (${this.hyperctlPath}) → ${HYPERCTL_DAEMON_URL}`
   }
 
@@ -109,7 +113,7 @@ export class HyperctlRunner implements ExportBackend {
   async checkDaemonStatus(options?: CallOptions): Promise<DaemonStatus> {
     const { stdout } = await this.#run(['status'], options)
     const status = parseStatusOutput(stdout)
-    // why: hyperctl decodes a JSON error reply (e.g. a 405) into an empty status and exits 0 (§4.3);
+    // why: hyperctl decodes a JSON error reply (e.g. a 405) into an empty status and exits 0 (docs/hyperctl.md#status);
     // a hypervisord always reports its version and uptime
     if (status.version === '' && status.uptime === '') {
       throw new DaemonError('its /status reply held no version and no uptime, so it was an error reply')
@@ -127,13 +131,13 @@ export class HyperctlRunner implements ExportBackend {
 
   /**
    * Always through a job file (`submit -file`), the only way to pass IDs, the method and the vCenter
-   * connection (§2.3, §8). The file lives in a private directory that is removed whatever happens.
+   * connection (docs/hyperctl.md#job-commands, #job-files). The file lives in a private directory that is removed whatever happens.
    */
   async submitJobs(jobs: JobSpec[], options?: CallOptions): Promise<SubmitResult> {
     const prepared = prepareJobs(jobs)
     for (const job of prepared) if (job.vcenter?.password) this.#secrets.add(job.vcenter.password)
     throwIfAborted(options?.signal, 'hyperctl submit')
-    // why: JSON, not YAML: the top-level `password` is YAML-only, JSON reads `vcenter.password` (§8)
+    // why: JSON, not YAML: the top-level `password` is YAML-only, JSON reads `vcenter.password` (docs/hyperctl.md#job-files)
     const body = `${JSON.stringify({ jobs: prepared.map(toJobDefinition) })}\n`
     const parent = this.#tempDir ?? tmpdir()
     // why: mkdtemp makes the directory 0700, so no other user can read the password in the file
@@ -142,7 +146,7 @@ export class HyperctlRunner implements ExportBackend {
     })
     let stdout: string
     try {
-      // why: the `.json` extension makes hyperctl send application/json (§2.3)
+      // why: the `.json` extension makes hyperctl send application/json (docs/hyperctl.md#job-commands)
       const file = join(dir, 'jobs.json')
       await writeFile(file, body, { mode: 0o600, flag: 'wx' }).catch((error: unknown) => {
         throw jobFileError(`${file} could not be written`, error)
@@ -153,6 +157,9 @@ export class HyperctlRunner implements ExportBackend {
     }
     const printed = parseSubmitOutput(stdout)
     const submitted = matchSubmitResult(prepared, printed, stdout)
+    for (const job of submitted) {
+      if (job.accepted) this.#submitted.set(job.id, { name: job.name, vmPath: job.vmPath })
+    }
     const several = jobs.length > 1
     const warnings = jobs.flatMap((job) =>
       ignoredOptionWarnings(job).map((warning) => (several ? `${job.vmPath}: ${warning}` : warning)),
@@ -161,19 +168,37 @@ export class HyperctlRunner implements ExportBackend {
   }
 
   /**
-   * Precedence as the daemon's (§7.3): `ids` when non-empty, else `all`, else `status`, else all jobs.
-   * For `ids`, each row is mapped back to the full requested ID by its shown 8-byte prefix; IDs that
-   * share that prefix are asked for in separate runs. Otherwise `id` is the shown prefix and
-   * `idTruncated` says whether hyperctl cut it.
+   * Precedence as the daemon's (docs/hyperctl.md#jobs-query): `ids` when non-empty, else `all`, else `status`, else all jobs.
+   * For `ids`, one `query -id` run (a few when the IDs outgrow one argument) whatever the IDs: each row
+   * is mapped back to the full requested ID by its shown 8-byte prefix, and where IDs share that prefix,
+   * by the name and VM path we submitted them with. Only IDs that still cannot be told apart are then
+   * asked for one by one, and that is told once. Otherwise `id` is the shown prefix and `idTruncated`
+   * says whether hyperctl cut it.
    */
   async queryJobs(filter: JobFilter, options?: CallOptions): Promise<JobInfo[]> {
     const ids = unique(filter.ids ?? [])
     if (ids.length > 0) {
       for (const id of ids) assertValidJobId(id)
       const found = new Map<string, JobInfo>()
+      const ambiguous: string[] = []
       // why: one run per poll whatever the number of jobs, unless the IDs outgrow one argument (then a few)
-      for (const round of planIdQueries(ids, this.#idArgumentMaxBytes)) {
-        for (const [id, job] of await this.#queryIds(round, options)) found.set(id, job)
+      for (const group of splitByJoinedBytes(ids, this.#idArgumentMaxBytes)) {
+        const { stdout, stderr } = await this.#run(['query', '-id', group.join(',')], options)
+        const match = matchQueryRows(group, parseQueryOutput(stdout, stderr).jobs, (id) =>
+          this.#submitted.get(id),
+        )
+        if (match === null) throw new HyperctlParseError(`a query result for ${group.join(', ')}`, stdout)
+        for (const [id, row] of match.found) found.set(id, toJobInfo(row, id))
+        ambiguous.push(...match.ambiguous)
+      }
+      if (ambiguous.length > 0) {
+        this.#noticeOnce(
+          `hyperctl shows only the first 8 characters of a job ID, and job(s) ${ambiguous.join(', ')} share them with another job of the same name and VM path; they are looked up one by one`,
+          ambiguous,
+        )
+        for (const round of planIdQueries(ambiguous, this.#idArgumentMaxBytes)) {
+          for (const [id, job] of await this.#queryIds(round, options)) found.set(id, job)
+        }
       }
       return ids.flatMap((id) => found.get(id) ?? [])
     }
@@ -196,7 +221,7 @@ export class HyperctlRunner implements ExportBackend {
     assertValidJobId(id)
     const { stdout, stderr } = await this.#run(['query', '-id', id], options)
     const rows = parseQueryOutput(stdout, stderr).jobs
-    if (rows.length === 0) throw new JobNotFoundError(id)
+    if (rows.length === 0) throw new JobNotFoundError(id, false, { daemon: HYPERCTL_DAEMON_URL })
     const row = rows[0]!
     if (rows.length > 1 || cellOfRow(row) !== shownJobIdCell(id)) {
       throw new HyperctlParseError(`the one row of job ${id}`, stdout)
@@ -228,6 +253,13 @@ export class HyperctlRunner implements ExportBackend {
     return result
   }
 
+  #noticeOnce(message: string, ids: readonly string[]): void {
+    const key = [...ids].sort().join(',')
+    if (this.#noticed.has(key)) return
+    this.#noticed.add(key)
+    this.#onNotice?.(message)
+  }
+
   /** One `query -id` run for IDs whose cells differ; returns requested ID → job for the rows found. */
   async #queryIds(ids: readonly string[], options: CallOptions | undefined): Promise<Map<string, JobInfo>> {
     const { stdout, stderr } = await this.#run(['query', '-id', ids.join(',')], options)
@@ -247,7 +279,8 @@ export class HyperctlRunner implements ExportBackend {
   async #run(args: string[], options: CallOptions | undefined): Promise<{ stdout: string; stderr: string }> {
     const command = `hyperctl ${args[0]}`
     const signal = options?.signal
-    const timeoutMs = options?.timeoutMs ?? this.#timeoutMs
+    // why: a run's deadline hands down the time left, which may be hours; one hyperctl run stays bounded
+    const timeoutMs = Math.min(options?.timeoutMs ?? this.#timeoutMs, this.#timeoutMs)
     throwIfAborted(signal, command)
     let result: Awaited<ReturnType<Executor['run']>>
     const started = performance.now()
@@ -273,7 +306,7 @@ export class HyperctlRunner implements ExportBackend {
         { cause: error },
       )
     }
-    // why: UTF-8 with U+FFFD for the stray bytes of a cut VM path (§6); secrets out before anything keeps it.
+    // why: UTF-8 with U+FFFD for the stray bytes of a cut VM path (docs/hyperctl.md#parsing); secrets out before anything keeps it.
     // Secret-named fields are masked in what becomes an error only: stdout's tables carry no such field,
     // and masking there would alter a VM named `token=x` so that it no longer matches its job
     const secrets = [...this.#secrets]
@@ -305,27 +338,6 @@ export class HyperctlRunner implements ExportBackend {
     })
     if (failure) throw failure
     return { stdout, stderr }
-  }
-}
-
-function toJobInfo(row: QueryRow, id: string): JobInfo {
-  const job: JobInfo = {
-    id,
-    name: row.name,
-    vmPath: row.vmPath,
-    vmPathTruncated: row.vmPathTruncated,
-    status: row.status,
-    source: 'cli',
-  }
-  if (row.phase !== null) job.phase = row.phase
-  if (row.percent !== null) job.percent = row.percent
-  if (row.started !== null) job.startedAt = row.started
-  return job
-}
-
-function assertStatus(status: string): asserts status is JobStatus {
-  if (!(JOB_STATUSES as readonly string[]).includes(status)) {
-    throw new UsageError(`job status ${JSON.stringify(status)} is not one of ${JOB_STATUSES.join(', ')}`)
   }
 }
 
