@@ -75,6 +75,7 @@ describe('the options each command lists', () => {
       'idempotency-key': `key-${Math.random()}`,
       'poll-interval': '20ms',
       'max-concurrent': '1',
+      verify: 'auto',
       status: 'completed',
     }
     const value = values[option]
