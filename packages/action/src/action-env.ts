@@ -20,6 +20,8 @@ export interface ActionEnv {
   /** A plain log line (untrusted text allowed: it is redacted and neutralised). */
   info(text: string): void
   notice(text: string): void
+  /** A debug line: shown only when the run has debug logging on (RUNNER_DEBUG=1). */
+  debug(text: string): void
   warning(text: string, title?: string): void
   error(text: string, title?: string): void
   startGroup(name: string): void
@@ -53,6 +55,7 @@ export function realActionEnv(env: NodeJS.ProcessEnv = process.env): ActionEnv {
     getState: (name) => actions.getState(name),
     info: (text) => actions.info(sanitizeLogText(redact(text))),
     notice: (text) => actions.notice(annotation(text)),
+    debug: (text) => actions.debug(sanitizeLogText(redact(text))),
     warning: (text, title) => actions.warning(annotation(text), title ? { title: annotation(title) } : {}),
     error: (text, title) => actions.error(annotation(text), title ? { title: annotation(title) } : {}),
     startGroup: (name) => actions.startGroup(sanitizeLogText(redact(name))),

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import {
   type BackendChoice,
   createBackend,
+  describeTransportEvent,
   exportVms,
   HyperctlError,
   type JobOutcome,
@@ -16,11 +17,10 @@ import { fitOutputs } from './output-limits.js'
 import { computeOutputs, type overallStatus, submittedJobIds } from './outputs.js'
 import { label, ProgressLog } from './progress.js'
 import { STATE, TEMP_DIR_PREFIX } from './state.js'
-import { renderSummary } from './summary.js'
+import { renderFailureSummary, renderSummary } from './summary.js'
+import { onTermination } from './termination.js'
 
 const MAX_ANNOTATIONS = 10
-
-import { onTermination } from './termination.js'
 
 export interface RunOptions {
   /** Relative paths in the inputs are resolved against this; default the process's (the workspace). */
@@ -92,7 +92,14 @@ class ExportStep {
       // even when this process is killed before the runner's own clean-up
       const tempDir = await mkdtemp(join(env.env.RUNNER_TEMP || tmpdir(), TEMP_DIR_PREFIX))
       env.saveState(STATE.tempDir, tempDir)
-      const choice = await createBackend({ ...inputs.backend, tempDir })
+      const choice = await createBackend({
+        ...inputs.backend,
+        tempDir,
+        // why: each daemon request and hyperctl run, when the workflow is re-run with debug logging
+        ...(env.env.RUNNER_DEBUG === '1'
+          ? { onEvent: (event) => env.debug(describeTransportEvent(event)) }
+          : {}),
+      })
       this.#choice = choice
       env.saveState(STATE.transport, choice.transport)
       env.saveState(STATE.daemonUrl, choice.daemonUrl)
@@ -121,7 +128,7 @@ class ExportStep {
       }
       if (!this.#done) await this.#finish(outcomes)
     } catch (error) {
-      if (!this.#done) this.#fail(error)
+      if (!this.#done) await this.#fail(error)
     }
   }
 
@@ -215,17 +222,21 @@ class ExportStep {
     status: ReturnType<typeof overallStatus>,
     resultFile: string | undefined,
   ): Promise<void> {
+    await this.#writeSummary(
+      renderSummary({
+        outcomes,
+        status,
+        target: this.#choice!.backend.target,
+        transport: this.#choice!.transport,
+        outputPath: this.#inputs!.outputPath,
+        ...(resultFile ? { resultFile } : {}),
+      }),
+    )
+  }
+
+  async #writeSummary(html: string): Promise<void> {
     try {
-      await this.#env.writeSummary(
-        renderSummary({
-          outcomes,
-          status,
-          target: this.#choice!.backend.target,
-          transport: this.#choice!.transport,
-          outputPath: this.#inputs!.outputPath,
-          ...(resultFile ? { resultFile } : {}),
-        }),
-      )
+      await this.#env.writeSummary(html)
     } catch (error) {
       this.#env.warning(`The step summary could not be written: ${(error as Error).message}`)
     }
@@ -253,11 +264,13 @@ class ExportStep {
     this.#options.exit?.(130)
   }
 
-  #fail(error: unknown): void {
+  async #fail(error: unknown): Promise<void> {
     this.#done = true
     if (this.#inputs && this.#choice) this.#env.setOutput('transport', this.#choice.transport)
     this.#env.setOutput('status', this.#stop.signal.aborted ? 'cancelled' : 'failed')
     this.#failStep(errorText(error), error instanceof HyperctlError && error.kind === 'aborted' ? 130 : 1)
+    // why: a step that failed on its inputs (or before any job) still says why on the run's summary page
+    await this.#writeSummary(renderFailureSummary(error, this.#inputs === undefined))
   }
 
   #failStep(text: string, exitCode = 1): void {

@@ -58,7 +58,7 @@ describe('renderSummary', () => {
       '<td>/DC/vm/web-01</td><td><code>a1</code></td><td>✅ completed</td><td><code>/exports/web-01/web-01.ovf</code> (descriptor, 1.00 KiB)<br><code>/exports/web-01/disk-0.vmdk</code> (disk, 3.00 GiB)</td>',
     )
     // 3 GiB in 125 s: 3 * 1024^3 / 1e6 / 125 = 25.8 MB/s
-    expect(html).toContain('<td>3.00 GiB</td><td>2m5s</td><td>25.8 MB/s</td><td>✅ yes</td>')
+    expect(html).toContain('<td>3.00 GiB</td><td>2m05s</td><td>25.8 MB/s</td><td>✅ yes</td>')
     expect(html).toContain('1 of 2 exports completed')
     expect(html).toContain('(attached)')
   })

@@ -75,6 +75,16 @@ export function renderSummary(context: SummaryContext): string {
   return `${lines.join('\n')}\n`
 }
 
+/**
+ * The summary of a step that ended before any job had an outcome: one line saying what was wrong (an
+ * input error names the input, as `input output-path is required`).
+ */
+export function renderFailureSummary(error: unknown, beforeStart: boolean): string {
+  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error)
+  const what = beforeStart ? 'did not start' : 'failed'
+  return `<p><strong>hyperctl-export ${what}:</strong> ${sanitizeHtml(message)}</p>\n`
+}
+
 function statusCell(o: JobOutcome): string {
   const mark =
     o.status === 'completed' ? '✅' : o.status === 'pending' || o.status === 'running' ? '⏳' : '❌'

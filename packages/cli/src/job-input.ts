@@ -10,9 +10,8 @@ import {
   type VCenterConnection,
   vcenterHost,
 } from '@hyperctl-export/core'
+import { PASSWORD_ENV } from './option-table.js'
 import type { JobSettings } from './settings.js'
-
-export const PASSWORD_ENV = 'HYPERCTL_EXPORT_VCENTER_PASSWORD'
 
 export interface JobInputContext {
   env: NodeJS.ProcessEnv

@@ -86,7 +86,7 @@ describe('outcomeSummary', () => {
       ],
       createStyle(false),
     )
-    expect(text).toContain('a  completed in 0:05  job j1')
+    expect(text).toContain('a  completed in 5s  job j1')
     expect(text).toContain('  file    /o/a-disk1.vmdk')
     expect(text).toContain('  error   job j2 failed: export failed: \\x1b[2J')
     expect(text).toContain('  hint    ')
@@ -115,7 +115,7 @@ describe('outcomeSummary and runJson with verified files', () => {
     expect(text).toContain(`  file    /e/a.ovf  (descriptor, 1000 B)  sha256 ${'a'.repeat(64)}`)
     expect(text).toContain(`  file    /e/a-disk-0.vmdk  (disk, 8.58 MiB)  sha256 ${'b'.repeat(64)}`)
     // 9 001 000 bytes in 2 s
-    expect(text).toContain('  verified  2 files, 8.58 MiB in 0:02, 4.5 MB/s')
+    expect(text).toContain('  verified  2 files, 8.58 MiB in 2s, 4.5 MB/s')
   })
 
   it('names the missing file of an incomplete export, exits 1 for it, and lists only completed files in JSON', () => {

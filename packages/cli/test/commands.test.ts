@@ -196,7 +196,7 @@ describe('every command', () => {
     for (const command of ['export', 'submit', 'status', 'jobs', 'job', 'wait', 'cancel', 'doctor']) {
       const result = await runCli([command, '--help'])
       expect(result.code, command).toBe(0)
-      expect(result.stdout).toContain(`$ hyperctl-export ${command}`)
+      expect(result.stdout).toContain(`  hyperctl-export ${command}`)
       expect(result.stdout).toContain('Examples:')
       expect(result.stdout).toContain('Exit codes:')
       expect(result.stdout).toContain('4    timeout')

@@ -56,7 +56,8 @@ export {
   sanitizeLogText,
   sanitizeText,
 } from './text/sanitize.js'
+export * from './transport-log.js'
 export * from './types.js'
-export { parseDuration } from './util/duration.js'
+export { parseDuration, parseGoDuration } from './util/duration.js'
 export { type Clock, systemClock } from './wait/clock.js'
 export { PollInterval } from './wait/poll-interval.js'

@@ -124,6 +124,31 @@ export interface DaemonStatus {
   cancelledJobs?: number
 }
 
+/**
+ * What a transport did, for a verbose log: the request line and status, or hyperctl's argv and exit code.
+ * Never a body, a header or an environment: nothing in it can hold a secret.
+ */
+export type TransportEvent =
+  | {
+      kind: 'request'
+      method: string
+      path: string
+      status?: number
+      ms: number
+      attempt: number
+      error?: string
+    }
+  | {
+      kind: 'command'
+      file: string
+      args: readonly string[]
+      exitCode: number | null
+      ms: number
+      error?: string
+    }
+
+export type TransportListener = (event: TransportEvent) => void
+
 export interface CallOptions {
   signal?: AbortSignal
   /** Per call; defaults are the backend's. */

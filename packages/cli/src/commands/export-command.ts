@@ -22,9 +22,6 @@ export async function runExport(ctx: CommandContext, wait: boolean): Promise<num
   })
   for (const notice of input.notices) output.info(`note: ${notice}`)
   for (const warning of input.warnings) output.warn(warning)
-  if (!wait && global.maxConcurrent !== undefined) {
-    output.warn('--max-concurrent has no effect on submit: without waiting, every job is submitted at once')
-  }
 
   const { backend } = await openBackend(ctx, wait)
   const view = wait ? createProgressView(ctx) : undefined

@@ -18,6 +18,11 @@ export async function runJobs(ctx: CommandContext): Promise<number> {
     output.document({ jobs: sorted.map((job) => redactSecrets(job)) })
     return 0
   }
+  if (ctx.settings.global.quiet) {
+    // why: IDs only, one per line, like `docker ps -q`: what scripts and shell completion read
+    for (const job of sorted) if (!job.idTruncated) output.result(sanitizeText(job.id))
+    return 0
+  }
   if (sorted.length === 0) {
     output.info(filter ? `no job is ${filter.join(' or ')}` : 'the daemon has no job')
     return 0

@@ -36,7 +36,7 @@ export class LineLog implements ProgressView {
 
   submitted(outcomes: readonly JobOutcome[]): void {
     const now = this.#now()
-    this.#clock.observe(outcomes, now)
+    this.#clock.submitted(outcomes, now)
     for (const o of outcomes) {
       this.#line(
         now,
@@ -98,7 +98,7 @@ export class LineLog implements ProgressView {
       const took =
         o.status === 'running' || o.status === 'pending'
           ? ''
-          : ` after ${formatElapsed(this.#clock.elapsed(o.jobId, now))}`
+          : ` after ${formatElapsed(this.#clock.elapsed(o, now))}`
       this.#line(
         now,
         `${jobLabel(o)} (${sanitizeText(o.jobId)}): ${o.status}${detail ? `, ${detail}` : ''}${took}`,
