@@ -119,7 +119,9 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     expect(out.transport).toBe(transport)
     expect(out['export-method']).toBe('web')
     expect(Number(out['duration-seconds'])).toBeGreaterThanOrEqual(0)
-    const result = JSON.parse(out.result!) as Array<{ jobId: string; vmPath: string; status: string }>
+    const result = (
+      JSON.parse(out.result!) as { jobs: Array<{ jobId: string; vmPath: string; status: string }> }
+    ).jobs
     expect(result.map((r) => [r.jobId, r.vmPath, r.status])).toEqual([
       [ids[0], '/DC/vm/web-01', 'completed'],
       [ids[1], '/DC/vm/db-01', 'completed'],

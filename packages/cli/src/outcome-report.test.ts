@@ -1,14 +1,6 @@
-import {
-  DaemonUnreachableError,
-  JobFailedError,
-  type JobOutcome,
-  JobRejectedError,
-  JobTimeoutError,
-  OperationAbortedError,
-  type OutcomeStatus,
-} from '@hyperctl-export/core'
+import { JobFailedError, type JobOutcome, type OutcomeStatus } from '@hyperctl-export/core'
 import { describe, expect, it } from 'vitest'
-import { exitCodeForOutcomes, outcomeJson, outcomeSummary } from './outcome-report.js'
+import { outcomeSummary } from './outcome-report.js'
 import { createStyle } from './style.js'
 
 function outcome(status: OutcomeStatus, extra: Partial<JobOutcome> = {}): JobOutcome {
@@ -23,54 +15,6 @@ function outcome(status: OutcomeStatus, extra: Partial<JobOutcome> = {}): JobOut
     ...extra,
   }
 }
-
-describe('exitCodeForOutcomes', () => {
-  it('is 0 when every job completed', () => {
-    expect(exitCodeForOutcomes([outcome('completed'), outcome('completed')])).toBe(0)
-  })
-
-  it.each([
-    [[outcome('failed', { error: new JobFailedError('j', 'boom') })], 1],
-    [[outcome('rejected', { error: new JobRejectedError('dup') })], 1],
-    [[outcome('cancelled')], 1],
-    [[outcome('timeout', { error: new JobTimeoutError(['j'], 1000, false) }), outcome('failed')], 4],
-    [
-      [outcome('unknown', { error: new DaemonUnreachableError('http://x', 'refused') }), outcome('timeout')],
-      3,
-    ],
-    [[outcome('aborted', { error: new OperationAbortedError('the wait') }), outcome('unknown')], 130],
-  ] as const)('gives the most urgent code (%#)', (outcomes, code) => {
-    expect(exitCodeForOutcomes([...outcomes, outcome('completed')])).toBe(code)
-  })
-
-  it('accepts pending and running after a submit without waiting', () => {
-    expect(
-      exitCodeForOutcomes([outcome('pending'), outcome('running')], ['pending', 'running', 'completed']),
-    ).toBe(0)
-  })
-})
-
-describe('outcomeJson', () => {
-  it('gives jobId, vmPath, status, and the error message and kind', () => {
-    const json = outcomeJson(
-      outcome('failed', { error: new JobFailedError('j', 'vcenter server is required') }),
-    )
-    expect(json).toMatchObject({
-      jobId: 'j',
-      vmPath: '/DC/vm/a',
-      status: 'failed',
-      error: 'job j failed: vcenter server is required',
-      errorKind: 'job-failed',
-    })
-    expect(json).not.toHaveProperty('result')
-  })
-
-  it('gives the result files of a completed job', () => {
-    const json = outcomeJson(outcome('completed', { result: { files: ['/o/a.ovf'], outputDir: '/o' } }))
-    expect(json.result).toEqual({ files: ['/o/a.ovf'], outputDir: '/o' })
-    expect(json).not.toHaveProperty('error')
-  })
-})
 
 describe('outcomeSummary', () => {
   it('lists the files of a completed job and the error and hint of a failed one', () => {

@@ -54,13 +54,14 @@ describe('hyperctl-export export', () => {
     })
   })
 
-  it('prints one JSON document with jobId, vmPath, status and result on stdout when --json is given', async () => {
+  it("prints core's run JSON (schema version, verdict, jobs with jobId, vmPath, status and result) on stdout when --json is given", async () => {
     const { run, jobId } = await startExport(exportArgs('--json'))
     daemon.sim.control.completeJob(jobId)
     const result = await run.done
     expect(result.code).toBe(0)
     const doc = JSON.parse(result.stdout)
-    expect(Object.keys(doc)).toEqual(['jobs'])
+    expect(doc).toMatchObject({ schemaVersion: 1, verdict: 'completed' })
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'verdict', 'jobs'])
     expect(doc.jobs).toHaveLength(1)
     expect(doc.jobs[0]).toMatchObject({ jobId, vmPath: '/DC/vm/web-01', status: 'completed' })
     expect(doc.jobs[0].result.files).toEqual([
@@ -76,8 +77,8 @@ describe('hyperctl-export export', () => {
     const result = await run.done
     expect(result.code).toBe(1)
     const [job] = JSON.parse(result.stdout).jobs
-    expect(job).toMatchObject({ jobId, status: 'failed', errorKind: 'job-failed' })
-    expect(job.error).toContain('export failed: govc export failed: exit status 1')
+    expect(job).toMatchObject({ jobId, status: 'failed', error: { kind: 'job-failed' } })
+    expect(job.error.message).toContain('export failed: govc export failed: exit status 1')
   })
 
   it('exits 1 when the daemon rejects the job (its ID is taken by another VM)', async () => {
@@ -105,7 +106,7 @@ describe('hyperctl-export export', () => {
     )
     expect(result.code).toBe(1)
     const [job] = JSON.parse(result.stdout).jobs
-    expect(job).toMatchObject({ jobId: 'taken', status: 'rejected', errorKind: 'job-rejected' })
+    expect(job).toMatchObject({ jobId: 'taken', status: 'rejected', error: { kind: 'job-rejected' } })
   })
 
   it('exits 1 when the job is cancelled on the daemon while it waits', async () => {
@@ -171,7 +172,7 @@ describe('hyperctl-export export', () => {
     const result = await runCli(exportArgs('--timeout', '300ms', '--json'), env)
     expect(result.code).toBe(4)
     const [job] = JSON.parse(result.stdout).jobs
-    expect(job).toMatchObject({ status: 'timeout', errorKind: 'job-timeout' })
+    expect(job).toMatchObject({ status: 'timeout', error: { kind: 'job-timeout' } })
     expect(daemon.sim.control.job(job.jobId)!.status).toBe('pending')
   })
 

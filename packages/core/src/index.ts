@@ -11,7 +11,7 @@ export {
 } from './jobs/job-definition.js'
 export * from './jobs/job-file.js'
 export { redactSecrets, redactText } from './jobs/redact.js'
-export { isSuccess, type JobOutcome, type OutcomeStatus } from './outcome/job-outcome.js'
+export * from './outcome/index.js'
 export * from './parse/index.js'
 export { idempotentJobIds, uuidV5 } from './plan/idempotent-ids.js'
 export * from './run/run-export.js'

@@ -1,22 +1,9 @@
-import type { JobOutcome, OutcomeStatus } from '@hyperctl-export/core'
+import { isTerminal, type JobOutcome, type OutcomeStatus } from '@hyperctl-export/core'
 import type { Style } from '../style.js'
 import { neutralise } from '../terminal-text.js'
 
-const FINISHED: ReadonlySet<OutcomeStatus> = new Set([
-  'completed',
-  'failed',
-  'cancelled',
-  'rejected',
-  'skipped',
-  'lost',
-  'timeout',
-  'aborted',
-  'unknown',
-])
-
-export function isFinished(status: OutcomeStatus): boolean {
-  return FINISHED.has(status)
-}
+/** The job has ended (whether well or not): core's `isTerminal`. */
+export const isFinished = isTerminal
 
 /** `0:07`, `12:30`, `1:02:03`. */
 export function formatElapsed(ms: number): string {

@@ -1,6 +1,7 @@
 import type { HyperctlError } from '../errors.js'
 import { JobSkippedError } from '../errors.js'
 import type { JobOutcome, OutcomeStatus } from '../outcome/job-outcome.js'
+import { isFailure } from '../outcome/status.js'
 import type { ExportBackend, JobSpec } from '../types.js'
 import { type Clock, systemClock } from '../wait/clock.js'
 import { PollInterval } from '../wait/poll-interval.js'
@@ -19,23 +20,6 @@ export interface Entry {
   /** A submit holding this job was sent before, so a duplicate ID may be our own earlier attempt. */
   sent?: boolean
   sentBefore?: boolean
-}
-
-/** Statuses the run no longer watches. */
-export const TERMINAL: ReadonlySet<OutcomeStatus> = new Set([
-  'completed',
-  'skipped',
-  'failed',
-  'cancelled',
-  'rejected',
-  'lost',
-  'timeout',
-  'aborted',
-  'unknown',
-])
-
-export function isFailure(status: OutcomeStatus): boolean {
-  return status === 'failed' || status === 'cancelled' || status === 'rejected' || status === 'lost'
 }
 
 /** The state of one export run, shared by its submit, schedule, watch and cancel steps. */

@@ -6,11 +6,12 @@ import {
   OperationAbortedError,
 } from '../errors.js'
 import type { JobOutcome } from '../outcome/job-outcome.js'
+import { isTerminal } from '../outcome/status.js'
 import type { JobInfo } from '../types.js'
 import { abortRun, timeOutRun } from './cancel.js'
 import { asHyperctlError, detailOf, isTransient } from './failure-kinds.js'
 import { RUN_DEFAULTS } from './run-options.js'
-import { type Entry, type RunState, TERMINAL } from './run-state.js'
+import type { Entry, RunState } from './run-state.js'
 import { applyFailFast, slotFree, submitNextWave } from './schedule.js'
 import { SubmitOutcomeUnknown, submitEntries } from './submit.js'
 
@@ -62,7 +63,7 @@ export async function watch(run: RunState): Promise<JobOutcome[]> {
     }
 
     for (let i = run.active.length - 1; i >= 0; i--) {
-      if (TERMINAL.has(run.active[i]!.outcome.status)) run.active.splice(i, 1)
+      if (isTerminal(run.active[i]!.outcome.status)) run.active.splice(i, 1)
     }
     applyFailFast(run)
     run.report(changed, unreachable)
@@ -155,7 +156,7 @@ async function missing(run: RunState, entry: Entry): Promise<boolean> {
       o.status = 'pending'
       return true
     }
-    if (TERMINAL.has(o.status)) return true
+    if (isTerminal(o.status)) return true
   }
   run.settle([entry], 'lost', new JobNotFoundError(o.jobId, true))
   return true
