@@ -412,10 +412,14 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     const cases: Array<[Record<string, string>, string]> = [
       [
         { 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, 'vcenter-password': '' },
-        'input vcenter-password is required',
+        'give input vcenter-password',
       ],
       [{ 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, timeout: '90' }, 'input timeout'],
-      [{ 'vm-path': '/DC/vm/a', ...vcenter }, 'input output-path is required'],
+      [{ 'vm-path': '/DC/vm/a', ...vcenter }, '/DC/vm/a has no output path: give input output-path'],
+      [
+        { 'vm-paths': '/DC/vm/a/web\n/DC/vm/b/web', 'output-path': '/e', ...vcenter },
+        '/DC/vm/a/web and /DC/vm/b/web would both be exported to /e/web.ovf',
+      ],
       [
         { 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, 'max-concurrent': 'many' },
         'input max-concurrent',

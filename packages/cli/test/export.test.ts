@@ -214,14 +214,14 @@ describe('hyperctl-export export', () => {
     expect(result.stdout).toContain('export failed: \\x1b]0;owned\\x07\\x1b[31mred\\x9b2J')
   })
 
-  it('exports several VMs each into its own directory, at most --max-concurrent at once', async () => {
+  it('exports several VMs each into its own directory with {name}, at most --max-concurrent at once', async () => {
     const run = startCli(
       [
         'export',
         '/DC/vm/a',
         '/DC/vm/b',
         '--output',
-        daemon.out,
+        join(daemon.out, '{name}'),
         '--daemon-url',
         daemon.url,
         ...vcenterArgs(),
