@@ -73,6 +73,8 @@ describe('readInputs', () => {
       pollIntervalMs: 5_000,
       cancelOnTimeout: false,
       cancelOnAbort: true,
+      verify: 'auto',
+      checksumsFile: false,
     })
     expect(inputs.backend).toMatchObject({ transport: 'auto', daemonUrl: undefined, apiKey: undefined })
     expect(secrets).toContain('pw-secret-1')
@@ -112,6 +114,8 @@ describe('readInputs', () => {
         'daemon-url': 'http://exports.internal:8080/',
         transport: 'api',
         'api-key': 'key-123',
+        verify: 'required',
+        'checksums-file': 'true',
       }).src,
     )
     expect(inputs.run).toEqual({
@@ -123,6 +127,8 @@ describe('readInputs', () => {
       pollIntervalMs: 250,
       cancelOnTimeout: true,
       cancelOnAbort: false,
+      verify: 'required',
+      checksumsFile: true,
     })
     expect(inputs.jobs[0]).toMatchObject({
       exportMethod: 'govc',

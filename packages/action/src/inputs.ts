@@ -11,6 +11,7 @@ import {
   planJobs,
   readJobFile,
   UsageError,
+  VERIFY_MODES,
 } from '@hyperctl-export/core'
 import { z } from 'zod'
 
@@ -25,6 +26,8 @@ export const INPUT_DEFAULTS = {
   'cancel-on-timeout': 'false',
   'cancel-on-abort': 'true',
   'fail-fast': 'false',
+  verify: 'auto',
+  'checksums-file': 'false',
 } as const
 
 export const INPUT_NAMES = [
@@ -55,6 +58,8 @@ export const INPUT_NAMES = [
   'idempotency-key',
   'max-concurrent',
   'fail-fast',
+  'verify',
+  'checksums-file',
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -81,6 +86,8 @@ export interface ActionInputs {
     | 'pollIntervalMs'
     | 'cancelOnTimeout'
     | 'cancelOnAbort'
+    | 'verify'
+    | 'checksumsFile'
   > & { wait: boolean; cancelOnAbort: boolean }
   /** The absolute output directory of the first job. */
   outputPath: string
@@ -193,6 +200,8 @@ const Schema = z.object({
   'idempotency-key': text,
   'max-concurrent': wholeNumber,
   'fail-fast': flag(false),
+  verify: z.enum(VERIFY_MODES, { error: `must be ${VERIFY_MODES.join(', ')}` }),
+  'checksums-file': flag(false),
 })
 
 /**
@@ -276,6 +285,8 @@ export async function readInputs(source: InputSource): Promise<ActionInputs> {
       cancelOnTimeout: inputs['cancel-on-timeout'] ?? false,
       // why: without waiting the step does not own the jobs' fate; an interrupt must not cancel them
       cancelOnAbort: (inputs['cancel-on-abort'] ?? true) && (inputs.wait ?? true),
+      verify: inputs.verify,
+      checksumsFile: inputs['checksums-file'] ?? false,
     },
     outputPath: jobs[0]!.outputPath,
     notices: plan.notices,

@@ -25,6 +25,13 @@ const done = (jobId: string, files: string[] = []) =>
     jobId,
     status: 'completed',
     result: { files, totalSize: 10 },
+    files: files.map((path, i) => ({
+      path,
+      size: 5,
+      sha256: `${i}`.repeat(64),
+      role: path.endsWith('.ovf') ? 'descriptor' : 'disk',
+    })),
+    verified: true,
     exportMethod: 'web',
     durationMs: 1500,
   })
@@ -86,7 +93,15 @@ describe('computeOutputs', () => {
       status: 'failed',
       statuses: '{"a":"completed","b":"failed","c":"rejected"}',
       'output-path': '/exports',
-      files: '["/exports/a/a.ovf","/exports/a/a-disk1.vmdk"]',
+      files: JSON.stringify([
+        { path: '/exports/a/a.ovf', size: 5, sha256: '0'.repeat(64), role: 'descriptor' },
+        { path: '/exports/a/a-disk1.vmdk', size: 5, sha256: '1'.repeat(64), role: 'disk' },
+      ]),
+      verified: 'true',
+      checksums: JSON.stringify({
+        '/exports/a/a.ovf': '0'.repeat(64),
+        '/exports/a/a-disk1.vmdk': '1'.repeat(64),
+      }),
       'duration-seconds': '61',
       transport: 'api',
       'export-method': 'web',
@@ -100,6 +115,7 @@ describe('computeOutputs', () => {
       hint: failed.error!.hint,
     })
     expect(Object.keys(outputs).sort()).toEqual([
+      'checksums',
       'duration-seconds',
       'export-method',
       'files',
@@ -110,6 +126,7 @@ describe('computeOutputs', () => {
       'status',
       'statuses',
       'transport',
+      'verified',
     ])
   })
 

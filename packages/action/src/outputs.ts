@@ -1,4 +1,13 @@
-import { type JobOutcome, maySitOnDaemon, runJson, type Transport, type Verdict } from '@hyperctl-export/core'
+import {
+  allVerified,
+  completedChecksums,
+  completedFiles,
+  type JobOutcome,
+  maySitOnDaemon,
+  runJson,
+  type Transport,
+  type Verdict,
+} from '@hyperctl-export/core'
 
 /** The step's `status` output; action.yml documents each value. */
 export type OverallStatus = 'completed' | 'submitted' | 'failed' | 'timeout' | 'cancelled'
@@ -42,7 +51,9 @@ export function computeOutputs(context: OutputContext): Record<string, string> {
     status: STATUS_FOR_VERDICT[run.verdict],
     statuses: JSON.stringify(Object.fromEntries(outcomes.map((o) => [o.jobId, o.status]))),
     'output-path': context.outputPath,
-    files: JSON.stringify(outcomes.flatMap((o) => (o.status === 'completed' ? (o.result?.files ?? []) : []))),
+    files: JSON.stringify(completedFiles(outcomes)),
+    verified: String(allVerified(outcomes)),
+    checksums: JSON.stringify(completedChecksums(outcomes)),
     'duration-seconds': String(Math.round(context.durationMs / 1000)),
     // why: core's run JSON as it is, the same document the CLI prints with --json
     result: JSON.stringify(run),

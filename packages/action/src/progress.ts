@@ -93,7 +93,7 @@ function describe(o: JobOutcome): string {
     o.job?.phase && (o.status === 'running' || o.status === 'pending') ? ` (${oneLine(o.job.phase)})` : ''
   switch (o.status) {
     case 'completed': {
-      const files = o.result?.files?.length ?? 0
+      const files = o.files?.length ?? o.result?.files?.length ?? 0
       const took = o.durationMs === undefined ? '' : ` in ${formatDuration(o.durationMs)}`
       return `completed${took}, ${files} ${files === 1 ? 'file' : 'files'}`
     }

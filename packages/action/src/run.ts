@@ -243,8 +243,9 @@ class ExportStep {
 // why: file names and error texts come from the daemon; escape sequences in them must not act on the log
 function resultLine(o: JobOutcome): string {
   if (o.status === 'completed') {
-    const files = o.result?.files ?? []
-    return `completed${files.length > 0 ? `: ${files.map(oneLine).join(', ')}` : ''}`
+    const files = (o.files ?? []).map((f) => f.path)
+    const verified = o.verified ? ', verified' : ''
+    return `completed${verified}${files.length > 0 ? `: ${files.map(oneLine).join(', ')}` : ''}`
   }
   return o.error ? `${o.status}: ${oneLine(o.error.message)}` : o.status
 }

@@ -26,10 +26,17 @@ describe('renderSummary', () => {
         vmPath: '/DC/vm/web-01',
         status: 'completed',
         durationMs: 125_000,
-        result: {
-          files: ['/exports/web-01/web-01.ovf', '/exports/web-01/disk-0.vmdk'],
-          totalSize: 3 * 1024 ** 3,
-        },
+        result: { files: ['/exports/web-01/disk-0.vmdk'], totalSize: 3 * 1024 ** 3 },
+        files: [
+          { path: '/exports/web-01/web-01.ovf', size: 1024, sha256: 'a'.repeat(64), role: 'descriptor' },
+          {
+            path: '/exports/web-01/disk-0.vmdk',
+            size: 3 * 1024 ** 3 - 1024,
+            sha256: 'b'.repeat(64),
+            role: 'disk',
+          },
+        ],
+        verified: true,
         warnings: ['remove-cdrom was passed to hypervisord, but this hypervisord stores it without using it'],
       }),
       outcome({
@@ -43,16 +50,15 @@ describe('renderSummary', () => {
     ],
   })
 
-  it('shows a row per job with VM, job ID, status, duration, size and files', () => {
+  it('shows a row per job with VM, job ID, status, files, total size, duration, throughput and verified', () => {
     expect(html).toContain(
-      '<th>VM</th><th>Job ID</th><th>Status</th><th>Duration</th><th>Size</th><th>Files</th><th>Error</th>',
+      '<th>VM</th><th>Job ID</th><th>Status</th><th>Files</th><th>Total size</th><th>Duration</th><th>Throughput</th><th>Verified</th><th>Error</th>',
     )
     expect(html).toContain(
-      '<td>/DC/vm/web-01</td><td><code>a1</code></td><td>✅ completed</td><td>2m5s</td><td>3.00 GiB</td>',
+      '<td>/DC/vm/web-01</td><td><code>a1</code></td><td>✅ completed</td><td><code>/exports/web-01/web-01.ovf</code> (descriptor, 1.00 KiB)<br><code>/exports/web-01/disk-0.vmdk</code> (disk, 3.00 GiB)</td>',
     )
-    expect(html).toContain(
-      '<code>/exports/web-01/web-01.ovf</code><br><code>/exports/web-01/disk-0.vmdk</code>',
-    )
+    // 3 GiB in 125 s: 3 * 1024^3 / 1e6 / 125 = 25.8 MB/s
+    expect(html).toContain('<td>3.00 GiB</td><td>2m5s</td><td>25.8 MB/s</td><td>✅ yes</td>')
     expect(html).toContain('1 of 2 exports completed')
     expect(html).toContain('(attached)')
   })
@@ -83,11 +89,33 @@ describe('renderSummary', () => {
       target: 't',
       transport: 'api',
       outputPath: '/e',
-      outcomes: [outcome({ jobId: 'a', status: 'completed', result: { files } })],
+      outcomes: [
+        outcome({ jobId: 'a', status: 'completed', files: files.map((path) => ({ path, role: 'disk' })) }),
+      ],
     })
     expect(many).toContain('f19.vmdk')
     expect(many).not.toContain('f20.vmdk')
     expect(many).toContain('and 5 more')
+  })
+
+  it('says why the files were not verified', () => {
+    const away = renderSummary({
+      status: 'completed',
+      target: 't',
+      transport: 'api',
+      outputPath: '/e',
+      outcomes: [
+        outcome({
+          jobId: 'a',
+          status: 'completed',
+          files: [{ path: '/e/a-disk-0.vmdk', role: 'disk' }],
+          verified: false,
+          unverifiedReason: '/e cannot be read here (ENOENT)',
+        }),
+      ],
+    })
+    expect(away).toContain('<td>no: /e cannot be read here (ENOENT)</td>')
+    expect(away).toContain('<code>/e/a-disk-0.vmdk</code> (disk)')
   })
 })
 

@@ -1,4 +1,13 @@
-import { formatDuration, type JobOutcome } from '@hyperctl-export/core'
+import {
+  type ExportTotals,
+  exportTotals,
+  formatBytes,
+  formatDuration,
+  type JobOutcome,
+} from '@hyperctl-export/core'
+
+export { formatBytes }
+
 import type { OverallStatus } from './outputs.js'
 
 export interface SummaryContext {
@@ -22,17 +31,20 @@ const MAX_FILES_SHOWN = 20
 export function renderSummary(context: SummaryContext): string {
   const { outcomes } = context
   const completed = outcomes.filter((o) => o.status === 'completed').length
-  const rows = outcomes.map(
-    (o) =>
+  const rows = outcomes.map((o) => {
+    const totals = exportTotals(o)
+    return (
       `<tr><td>${escapeHtml(o.vmPath)}</td><td><code>${escapeHtml(o.jobId)}</code>${o.attached ? ' (attached)' : ''}</td>` +
-      `<td>${statusCell(o)}</td><td>${o.durationMs === undefined ? '' : escapeHtml(formatDuration(o.durationMs))}</td>` +
-      `<td>${sizeCell(o)}</td><td>${filesCell(o)}</td><td>${errorCell(o)}</td></tr>`,
-  )
+      `<td>${statusCell(o)}</td><td>${filesCell(o)}</td><td>${sizeCell(totals)}</td>` +
+      `<td>${totals.durationMs === undefined ? '' : escapeHtml(formatDuration(totals.durationMs))}</td>` +
+      `<td>${throughputCell(totals)}</td><td>${verifiedCell(o, totals)}</td><td>${errorCell(o)}</td></tr>`
+    )
+  })
   const lines = [
     `<h3>hyperctl-export: ${escapeHtml(context.status)}, ${completed} of ${outcomes.length} ${outcomes.length === 1 ? 'export' : 'exports'} completed</h3>`,
     `<p>Through ${escapeHtml(context.target)} (transport <code>${escapeHtml(context.transport)}</code>), into <code>${escapeHtml(context.outputPath)}</code> on the daemon's machine.</p>`,
     '<table>',
-    '<thead><tr><th>VM</th><th>Job ID</th><th>Status</th><th>Duration</th><th>Size</th><th>Files</th><th>Error</th></tr></thead>',
+    '<thead><tr><th>VM</th><th>Job ID</th><th>Status</th><th>Files</th><th>Total size</th><th>Duration</th><th>Throughput</th><th>Verified</th><th>Error</th></tr></thead>',
     `<tbody>${rows.join('')}</tbody>`,
     '</table>',
   ]
@@ -54,18 +66,6 @@ export function escapeHtml(text: string): string {
     .replace(/\r\n|\r|\n/g, '<br>')
 }
 
-/** `1.5 GiB`, `512 B`: binary units, as disk sizes are. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return unit === 0 ? `${value} ${units[0]}` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`
-}
-
 function statusCell(o: JobOutcome): string {
   const mark =
     o.status === 'completed' ? '✅' : o.status === 'pending' || o.status === 'running' ? '⏳' : '❌'
@@ -73,14 +73,28 @@ function statusCell(o: JobOutcome): string {
   return `${mark} ${escapeHtml(o.status)}${phase}`
 }
 
-function sizeCell(o: JobOutcome): string {
-  const size = o.result?.totalSize
+function sizeCell(totals: ExportTotals): string {
+  const size = totals.totalBytes
   return size === undefined || size <= 0 ? '' : escapeHtml(formatBytes(size))
 }
 
+function throughputCell(totals: ExportTotals): string {
+  return totals.throughputMBps === undefined ? '' : `${totals.throughputMBps.toFixed(1)} MB/s`
+}
+
+function verifiedCell(o: JobOutcome, totals: ExportTotals): string {
+  if (o.verified === undefined) return ''
+  if (totals.verified) return '✅ yes'
+  return `no${o.unverifiedReason ? `: ${escapeHtml(o.unverifiedReason)}` : ''}`
+}
+
+/** Each file with its role and size: the descriptor first, as core orders them. */
 function filesCell(o: JobOutcome): string {
-  const files = o.result?.files ?? []
-  const shown = files.slice(0, MAX_FILES_SHOWN).map((f) => `<code>${escapeHtml(f)}</code>`)
+  const files = o.files ?? []
+  const shown = files.slice(0, MAX_FILES_SHOWN).map((f) => {
+    const size = f.size === undefined ? '' : `, ${escapeHtml(formatBytes(f.size))}`
+    return `<code>${escapeHtml(f.path)}</code> (${f.role}${size})`
+  })
   if (files.length > MAX_FILES_SHOWN) shown.push(`and ${files.length - MAX_FILES_SHOWN} more`)
   return shown.join('<br>')
 }

@@ -45,6 +45,7 @@ describe('action.yml', () => {
     }
     expect(Object.keys(action.outputs).sort()).toEqual(
       [
+        'checksums',
         'duration-seconds',
         'export-method',
         'files',
@@ -55,6 +56,7 @@ describe('action.yml', () => {
         'status',
         'statuses',
         'transport',
+        'verified',
       ].sort(),
     )
   })

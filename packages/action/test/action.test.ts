@@ -1,4 +1,5 @@
-import { accessSync, constants, existsSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { accessSync, constants, existsSync, rmSync, statSync, truncateSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -126,11 +127,27 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
       [ids[0], '/DC/vm/web-01', 'completed'],
       [ids[1], '/DC/vm/db-01', 'completed'],
     ])
-    const files = JSON.parse(out.files!) as string[]
-    if (transport === 'api') {
-      expect(files.length).toBeGreaterThan(0)
-      for (const file of files) expect(existsSync(file)).toBe(true)
+    // both transports report the same files: read on the runner, each VM's descriptor first
+    const files = JSON.parse(out.files!) as Array<{
+      path: string
+      size: number
+      sha256: string
+      role: string
+    }>
+    const dir = join(harness.workspace, 'exports')
+    expect(files.map((f) => [f.path, f.role])).toEqual([
+      [join(dir, 'web-01.ovf'), 'descriptor'],
+      [join(dir, 'web-01-disk1.vmdk'), 'disk'],
+      [join(dir, 'db-01.ovf'), 'descriptor'],
+      [join(dir, 'db-01-disk1.vmdk'), 'disk'],
+    ])
+    for (const f of files) {
+      expect(f.size).toBe(statSync(f.path).size)
+      expect(f.sha256).toBe(execFileSync('sha256sum', [f.path], { encoding: 'utf8' }).slice(0, 64))
     }
+    expect(out.verified).toBe('true')
+    expect(JSON.parse(out.checksums!)).toEqual(Object.fromEntries(files.map((f) => [f.path, f.sha256])))
+    expect(run.summary).toContain('<th>Throughput</th><th>Verified</th>')
     expect(run.summary).toContain('2 of 2 exports completed')
     expect(run.summary).toContain(`<code>${ids[0]}</code>`)
     expect(run.stdout).toContain('::group::Exporting 2 VMs')
@@ -139,6 +156,71 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
       expect(job.definition.export_method).toBe('web')
       expect(job.definition.vcenter?.server).toBe('vc.example.test')
     }
+  })
+
+  it('fails the step with incomplete-export naming the disk when a completed export is cut short', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const running = await start(
+      harness,
+      {
+        ...inputs,
+        ...vcenter,
+        'vm-path': '/DC/vm/web-01',
+        'output-path': 'exports',
+        'poll-interval': '100ms',
+      },
+      env,
+    )
+    const [id] = await acceptedIds(running, 1)
+    await whenRunning(daemon, [id!])
+    const vmdk = join(harness.workspace, 'exports', 'web-01-disk1.vmdk')
+    daemon.control.completeJob(id!)
+    // why: the simulator runs in this process, so the action cannot poll between these two lines
+    truncateSync(vmdk, 512)
+    const run = await running.done
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('failed')
+    expect(run.outputs.verified).toBe('false')
+    expect(JSON.parse(run.outputs.result!)[0].error.kind).toBe('incomplete-export')
+    expect(errorLines(run).join('\n')).toContain(`${vmdk}: is 512 bytes, the descriptor states`)
+  })
+
+  it('reports the files unverified where the directory is not readable, and fails with verify: required', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const step = async (more: Record<string, string>) => {
+      const running = await start(
+        harness,
+        {
+          ...inputs,
+          ...vcenter,
+          'vm-path': '/DC/vm/web-01',
+          'output-path': 'exports',
+          'poll-interval': '100ms',
+          ...more,
+        },
+        env,
+      )
+      const [id] = await acceptedIds(running, 1)
+      await whenRunning(daemon, [id!])
+      daemon.control.completeJob(id!)
+      rmSync(join(harness.workspace, 'exports'), { recursive: true })
+      return running.done
+    }
+    const relaxed = await step({ 'idempotency-key': 'relaxed' })
+    expect(relaxed.code).toBe(0)
+    expect(relaxed.outputs.verified).toBe('false')
+    expect(relaxed.stdout).toContain('not readable on this machine')
+    const listed = JSON.parse(relaxed.outputs.files!) as Array<{ path: string; role: string }>
+    expect(listed.map((f) => f.role)).toEqual(transport === 'api' ? ['descriptor', 'disk'] : [])
+
+    const strict = await step({ 'idempotency-key': 'strict', verify: 'required' })
+    expect(strict.code).toBe(1)
+    expect(strict.outputs.status).toBe('failed')
+    expect(errorLines(strict).join('\n')).toContain('could not be verified as required')
   })
 
   it('fails the step naming the VM and the daemon error when the daemon fails a job', async () => {

@@ -1,6 +1,12 @@
 import type { Writable } from 'node:stream'
 import { isCancel, password as promptPassword } from '@clack/prompts'
-import { type BackendChoice, createBackend, OperationAbortedError } from '@hyperctl-export/core'
+import {
+  type BackendChoice,
+  createBackend,
+  createDeadline,
+  type Deadline,
+  OperationAbortedError,
+} from '@hyperctl-export/core'
 import type { CliIo } from './cli-io.js'
 import type { Output } from './output.js'
 import { LineLog } from './progress/line-log.js'
@@ -30,7 +36,19 @@ export function openBackend(ctx: CommandContext, waits: boolean): Promise<Backen
     ...(global.hyperctlPath ? { hyperctlPath: global.hyperctlPath } : {}),
     env: ctx.io.env,
     ...(perCall ? { requestTimeoutMs: perCall, commandTimeoutMs: perCall } : {}),
+    onNotice: (message) => ctx.output.warn(message),
   })
+}
+
+/** What a command that does not wait (status, jobs, job, cancel) may take in all, without --timeout. */
+export const COMMAND_TIMEOUT_MS = 30_000
+
+/**
+ * One deadline over every call of a command that does not wait: --timeout, else 30 s, whatever the
+ * daemon does (each call gets the time left; retries stop there).
+ */
+export function commandDeadline(ctx: CommandContext): Deadline {
+  return createDeadline(ctx.settings.global.timeoutMs ?? COMMAND_TIMEOUT_MS, { parent: ctx.signal })
 }
 
 /** Live rows on a terminal, plain lines elsewhere, nothing with --quiet. Always on stderr. */

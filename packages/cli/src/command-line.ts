@@ -69,6 +69,16 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
     description: 'at most this many of the jobs running on the daemon at once',
   },
   { flags: '--fail-fast', description: 'after the first job that does not complete, submit no more' },
+  {
+    flags: '--verify <auto|required|off>',
+    description:
+      'check the files of each completed export where its directory is readable here (descriptor, sizes, manifest, SHA-256); required: fail where it is not',
+    defaultText: 'auto',
+  },
+  {
+    flags: '--checksums-file',
+    description: 'write SHA256SUMS (sha256sum -c format) into each verified output directory',
+  },
 ]
 
 const JOB_OPTIONS: readonly OptionSpec[] = [

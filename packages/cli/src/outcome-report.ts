@@ -1,4 +1,10 @@
-import type { JobOutcome, Verdict } from '@hyperctl-export/core'
+import {
+  type ExportFile,
+  exportTotals,
+  formatBytes,
+  type JobOutcome,
+  type Verdict,
+} from '@hyperctl-export/core'
 import { colourStatus, formatElapsed, jobLabel } from './progress/job-rows.js'
 import type { Style } from './style.js'
 import { neutralise } from './terminal-text.js'
@@ -26,17 +32,32 @@ export function outcomeSummary(outcomes: readonly JobOutcome[], style: Style): s
     )
     if (o.vmPath) lines.push(`  vm      ${neutralise(o.vmPath)}`)
     const result = o.result
-    if (result) {
-      if (result.outputDir) lines.push(`  output  ${neutralise(result.outputDir)}`)
-      for (const file of result.files) lines.push(`  file    ${neutralise(file)}`)
-      if (result.files.length === 0) lines.push('  file    (the daemon listed no files)')
+    if (result?.outputDir) lines.push(`  output  ${neutralise(result.outputDir)}`)
+    const files: ExportFile[] = o.files ?? result?.files.map((path) => ({ path, role: 'other' })) ?? []
+    for (const f of files) {
+      const size = f.size === undefined ? '' : `, ${formatBytes(f.size)}`
+      const sha = f.sha256 ? `  sha256 ${f.sha256}` : ''
+      lines.push(`  file    ${neutralise(f.path)}  (${f.role}${size})${sha}`)
     }
+    if (o.status === 'completed' && files.length === 0) lines.push('  file    (the daemon listed no files)')
+    if (o.verified !== undefined) lines.push(`  ${totalsLine(o)}`)
     if (o.error) {
       lines.push(`  ${style.red('error')}   ${neutralise(o.error.message)}`)
       lines.push(`  ${style.dim('hint')}    ${neutralise(o.error.hint)}`)
     }
   }
   return lines.join('\n')
+}
+
+/** `verified  3 files, 1.02 GiB in 2m5s, 8.6 MB/s`, or why the files were not verified. */
+function totalsLine(o: JobOutcome): string {
+  const t = exportTotals(o)
+  const size = t.totalBytes === undefined ? '' : `, ${formatBytes(t.totalBytes)}`
+  const took = t.durationMs === undefined ? '' : ` in ${formatElapsed(t.durationMs)}`
+  const rate = t.throughputMBps === undefined ? '' : `, ${t.throughputMBps.toFixed(1)} MB/s`
+  const what = `${t.files} ${t.files === 1 ? 'file' : 'files'}${size}${took}${rate}`
+  if (t.verified) return `verified  ${what}`
+  return `not verified  ${what}${o.unverifiedReason ? ` (${neutralise(o.unverifiedReason)})` : ''}`
 }
 
 /** Each warning once, however many jobs share it. */

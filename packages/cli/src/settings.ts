@@ -5,6 +5,8 @@ import {
   type JobStatus,
   parseDuration,
   UsageError,
+  VERIFY_MODES,
+  type VerifyMode,
 } from '@hyperctl-export/core'
 import { z } from 'zod'
 import type { CommandName, OptionValues } from './command-line.js'
@@ -23,6 +25,8 @@ export interface GlobalSettings {
   idempotencyKey?: string
   maxConcurrent?: number
   failFast: boolean
+  verify: VerifyMode
+  checksumsFile: boolean
 }
 
 /** The options of export and submit that shape the jobs. */
@@ -156,6 +160,8 @@ const Schema = z.object({
   'idempotency-key': text,
   'max-concurrent': count,
   'fail-fast': flag,
+  verify: oneOf(VERIFY_MODES),
+  'checksums-file': flag,
   output: text,
   'job-file': text,
   'vcenter-server': text,
@@ -178,6 +184,8 @@ const EFFECTIVE_FOR: Partial<Record<keyof z.input<typeof Schema>, readonly Comma
   'idempotency-key': ['export', 'submit'],
   'max-concurrent': ['export'],
   'fail-fast': ['export'],
+  verify: ['export', 'wait'],
+  'checksums-file': ['export', 'wait'],
 }
 
 /** Checks and types every option value; throws UsageError naming the first bad flag. */
@@ -212,6 +220,8 @@ export function readSettings(command: CommandName, values: OptionValues, env: No
       idempotencyKey: v['idempotency-key'],
       maxConcurrent: v['max-concurrent'],
       failFast: v['fail-fast'],
+      verify: v.verify ?? 'auto',
+      checksumsFile: v['checksums-file'],
     },
     job: {
       output: v.output,

@@ -117,10 +117,11 @@ describe('hyperctl-export job', () => {
     expect(result.stdout).toContain(`job        ${id}`)
     expect(result.stdout).toContain('status     completed')
     expect(result.stdout).toContain('definition (secrets redacted)')
-    expect(result.stdout).toContain('"password": "***"')
+    expect(result.stdout).toContain('"password": "[redacted]"')
     const missing = await runCli(['job', 'no-such-job', '--daemon-url', daemon.url])
     expect(missing.code).toBe(1)
-    expect(missing.stderr).toContain('not known to the daemon')
+    expect(missing.stderr).toContain(`no job with ID no-such-job on ${daemon.url}`)
+    expect(missing.stderr).not.toMatch(/restart/i)
   })
 
   it('prints the job as JSON with the definition redacted', async () => {
@@ -129,7 +130,7 @@ describe('hyperctl-export job', () => {
     const result = await runCli(['job', id!, '--daemon-url', daemon.url, '--json'])
     const { job } = JSON.parse(result.stdout)
     expect(job).toMatchObject({ id, status: 'failed', error: 'export failed: boom' })
-    expect(job.definition.vcenter.password).toBe('***')
+    expect(job.definition.vcenter.password).toBe('[redacted]')
   })
 })
 

@@ -1,7 +1,11 @@
+import { execFileSync } from 'node:child_process'
+import { rmSync, statSync, truncateSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { closedPort, ESCAPE, runCli, startCli } from './support/cli-process.js'
 import { startDaemon, type TestDaemon, VC_PASSWORD, vcenterArgs } from './support/sim.js'
+
+const sha256sum = (path: string) => execFileSync('sha256sum', [path], { encoding: 'utf8' }).slice(0, 64)
 
 let daemon: TestDaemon
 const env = { HYPERCTL_EXPORT_VCENTER_PASSWORD: VC_PASSWORD }
@@ -43,8 +47,8 @@ describe('hyperctl-export export', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toContain(`completed`)
     expect(result.stdout).toContain(`job ${jobId}`)
-    expect(result.stdout).toContain(join(daemon.out, 'web-01', 'web-01.ovf'))
-    expect(result.stdout).toContain(join(daemon.out, 'web-01', 'web-01-disk1.vmdk'))
+    // the daemon lists only the disk of a web export, as the real one does
+    expect(result.stdout).toContain(join(daemon.out, 'web-01', 'web-01-disk-0.vmdk'))
     expect(result.stderr).toMatch(/web-01 \(\S+\): completed/)
     const job = daemon.sim.control.job(jobId)!
     expect(job.definition.export_method).toBe('web')
@@ -61,14 +65,61 @@ describe('hyperctl-export export', () => {
     expect(result.code).toBe(0)
     const doc = JSON.parse(result.stdout)
     expect(doc).toMatchObject({ schemaVersion: 1, verdict: 'completed' })
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'verdict', 'jobs'])
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'verdict', 'jobs', 'files', 'verified', 'checksums'])
+    const ovf = join(daemon.out, 'web-01', 'web-01.ovf')
+    const vmdk = join(daemon.out, 'web-01', 'web-01-disk1.vmdk')
+    expect(doc.verified).toBe(true)
+    expect(doc.files).toEqual([
+      { path: ovf, role: 'descriptor', size: statSync(ovf).size, sha256: sha256sum(ovf) },
+      { path: vmdk, role: 'disk', size: statSync(vmdk).size, sha256: sha256sum(vmdk) },
+    ])
+    expect(doc.checksums).toEqual({ [ovf]: sha256sum(ovf), [vmdk]: sha256sum(vmdk) })
     expect(doc.jobs).toHaveLength(1)
     expect(doc.jobs[0]).toMatchObject({ jobId, vmPath: '/DC/vm/web-01', status: 'completed' })
-    expect(doc.jobs[0].result.files).toEqual([
-      join(daemon.out, 'web-01', 'web-01.ovf'),
-      join(daemon.out, 'web-01', 'web-01-disk1.vmdk'),
-    ])
+    expect(doc.jobs[0].result.files).toEqual([join(daemon.out, 'web-01', 'web-01-disk-0.vmdk')])
     expect(doc.jobs[0]).not.toHaveProperty('error')
+  })
+
+  it('exits 1 and names the disk when a completed export is cut short', async () => {
+    const { run, jobId } = await startExport(exportArgs())
+    const vmdk = join(daemon.out, 'web-01', 'web-01-disk1.vmdk')
+    daemon.sim.control.completeJob(jobId)
+    // why: the simulator runs in this process, so the CLI cannot poll between these two lines
+    truncateSync(vmdk, 100)
+    const result = await run.done
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(`${vmdk}: is 100 bytes, the descriptor states`)
+    expect(result.stdout).toMatch(/failed/)
+  })
+
+  it('exits 1 with incomplete-export in the JSON when the descriptor is missing', async () => {
+    const { run, jobId } = await startExport(exportArgs('--json'))
+    const ovf = join(daemon.out, 'web-01', 'web-01.ovf')
+    daemon.sim.control.completeJob(jobId)
+    unlinkSync(ovf)
+    const result = await run.done
+    expect(result.code).toBe(1)
+    const doc = JSON.parse(result.stdout)
+    expect(doc.jobs[0]).toMatchObject({ status: 'failed', errorKind: 'incomplete-export', verified: false })
+    expect(doc.jobs[0].error).toContain(`${ovf}: the OVF descriptor is missing`)
+    expect(doc.verified).toBe(false)
+  })
+
+  it('exits 0 unverified where the output directory is not readable, and 1 with --verify required', async () => {
+    const auto = await startExport(exportArgs('--json'))
+    daemon.sim.control.completeJob(auto.jobId)
+    rmSync(join(daemon.out, 'web-01'), { recursive: true })
+    const relaxed = await auto.run.done
+    expect(relaxed.code).toBe(0)
+    expect(JSON.parse(relaxed.stdout)).toMatchObject({ verified: false })
+    expect(relaxed.stderr).toContain('not readable on this machine')
+
+    const strict = await startExport(exportArgs('--verify', 'required', '--idempotency-key', 'strict'))
+    daemon.sim.control.completeJob(strict.jobId)
+    rmSync(join(daemon.out, 'web-01'), { recursive: true })
+    const result = await strict.run.done
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('could not be verified as required')
   })
 
   it('exits 1 with the daemon error in the JSON when the job fails', async () => {

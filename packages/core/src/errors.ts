@@ -12,6 +12,7 @@ export type HyperctlErrorKind =
   | 'job-cancelled'
   | 'job-timeout'
   | 'job-not-found'
+  | 'incomplete-export'
   | 'aborted'
 
 /** The root of every error this library throws; `hint` is one sentence saying what to do next. */
@@ -42,6 +43,7 @@ export const exitCodeFor = {
   'job-failed': 1,
   'job-cancelled': 1,
   'job-not-found': 1,
+  'incomplete-export': 1,
 } as const satisfies Record<HyperctlErrorKind, number>
 
 export class HyperctlNotInstalledError extends HyperctlError {
@@ -126,7 +128,13 @@ export class CommandFailedError extends HyperctlError {
 export class DaemonError extends HyperctlError {
   readonly status: number | undefined
   readonly daemonMessage: string
-  constructor(daemonMessage: string, status?: number, options?: ErrorOptions) {
+  /** The wait the daemon asked for before another try (its `Retry-After`), when it gave one. */
+  readonly retryAfterMs: number | undefined
+  constructor(
+    daemonMessage: string,
+    status?: number,
+    options?: ErrorOptions & { retryAfterMs?: number | undefined },
+  ) {
     super(
       'daemon-error',
       `hypervisord answered with an error${status === undefined ? '' : ` (HTTP ${status})`}: ${daemonMessage}`,
@@ -135,6 +143,7 @@ export class DaemonError extends HyperctlError {
     )
     this.status = status
     this.daemonMessage = daemonMessage
+    this.retryAfterMs = options?.retryAfterMs
   }
 }
 
@@ -241,19 +250,70 @@ export class JobNotFoundError extends HyperctlError {
   readonly jobId: string
   /** true when the job was seen before and then vanished (a daemon restart forgets every job). */
   readonly lost: boolean
-  constructor(jobId: string, lost = false, options?: ErrorOptions) {
+  constructor(jobId: string, lost = false, options?: ErrorOptions & { daemon?: string }) {
     super(
       'job-not-found',
       lost
         ? `job ${jobId} disappeared from the daemon; hypervisord keeps jobs only in memory, so it was most likely restarted`
-        : `job ${jobId} is not known to the daemon`,
+        : `no job with ID ${jobId} on ${options?.daemon ?? 'the daemon'}`,
       lost
-        ? 'Submit the export again (allow resubmission to do it automatically under the same ID).'
-        : 'Check the job ID; a restarted hypervisord forgets every job.',
+        ? 'Submit the export again under the same ID (safe: the daemon no longer has it; allow resubmission to do it automatically).'
+        : 'Check the job ID (a unique start of 4 or more characters also works); `hyperctl-export jobs` lists the jobs the daemon has.',
       options,
     )
     this.jobId = jobId
     this.lost = lost
+  }
+}
+
+/** One thing wrong with one file of an export: `path` as the report shows it, `problem` in a few words. */
+export interface ExportProblem {
+  path: string
+  problem: string
+}
+
+/** The daemon said completed, but the files on disk say otherwise (or could not be checked when required). */
+export class IncompleteExportError extends HyperctlError {
+  readonly jobId: string
+  readonly directory: string
+  readonly problems: readonly ExportProblem[]
+  constructor(
+    jobId: string,
+    directory: string,
+    problems: readonly ExportProblem[],
+    options?: ErrorOptions & { unverifiable?: boolean },
+  ) {
+    const list = problems.map((p) => `${p.path}: ${p.problem}`).join('; ')
+    super(
+      'incomplete-export',
+      options?.unverifiable
+        ? `job ${jobId} completed, but its export could not be verified as required: ${list}`
+        : `job ${jobId} completed on the daemon, but its export in ${directory} is not whole: ${list}`,
+      options?.unverifiable
+        ? 'Run the export where the output directory is readable (the daemon on the runner), or set verify to auto.'
+        : 'Check the free space and the vCenter connection of the daemon machine, remove these files and export again.',
+      options,
+    )
+    this.jobId = jobId
+    this.directory = directory
+    this.problems = problems
+  }
+}
+
+/** A file of the export (the OVF descriptor, the manifest) that we cannot read as what it should be. */
+export class ExportFileParseError extends HyperctlError {
+  readonly raw: string
+  /** What is wrong, in a few words (`not XML: ...`, `line 3 is not ALGORITHM(file)= hex`). */
+  readonly reason: string
+  constructor(what: string, reason: string, raw: string, options?: ErrorOptions) {
+    super(
+      'parse-failure',
+      `the ${what} cannot be read (${reason}): ${excerpt(raw)}`,
+      `Open the ${what} to see what the exporter wrote; export again if it is cut short.`,
+      options,
+    )
+    this.raw = raw
+    this.reason = reason
   }
 }
 

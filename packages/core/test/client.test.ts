@@ -406,7 +406,9 @@ describe('HypervisordClient', () => {
       )
       const error = await caught(client(daemon).queryJobs({ all: true }))
       expect(error).toBeInstanceOf(HyperctlParseError)
-      expect((error as HyperctlParseError).raw).toBe('{"jobs":[{"definition":{"vcenter":{"password":"***"')
+      expect((error as HyperctlParseError).raw).toBe(
+        '{"jobs":[{"definition":{"vcenter":{"password":"[redacted]"',
+      )
       expect(everything(error)).not.toContain('s3cr')
     })
   })
@@ -809,7 +811,7 @@ describe('HypervisordClient', () => {
         expect(serialised).not.toContain('P@ss')
       }
       expect(job.definition).toMatchObject({
-        vcenter: { password: '***', username: 'exporter@vsphere.local' },
+        vcenter: { password: '[redacted]', username: 'exporter@vsphere.local' },
       })
       expect(job.error).toBe('login as exporter with *** failed')
     })
@@ -818,7 +820,7 @@ describe('HypervisordClient', () => {
       const daemon = await startDaemon((_req, res) => json(res, 200, goJson({ ...echoed, status: 'weird' })))
       const error = await caught(client(daemon).getJob('j1'))
       expect(error).toBeInstanceOf(HyperctlParseError)
-      expect((error as HyperctlParseError).raw).toContain('"password":"***"')
+      expect((error as HyperctlParseError).raw).toContain('"password":"[redacted]"')
       expect(everything(error)).not.toContain('P@ss')
     })
 

@@ -117,23 +117,34 @@ describe('HyperctlRunner queries', () => {
       expect(fake.records().map((r) => r.argv)).toEqual([['query', '-id', asked.join(',')]])
     })
 
-    it('asks separately for IDs that share the shown 8-byte prefix', async () => {
+    it('asks alone, after the one run, for IDs that share the shown 8-byte prefix and were not submitted here', async () => {
       const twin = '406ade18-0000-4000-8000-000000000000'
-      const runner = await runnerFor({
-        [`query -id ${CANCELLED_ID},${RUNNING_ID}`]: { fixture: 'query-cancelled' },
-        [`query -id ${twin}`]: { fixture: 'query-empty' },
+      const notices: string[] = []
+      const runner = new HyperctlRunner({
+        hyperctlPath: FAKE_HYPERCTL,
+        onNotice: (message) => notices.push(message),
+        env: await fake.env({
+          [`query -id ${CANCELLED_ID},${twin},${RUNNING_ID}`]: { fixture: 'query-cancelled' },
+          [`query -id ${CANCELLED_ID}`]: { fixture: 'query-cancelled' },
+          [`query -id ${twin}`]: { fixture: 'query-empty' },
+        }),
       })
       const jobs = await runner.queryJobs({ ids: [CANCELLED_ID, twin, RUNNING_ID] })
       expect(jobs.map((j) => [j.id, j.status])).toEqual([[CANCELLED_ID, 'cancelled']])
       expect(fake.records().map((r) => r.argv)).toEqual([
-        ['query', '-id', `${CANCELLED_ID},${RUNNING_ID}`],
+        ['query', '-id', `${CANCELLED_ID},${twin},${RUNNING_ID}`],
+        ['query', '-id', CANCELLED_ID],
         ['query', '-id', twin],
       ])
+      await runner.queryJobs({ ids: [CANCELLED_ID, twin, RUNNING_ID] })
+      expect(notices).toHaveLength(1)
+      expect(notices[0]).toContain(`${CANCELLED_ID}, ${twin}`)
     })
 
     it('reads a row of the second round as the twin it was asked for', async () => {
       const twin = '406ade18-0000-4000-8000-000000000000'
       const runner = await runnerFor({
+        [`query -id ${twin},${CANCELLED_ID}`]: { fixture: 'query-cancelled' },
         [`query -id ${twin}`]: { fixture: 'query-empty' },
         [`query -id ${CANCELLED_ID}`]: { fixture: 'query-cancelled' },
       })

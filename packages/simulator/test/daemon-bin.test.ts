@@ -111,7 +111,7 @@ describe('hypervisord-sim bin', () => {
     }
     expect(status).toBe('completed')
     expect(existsSync(join(cwd, 'exports', 'demo', 'demo.ovf'))).toBe(true)
-    expect(existsSync(join(cwd, 'exports', 'demo', 'demo-disk1.vmdk'))).toBe(true)
+    expect(existsSync(join(cwd, 'exports', 'demo', 'demo-disk-0.vmdk'))).toBe(true)
     sim.child.kill('SIGTERM')
     expect(await sim.exited).toBe(0)
   })

@@ -76,7 +76,7 @@ async function job(s: HypervisordSim, id: string): Promise<WireJob> {
 
 describe('startHypervisordSim job lifecycle', () => {
   it('moves a web job from pending through running to completed and writes its OVF and VMDK', async () => {
-    const s = await start({ diskSizeBytes: 128 * 1024 })
+    const s = await start({ diskSizeBytes: 128 * 1024, listResultFiles: true })
     await submit(s, {
       id: 'j1',
       name: 'web 01',
@@ -121,7 +121,7 @@ describe('startHypervisordSim job lifecycle', () => {
     expect(done.progress).toMatchObject({ phase: 'connecting', export_method: 'web', percent_complete: 0 })
     const outDir = join(dir, 'out', 'web-01')
     const ovf = join(outDir, 'web-01.ovf')
-    const vmdk = join(outDir, 'web-01-disk1.vmdk')
+    const vmdk = join(outDir, 'web-01-disk-0.vmdk')
     expect(done.result).toEqual({
       vm_name: 'web-01',
       output_dir: outDir,
@@ -134,7 +134,7 @@ describe('startHypervisordSim job lifecycle', () => {
       export_method: 'web',
     })
     const descriptor = readFileSync(ovf, 'utf8')
-    expect(descriptor).toMatch(/<File ovf:href="web-01-disk1\.vmdk" ovf:id="file1" ovf:size="\d+"\/>/)
+    expect(descriptor).toMatch(/<File ovf:href="web-01-disk-0\.vmdk" ovf:id="file1" ovf:size="\d+"\/>/)
     expect(descriptor).toContain('ovf:capacity="131072"')
     expect(readFileSync(vmdk).subarray(0, 4).toString('latin1')).toBe('KDMV')
     expect(done.completed_at).toBe(done.updated_at)
@@ -430,7 +430,8 @@ describe('startHypervisordSim job lifecycle', () => {
   })
 
   it('synthesises the log entries of a finished job', async () => {
-    const s = await start()
+    // the richer listing, so that files_count and duration have something to count
+    const s = await start({ listResultFiles: true })
     await submit(s, { id: 'l', vm_path: '/v/l', output_path: 'o', vcenter: VC })
     const before = (await http(s, 'GET', '/jobs/logs/l')).json
     expect(before.logs[0].details).toEqual({ format: '', method: 'auto', output_dir: 'o', vm_path: '/v/l' })
@@ -490,8 +491,8 @@ describe('startHypervisordSim job lifecycle', () => {
     expect(() => s.control.failJob('nope', 'x')).toThrow('job not found: nope')
   })
 
-  it('leaves files out of the result like the real exporters when listResultFiles is false', async () => {
-    const s = await start({ listResultFiles: false })
+  it('lists only the disks of a web export and nothing for the others, as the real exporters do', async () => {
+    const s = await start()
     await submit(s, [
       { id: 'w', vm_path: '/v/w', output_dir: 'o', vcenter: VC },
       { id: 'o', vm_path: '/v/o', output_dir: 'o', vcenter: VC, export_method: 'ovftool' },
@@ -499,8 +500,11 @@ describe('startHypervisordSim job lifecycle', () => {
     await s.control.advance(3000)
     const w = await job(s, 'w')
     expect(w.result).toMatchObject({ vm_name: '', output_dir: '', ovf_path: '', files: null, duration: 0 })
-    expect(w.result?.output_files).toEqual([join(dir, 'o', 'w.ovf'), join(dir, 'o', 'w-disk1.vmdk')])
-    expect(w.result?.total_size).toBeGreaterThan(0)
+    // hyperctl-real/query-completed: the disk only, though the descriptor is written beside it
+    const disk = join(dir, 'o', 'w-disk-0.vmdk')
+    expect(w.result?.output_files).toEqual([disk])
+    expect(w.result?.total_size).toBe(statSync(disk).size)
+    expect(existsSync(join(dir, 'o', 'w.ovf'))).toBe(true)
     const o = await job(s, 'o')
     expect(o.result).toEqual({
       vm_name: '',
@@ -578,7 +582,8 @@ describe('startHypervisordSim job lifecycle', () => {
   })
 
   it('drops the connection for ETA of a job between 0 and 100 percent, as the Go handler panics', async () => {
-    const s = await start()
+    // the richer listing fills result.duration, which total_duration shows
+    const s = await start({ listResultFiles: true })
     await submit(s, [
       { id: 'e', vm_path: '/v/e', output_dir: 'o', vcenter: VC, export_method: 'ovftool' },
       { id: 'q', vm_path: '/v/q', output_dir: 'o', vcenter: VC },

@@ -36,10 +36,22 @@ function helpScreenStart(stdout: Buffer): number {
   return stdout.includes('Unknown command: ') ? stdout.indexOf('\n') + 1 : 0
 }
 
+/**
+ * The requests the capture saw, in the test server's terms. The real captures write an absent body as
+ * "" and keep the raw headers: with no Content-Length (a GET from Go's client) nothing was sent.
+ */
 function expectedRequests(fixture: HyperctlFixture): RecordedRequest[] {
   return (fixture.case.requests ?? []).map((r) => {
     const url = new URL(r.url)
-    return { method: r.method, path: url.pathname + url.search, contentType: r.contentType, body: r.body }
+    const raw = (r as { rawHeaders?: string[] }).rawHeaders
+    const sentNoBody =
+      r.body === '' && raw !== undefined && !raw.some((h, i) => i % 2 === 0 && /^content-length$/i.test(h))
+    return {
+      method: r.method,
+      path: url.pathname + url.search,
+      contentType: r.contentType,
+      body: sentNoBody ? null : r.body,
+    }
   })
 }
 
@@ -95,8 +107,11 @@ describe('hyperctl-sim', () => {
         }
         expect(byteDiff(result.stderr, fixture.stderrBytes), 'stderr').toBe('')
         expect(result.exitCode).toBe(fixture.case.exitCode)
-        // a refused dial reaches no server, so only the other cases can show the request
-        if (server) expect(server.requests).toEqual(expectedRequests(fixture))
+        // a refused dial reaches no server, so only the other cases can show the request; the real
+        // captures record none where nothing answered, but hyperctl did send its one request
+        const expected = expectedRequests(fixture)
+        if (server && expected.length === 0 && kind !== undefined) expect(server.requests).toHaveLength(1)
+        else if (server) expect(server.requests).toEqual(expected)
       } finally {
         await server?.close()
         await rm(cwd, { recursive: true, force: true })

@@ -144,13 +144,12 @@ describe('runHyperctlSim', () => {
       })
     })
 
-    it('fails through the spinner when submit has neither -file nor -vm', async () => {
-      const r = await run(['submit', '-output', '/x'])
+    it('fails through the spinner, before any frame, when submit has neither -file nor -vm', async () => {
+      // live frames (no pinned count), as hyperctl-real/submit-missing-args shows them: none
+      const r = await run(['submit', '-output', '/x'], { HYPERCTL_SIM_SPINNER_FRAMES: '' })
       expect(r.code).toBe(1)
       expect(r.stdout).toBe('')
-      expect(r.stderr).toBe(
-        `\r▀  Submitting job(s)... (0s)\r${' '.repeat(80)}\r  ERROR   Either -file or -vm must be specified\n`,
-      )
+      expect(r.stderr).toBe(`\r${' '.repeat(80)}\r  ERROR   Either -file or -vm must be specified\n`)
     })
 
     it('reports an unreadable job file with the Go error text', async () => {
@@ -518,10 +517,20 @@ describe('Spinner', () => {
     vi.useRealTimers()
   })
 
-  it('draws a frame at once and every 200 ms, the timer rounding half a second up', () => {
+  it('draws no frame for a failure before any I/O', () => {
+    const written: string[] = []
+    const spinner = new Spinner((t) => written.push(t), { color: false }, 'Submitting job(s)...', 80)
+    spinner.start()
+    vi.advanceTimersByTime(1000)
+    spinner.fail('Either -file or -vm must be specified')
+    expect(written).toEqual([`\r${' '.repeat(80)}\r  ERROR   Either -file or -vm must be specified\n`])
+  })
+
+  it('draws a frame once it waits on the daemon and every 200 ms, the timer rounding half a second up', () => {
     const written: string[] = []
     const spinner = new Spinner((t) => written.push(t), { color: false }, 'Querying jobs...', 80)
     spinner.start()
+    spinner.waiting()
     vi.advanceTimersByTime(650)
     spinner.succeed('Found 0 job(s)')
     vi.advanceTimersByTime(1000)

@@ -1,11 +1,13 @@
-import { type CommandContext, openBackend } from '../command-context.js'
+import { resolveJobIds } from '@hyperctl-export/core'
+import { type CommandContext, commandDeadline, openBackend } from '../command-context.js'
 import { neutralise } from '../terminal-text.js'
 
 /** `cancel <id...>`. hypervisord only labels a job cancelled; the export itself goes on (HYPERCTL.md §9.5). */
 export async function runCancel(ctx: CommandContext): Promise<number> {
-  const ids = [...new Set(ctx.args)]
   const { backend } = await openBackend(ctx, false)
-  const result = await backend.cancelJobs(ids, { signal: ctx.signal })
+  const deadline = commandDeadline(ctx)
+  const ids = [...new Set(await resolveJobIds(backend, ctx.args, deadline.call()))]
+  const result = await backend.cancelJobs(ids, deadline.call())
   const { output } = ctx
   if (output.json) {
     output.document(result)

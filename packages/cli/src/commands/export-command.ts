@@ -28,6 +28,8 @@ export async function runExport(ctx: CommandContext, wait: boolean): Promise<num
       wait,
       signal: ctx.signal,
       cancelOnAbort: global.cancelOnInterrupt,
+      verify: global.verify,
+      checksumsFile: global.checksumsFile,
       ...(global.idempotencyKey ? { idempotencyKey: global.idempotencyKey } : {}),
       ...(global.maxConcurrent ? { maxConcurrent: global.maxConcurrent } : {}),
       ...(global.failFast ? { failFast: true } : {}),

@@ -1,5 +1,5 @@
 import { type JobInfo, redactSecrets } from '@hyperctl-export/core'
-import { type CommandContext, openBackend } from '../command-context.js'
+import { type CommandContext, commandDeadline, openBackend } from '../command-context.js'
 import { colourStatus } from '../progress/job-rows.js'
 import { neutralise } from '../terminal-text.js'
 import { textTable } from '../text-table.js'
@@ -7,8 +7,9 @@ import { textTable } from '../text-table.js'
 /** `jobs [--status …]`: every job on the daemon, or those with the given statuses. */
 export async function runJobs(ctx: CommandContext): Promise<number> {
   const { backend } = await openBackend(ctx, false)
+  const deadline = commandDeadline(ctx)
   const filter = ctx.settings.statusFilter
-  const jobs = await backend.queryJobs(filter ? { status: filter } : { all: true }, { signal: ctx.signal })
+  const jobs = await backend.queryJobs(filter ? { status: filter } : { all: true }, deadline.call())
   // why: the daemon lists jobs in random order (Go map iteration); a stable order is easier to read and diff
   const sorted = [...jobs].sort(
     (a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.id.localeCompare(b.id),

@@ -1,10 +1,11 @@
-import { type CommandContext, openBackend } from '../command-context.js'
+import { type CommandContext, commandDeadline, openBackend } from '../command-context.js'
 import { neutralise } from '../terminal-text.js'
 
 /** `status`: the daemon's version, uptime and job counts. */
 export async function runStatus(ctx: CommandContext): Promise<number> {
   const { backend, transport } = await openBackend(ctx, false)
-  const status = await backend.checkDaemonStatus({ signal: ctx.signal })
+  const deadline = commandDeadline(ctx)
+  const status = await backend.checkDaemonStatus(deadline.call())
   const { output } = ctx
   if (output.json) {
     output.document({ ...status, transport })

@@ -14,6 +14,8 @@ export async function runWait(ctx: CommandContext): Promise<number> {
     outcomes = await settleJobs(backend, ids, {
       signal: ctx.signal,
       cancelOnAbort: global.cancelOnInterrupt,
+      verify: global.verify,
+      checksumsFile: global.checksumsFile,
       ...(global.pollIntervalMs ? { pollIntervalMs: global.pollIntervalMs } : {}),
       ...(global.timeoutMs ? { timeoutMs: global.timeoutMs } : {}),
       onProgress: (update) => view?.update(update),

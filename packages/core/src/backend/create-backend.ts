@@ -23,6 +23,8 @@ export interface BackendOptions {
   commandTimeoutMs?: number
   /** Where hyperctl's private job-file directories are made (cli); default os.tmpdir(). */
   tempDir?: string
+  /** Told once when hyperctl cannot tell some jobs' rows apart and asks for them one by one (cli). */
+  onNotice?: (message: string) => void
 }
 
 export interface BackendChoice {
@@ -61,6 +63,7 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
       env,
       commandTimeoutMs: options.commandTimeoutMs,
       tempDir: options.tempDir,
+      onNotice: options.onNotice,
     }),
     transport: 'cli',
     reason,

@@ -16,6 +16,8 @@ export interface HttpClientConfig {
   /** Normalised, no trailing slash. */
   daemonUrl: string
   apiKey: string | undefined
+  /** Secrets this client has sent (vCenter passwords): a later reply can quote one without its field. */
+  knownSecrets?: Set<string>
   requestTimeoutMs: number
   retries: number
   backoff: BackoffOptions
@@ -56,10 +58,15 @@ export interface DaemonReply {
 export async function requestDaemon(config: HttpClientConfig, request: DaemonRequest): Promise<DaemonReply> {
   const what = `${request.method} ${request.path}`
   const caller = request.call?.signal
-  const secrets = [...(request.secrets ?? []), ...(config.apiKey ? [config.apiKey] : [])]
+  const secrets = [
+    ...(request.secrets ?? []),
+    ...(config.knownSecrets ?? []),
+    ...(config.apiKey ? [config.apiKey] : []),
+  ]
   if (caller?.aborted) throw abortedError(what, request, true, caller.reason)
   const callTimeoutMs = request.call?.timeoutMs
   const deadline = callTimeoutMs === undefined ? undefined : AbortSignal.timeout(callTimeoutMs)
+  const endsAt = callTimeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + callTimeoutMs
   const waitSignal = anySignal([caller, deadline])
   let lastFailure: HyperctlError | undefined
 
@@ -90,6 +97,8 @@ export async function requestDaemon(config: HttpClientConfig, request: DaemonReq
             error.retryAfterMs === undefined
               ? backoffDelayMs(attemptNumber, config.backoff, config.random)
               : Math.min(error.retryAfterMs, config.retryAfterMaxMs)
+          // why: retries stop at the call's deadline; a wait that would end past it only delays the failure
+          if (Date.now() + delay >= endsAt) throw error
           await sleep(delay, waitSignal)
         },
       },
@@ -213,10 +222,12 @@ async function attemptOnce(
     )
   }
   const message = errorBody.message || `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`
-  const failure = new DaemonError(message, status)
-  if (request.retry && isRetryableStatus(status)) {
-    throw new RetryableFailure(failure, parseRetryAfter(response.headers.get('retry-after')))
-  }
+  const retryAfterMs = isRetryableStatus(status)
+    ? parseRetryAfter(response.headers.get('retry-after'))
+    : undefined
+  // why: a request we do not resend (submit) still hands the daemon's Retry-After to whoever resends it
+  const failure = new DaemonError(message, status, { retryAfterMs })
+  if (request.retry && isRetryableStatus(status)) throw new RetryableFailure(failure, retryAfterMs)
   throw new AbortError(failure)
 }
 

@@ -69,6 +69,7 @@ export class HypervisordClient implements ExportBackend {
     this.#config = {
       daemonUrl: this.daemonUrl,
       apiKey: checkApiKey(options.apiKey ?? env.HYPERVISORD_API_KEY),
+      knownSecrets: new Set(),
       requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs),
       retries: count('retries', options.retries ?? DEFAULTS.retries),
       backoff: {
@@ -103,6 +104,7 @@ export class HypervisordClient implements ExportBackend {
   async submitJobs(jobs: JobSpec[], options?: CallOptions): Promise<SubmitResult> {
     const prepared = prepareJobs(jobs)
     const ids = prepared.map((j) => j.id).join(', ')
+    for (const j of prepared) if (j.vcenter?.password) this.#config.knownSecrets?.add(j.vcenter.password)
     const reply = await requestDaemon(this.#config, {
       method: 'POST',
       path: '/jobs/submit',
@@ -187,7 +189,9 @@ export class HypervisordClient implements ExportBackend {
       body,
       retry: true,
       call,
-      ...(jobId === undefined ? {} : { onNotFound: () => new JobNotFoundError(jobId) }),
+      ...(jobId === undefined
+        ? {}
+        : { onNotFound: () => new JobNotFoundError(jobId, false, { daemon: this.daemonUrl }) }),
     })
   }
 }

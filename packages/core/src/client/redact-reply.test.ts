@@ -1,5 +1,6 @@
 import { fc, it as prop } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
+import { REDACTED } from '../text/redact.js'
 import { redactBodyText, scrubReply } from './redact-reply.js'
 
 describe('scrubReply', () => {
@@ -11,7 +12,7 @@ describe('scrubReply', () => {
     }
     const { value, secrets } = scrubReply(reply, [])
     expect(value).toEqual({
-      definition: { vcenter: { server: 'vc', username: 'u', password: '***' } },
+      definition: { vcenter: { server: 'vc', username: 'u', password: REDACTED } },
       error: 'login failed for u/***',
       list: ['x *** y'],
     })
@@ -24,7 +25,7 @@ describe('scrubReply', () => {
 
   it('collects secrets that are not strings', () => {
     const { value } = scrubReply({ password: 123456, note: 'pin 123456' }, [])
-    expect(value).toEqual({ password: '***', note: 'pin ***' })
+    expect(value).toEqual({ password: REDACTED, note: 'pin ***' })
   })
 
   it('masks every password of a 500-job reply and lists each distinct one once', () => {
@@ -41,7 +42,7 @@ describe('scrubReply', () => {
 
   it('masks a secret that contains another one whole', () => {
     const { value } = scrubReply(
-      { a: { password: 'abc' }, b: { password: 'xxabcxx' }, note: 'xxabcxx abc' },
+      { a: { password: 'abcd' }, b: { password: 'xxabcdxx' }, note: 'xxabcdxx abcd' },
       [],
     )
     expect((value as { note: string }).note).toBe('*** ***')
@@ -57,10 +58,10 @@ describe('scrubReply', () => {
 describe('redactBodyText', () => {
   it('masks secret JSON fields, including a cut-off last one', () => {
     expect(redactBodyText('{"vcenter":{"password":"a\\"b","x":1}}', [])).toBe(
-      '{"vcenter":{"password":"***","x":1}}',
+      `{"vcenter":{"password":"${REDACTED}","x":1}}`,
     )
-    expect(redactBodyText('{"jobs":[{"password":"abc', [])).toBe('{"jobs":[{"password":"***"')
-    expect(redactBodyText('{"Password" : "abc"}', [])).toBe('{"Password" : "***"}')
+    expect(redactBodyText('{"jobs":[{"password":"abc', [])).toBe(`{"jobs":[{"password":"${REDACTED}"`)
+    expect(redactBodyText('{"Password" : "abc"}', [])).toBe(`{"Password" : "${REDACTED}"}`)
   })
 
   it('removes a known secret in its raw, JSON-escaped and Go-escaped forms', () => {
@@ -75,7 +76,7 @@ describe('redactBodyText', () => {
     (secret, before, after) => {
       const body = `${before}{"password":${JSON.stringify(secret)}}${after}`
       const out = redactBodyText(body, [])
-      expect(out).toContain('"password":"***"')
+      expect(out).toContain(`"password":"${REDACTED}"`)
       expect(out.replace(before, '').replace(after, '')).not.toContain(JSON.stringify(secret))
     },
   )

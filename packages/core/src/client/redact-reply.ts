@@ -1,4 +1,4 @@
-import { redactSecrets, secretScrubber } from '../jobs/redact.js'
+import { redactSecretFields, redactSecrets, secretScrubber } from '../text/redact.js'
 
 /**
  * A parsed reply with secret-named fields masked (redactSecrets) and, beyond that, every
@@ -15,13 +15,9 @@ export function scrubReply(parsed: unknown, known: readonly string[]): { value: 
   return { value: mapStrings(masked, secretScrubber(secrets)), secrets }
 }
 
-// why: a body we cannot parse (cut off, not JSON) may still hold `"password":"..."`, and the secret
-// values are not known then; this mirrors redactSecrets' key names for JSON text
-const SECRET_FIELD = /("(?:password|api_key|apikey|x-api-key|token|secret)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|$)/gi
-
-/** Raw reply text safe to put into an error: secret JSON fields masked, known secrets removed. */
+/** Raw reply text safe to put into an error: secret-named fields masked, known secrets removed. */
 export function redactBodyText(text: string, secrets: readonly string[]): string {
-  return secretScrubber(secrets)(text.replace(SECRET_FIELD, '$1"***"'))
+  return secretScrubber(secrets)(redactSecretFields(text))
 }
 
 function collectMasked(original: unknown, masked: unknown, out: string[]): void {
@@ -32,13 +28,20 @@ function collectMasked(original: unknown, masked: unknown, out: string[]): void 
   if (isRecord(original) && isRecord(masked)) {
     for (const [key, value] of Object.entries(original)) {
       const after = masked[key]
-      if (after !== value && typeof after === 'string' && !isRecord(value) && !Array.isArray(value)) {
-        if (value !== undefined) out.push(typeof value === 'string' ? value : JSON.stringify(value))
+      if (after !== value && typeof after === 'string') {
+        collectValues(value, out)
       } else {
         collectMasked(value, after, out)
       }
     }
   }
+}
+
+function collectValues(value: unknown, out: string[]): void {
+  if (Array.isArray(value)) for (const item of value) collectValues(item, out)
+  else if (isRecord(value)) for (const item of Object.values(value)) collectValues(item, out)
+  else if (typeof value === 'string') out.push(value)
+  else if (typeof value === 'number' || typeof value === 'boolean') out.push(String(value))
 }
 
 function mapStrings(value: unknown, fn: (s: string) => string): unknown {

@@ -1,4 +1,5 @@
 import type { HyperctlError } from '../errors.js'
+import type { ExportFile } from '../inspect/inspect-export.js'
 import type { ExportMethod, ExportResult, JobInfo } from '../types.js'
 import type { OutcomeStatus } from './status.js'
 
@@ -21,6 +22,14 @@ export interface JobOutcome {
   warnings: string[]
   /** From the daemon's start/end times when it gives them, else as we observed it. */
   durationMs?: number
+  /** What a completed export wrote: the descriptor first, then the disks, the manifest and the rest. */
+  files?: ExportFile[]
+  /** true when the files were read here and every check passed; false when they could not be checked. */
+  verified?: boolean
+  /** Why the files were not checked (the directory is not readable here, verify is off, interrupted). */
+  unverifiedReason?: string
+  /** The SHA256SUMS written for this export (with `checksumsFile`). */
+  checksumsFile?: string
 }
 
 export function isSuccess(outcome: JobOutcome): boolean {

@@ -64,7 +64,7 @@ describe('jobOutcomeJson', () => {
       name: 'a',
       status: 'completed',
       attached: false,
-      result: { files: ['/o/a.ovf'], outputDir: '/o', password: '***' },
+      result: { files: ['/o/a.ovf'], outputDir: '/o', password: '[redacted]' },
       warnings: [],
     })
   })

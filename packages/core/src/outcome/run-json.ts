@@ -1,5 +1,7 @@
 import type { HyperctlErrorKind } from '../errors.js'
-import { redactSecrets } from '../jobs/redact.js'
+import { allVerified, completedChecksums, completedFiles } from '../inspect/export-totals.js'
+import type { ExportFile } from '../inspect/inspect-export.js'
+import { redactSecrets } from '../text/redact.js'
 import type { ExportResult } from '../types.js'
 import type { JobOutcome } from './job-outcome.js'
 import type { OutcomeStatus } from './status.js'
@@ -23,6 +25,13 @@ export interface JobOutcomeJson {
   percent?: number
   /** As the daemon reports it; secret-named fields masked. */
   result?: ExportResult
+  /** What a completed export wrote, read on this machine: the descriptor first, sizes and sha256. */
+  files?: ExportFile[]
+  /** true when every check of the files passed; false when they could not be checked. */
+  verified?: boolean
+  unverifiedReason?: string
+  /** The SHA256SUMS written for this export. */
+  checksumsFile?: string
   error?: { kind: HyperctlErrorKind; message: string; hint: string }
   warnings: string[]
 }
@@ -32,6 +41,12 @@ export interface RunJson {
   schemaVersion: typeof OUTCOME_SCHEMA_VERSION
   verdict: Verdict
   jobs: JobOutcomeJson[]
+  /** The files of every completed job. */
+  files: ExportFile[]
+  /** Every completed job's files were verified. */
+  verified: boolean
+  /** SHA-256 by file path, of every completed job. */
+  checksums: Record<string, string>
 }
 
 export function runJson(outcomes: readonly JobOutcome[], context: VerdictContext): RunJson {
@@ -39,6 +54,9 @@ export function runJson(outcomes: readonly JobOutcome[], context: VerdictContext
     schemaVersion: OUTCOME_SCHEMA_VERSION,
     verdict: runVerdict(outcomes, context),
     jobs: outcomes.map(jobOutcomeJson),
+    files: completedFiles(outcomes),
+    verified: allVerified(outcomes),
+    checksums: completedChecksums(outcomes),
   }
 }
 
@@ -57,6 +75,10 @@ export function jobOutcomeJson(o: JobOutcome): JobOutcomeJson {
     ...(progress?.percent !== undefined ? { percent: progress.percent } : {}),
     // why: the daemon echoes the vCenter password in job replies
     ...(o.result !== undefined ? { result: redactSecrets(o.result) } : {}),
+    ...(o.files !== undefined ? { files: o.files } : {}),
+    ...(o.verified !== undefined ? { verified: o.verified } : {}),
+    ...(o.unverifiedReason !== undefined ? { unverifiedReason: o.unverifiedReason } : {}),
+    ...(o.checksumsFile !== undefined ? { checksumsFile: o.checksumsFile } : {}),
     ...(o.error !== undefined
       ? { error: { kind: o.error.kind, message: o.error.message, hint: o.error.hint } }
       : {}),

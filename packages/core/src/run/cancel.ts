@@ -2,10 +2,16 @@ import { JobSkippedError, JobTimeoutError, OperationAbortedError } from '../erro
 import type { JobOutcome } from '../outcome/job-outcome.js'
 import type { RunState } from './run-state.js'
 
+/**
+ * What a cancel after the timeout may add to the run: the timeout is a promise to the caller, so the
+ * cancel gets a small fixed margin (a cancel takes milliseconds on a daemon that answers at all).
+ */
+export const CANCEL_AFTER_TIMEOUT_MS = 1_000
+
 /** The timeout ended the wait: active jobs are `timeout` (cancelled first when asked), queued ones skipped. */
 export async function timeOutRun(run: RunState, timeoutMs: number): Promise<JobOutcome[]> {
   const ids = run.active.map((e) => e.outcome.jobId)
-  const cancelled = run.options.cancelOnTimeout ? await cancelJobs(run, ids, 30_000) : false
+  const cancelled = run.options.cancelOnTimeout ? await cancelJobs(run, ids, CANCEL_AFTER_TIMEOUT_MS) : false
   for (const entry of run.active) {
     run.settle([entry], 'timeout', new JobTimeoutError([entry.outcome.jobId], timeoutMs, cancelled))
   }

@@ -430,9 +430,28 @@ describe('waitForJobs', () => {
 })
 
 describe('settleJobs', () => {
-  it('reports an unknown ID as lost instead of waiting forever', async () => {
+  it('reports an ID the daemon never showed as unknown (never lost, never a restart), without waiting forever', async () => {
     const outcomes = await drive(settleJobs(new MemoryBackend(), ['nope']))
+    expect(outcomes[0]!.status).toBe('unknown')
+    expect(outcomes[0]!.error).toBeInstanceOf(JobNotFoundError)
+    expect(outcomes[0]!.error!.message).toBe('no job with ID nope on memory')
+    expect(`${outcomes[0]!.error!.message} ${outcomes[0]!.error!.hint}`).not.toMatch(/restart/i)
+  })
+
+  it('reports a job it saw and that is then gone as lost, with the hint to resubmit under the same ID', async () => {
+    const backend = new MemoryBackend()
+    await backend.submitJobs([{ id: 'seen-1', vmPath: '/DC/vm/a', outputPath: '/out' }])
+    let polls = 0
+    const outcomes = await drive(
+      settleJobs(backend, ['seen-1'], {
+        onProgress: () => {
+          if (++polls === 1) backend.jobs.delete('seen-1')
+        },
+      }),
+    )
     expect(outcomes[0]!.status).toBe('lost')
+    expect(outcomes[0]!.error!.message).toContain('most likely restarted')
+    expect(outcomes[0]!.error!.hint).toContain('under the same ID')
   })
 })
 

@@ -1,5 +1,7 @@
+import { createDeadline } from '../deadline.js'
 import { HyperctlError, UsageError } from '../errors.js'
 import { prepareJobs } from '../jobs/job-definition.js'
+import { resolveJobIds } from '../jobs/resolve-job-ids.js'
 import type { JobOutcome } from '../outcome/job-outcome.js'
 import { idempotentJobIds } from '../plan/idempotent-ids.js'
 import type { ExportBackend, JobSpec } from '../types.js'
@@ -45,21 +47,38 @@ export async function exportVms(
   // why: with max-concurrent, jobs are submitted in waves; a bad job must fail before the first one starts,
   // and an ID repeated across waves must not attach one VM's export to another's
   prepareJobs(entries.map((e) => e.spec!))
-  return watch(new RunState(backend, entries, options, true))
+  const run = new RunState(backend, entries, options, true)
+  if (options.wait !== false) await run.verifier.snapshot(entries.map((e) => e.spec!))
+  return watchThenInspect(run)
 }
 
-/** Watches jobs that are already on the daemon; like exportVms, every job comes back as an outcome. */
+/**
+ * Watches jobs that are already on the daemon; like exportVms, every job comes back as an outcome. A
+ * unique prefix of at least 4 characters stands for the full ID (the outcome carries the full one).
+ */
 export async function settleJobs(
   backend: ExportBackend,
-  jobIds: readonly string[],
+  typedIds: readonly string[],
   options: WaitOptions = {},
 ): Promise<JobOutcome[]> {
-  if (jobIds.length === 0) throw new UsageError('no job ID to wait for', 'Give at least one job ID.')
+  if (typedIds.length === 0) throw new UsageError('no job ID to wait for', 'Give at least one job ID.')
+  // why: resolving short IDs is part of the wait; it spends the same timeout, not one of its own
+  const deadline = createDeadline(options.timeoutMs, { parent: options.signal })
+  const jobIds = [...new Set(await resolveJobIds(backend, typedIds, deadline.call()))]
+  deadline.dispose()
+  if (options.timeoutMs !== undefined) options = { ...options, timeoutMs: Math.max(1, deadline.remaining()) }
   const entries: Entry[] = jobIds.map((jobId, index) => ({
     resubmits: 0,
     outcome: { index, jobId, vmPath: '', name: '', status: 'pending', attached: true, warnings: [] },
   }))
-  return watch(new RunState(backend, entries, { ...options, maxResubmits: 0 }, false))
+  return watchThenInspect(new RunState(backend, entries, { ...options, maxResubmits: 0 }, false))
+}
+
+/** watch, then inspect: the files of every job that completed are settled into its outcome. */
+async function watchThenInspect(run: RunState): Promise<JobOutcome[]> {
+  const outcomes = await watch(run)
+  await run.verifier.settle(outcomes)
+  return outcomes
 }
 
 /** Resolves when every job completed; otherwise rejects with the first unfinished job's error (with all outcomes). */

@@ -1,8 +1,9 @@
 import { UsageError } from '../errors.js'
+import type { VerifyOptions } from '../inspect/verify-outcomes.js'
 import type { JobOutcome } from '../outcome/job-outcome.js'
 import type { Clock } from '../wait/clock.js'
 
-export interface WaitOptions {
+export interface WaitOptions extends Omit<VerifyOptions, 'signal'> {
   /** The longest pause between polls (the backoff ceiling). Default 5 s. */
   pollIntervalMs?: number
   /** The shortest pause, used right after submit and after every change. Default min(1 s, pollIntervalMs). */
@@ -33,8 +34,12 @@ export interface ExportVmsOptions extends WaitOptions {
   wait?: boolean
   /** Called whenever jobs were accepted, before any waiting: publish IDs here so none is lost. */
   onSubmitted?: (accepted: readonly JobOutcome[]) => void | Promise<void>
-  /** Submit attempts when the reply may have been lost (same IDs each time, so no duplicate). Default 3. */
-  submitAttempts?: number
+  /**
+   * At most this many submit attempts when the reply may have been lost or the daemon was busy (same IDs
+   * each time, so no duplicate). Default: no count; resubmits follow the daemon's Retry-After (else a
+   * jittered back-off) and stop at the run's deadline, and after the unreachable grace without an answer.
+   */
+  submitAttempts?: number | undefined
 }
 
 export interface WaitUpdate {
@@ -50,7 +55,6 @@ export const RUN_DEFAULTS = {
   pollIntervalMs: 5_000,
   timeoutMs: 12 * 3_600_000,
   unreachableGraceMs: 120_000,
-  submitAttempts: 3,
 }
 
 type NumericOption = Exclude<

@@ -1,8 +1,10 @@
+import { createDeadline, type Deadline } from '../deadline.js'
 import type { HyperctlError } from '../errors.js'
 import { JobSkippedError } from '../errors.js'
+import { ExportVerifier } from '../inspect/verify-outcomes.js'
 import type { JobOutcome, OutcomeStatus } from '../outcome/job-outcome.js'
 import { isFailure } from '../outcome/status.js'
-import type { ExportBackend, JobSpec } from '../types.js'
+import type { CallOptions, ExportBackend, JobSpec } from '../types.js'
 import { type Clock, systemClock } from '../wait/clock.js'
 import { PollInterval } from '../wait/poll-interval.js'
 import { checkOptions, type ExportVmsOptions, RUN_DEFAULTS } from './run-options.js'
@@ -30,10 +32,15 @@ export class RunState {
   readonly clock: Clock
   readonly poll: PollInterval
   readonly start: number
+  /** The run's one deadline: every call, back-off and hyperctl child gets only the time it leaves. */
+  readonly deadline: Deadline
+  readonly timeoutMs: number
   /** Not submitted yet (max-concurrent holds them back). */
   readonly queued: Entry[]
   /** On the daemon and not settled. */
   readonly active: Entry[]
+  /** The inspect step: each job is inspected as it completes, the verdict settled after the watch. */
+  readonly verifier: ExportVerifier
   lastContact: number
   stopSubmitting = false
   /** Some job reached the daemon, so a later failure must return outcomes instead of rejecting. */
@@ -55,14 +62,26 @@ export class RunState {
       options.minPollIntervalMs,
     )
     this.start = this.clock.now()
+    this.timeoutMs = options.timeoutMs ?? RUN_DEFAULTS.timeoutMs
+    this.deadline = createDeadline(this.timeoutMs, { parent: options.signal, now: this.clock.now })
     this.lastContact = this.start
     this.queued = submitFirst ? [...entries] : []
     this.active = submitFirst ? [] : [...entries]
     this.everSubmitted = !submitFirst
+    this.verifier = new ExportVerifier({
+      ...(options.verify ? { verify: options.verify } : {}),
+      ...(options.checksumsFile ? { checksumsFile: true } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
   }
 
   get signal(): AbortSignal | undefined {
     return this.options.signal
+  }
+
+  /** The options of one daemon call: the caller's signal and the time the deadline leaves. */
+  call(): CallOptions {
+    return this.deadline.call()
   }
 
   /** Nothing left to watch, and nothing more will be submitted. */
@@ -79,6 +98,7 @@ export class RunState {
 
   /** Every outcome in input order; jobs still queued are skipped. */
   finish(): JobOutcome[] {
+    this.deadline.dispose()
     if (this.queued.length > 0) {
       this.settle(
         this.queued,

@@ -2,14 +2,14 @@ import { JobSkippedError, OperationAbortedError } from '../errors.js'
 import { isFailure } from '../outcome/status.js'
 import { asHyperctlError } from './failure-kinds.js'
 import type { RunState } from './run-state.js'
-import { SubmitOutcomeUnknown, submitEntries } from './submit.js'
+import { SubmitOutcomeUnknown, SubmitTimedOut, submitEntries } from './submit.js'
 
 /**
  * Submits as many queued jobs as max-concurrent leaves room for. Resolves `interrupted` when the signal
  * ended the submit (the batch is then active, so it is cancelled like the rest). Rejects only when
  * nothing of the run is on the daemon; any later submit failure becomes outcomes.
  */
-export async function submitNextWave(run: RunState): Promise<'interrupted' | undefined> {
+export async function submitNextWave(run: RunState): Promise<'interrupted' | 'timeout' | undefined> {
   if (run.queued.length === 0 || run.stopSubmitting) return undefined
   // why: without waiting nothing frees a slot, so every job is submitted at once
   const limit = run.options.wait === false ? undefined : run.options.maxConcurrent
@@ -25,6 +25,16 @@ export async function submitNextWave(run: RunState): Promise<'interrupted' | und
       // why: the submit may have reached the daemon; the batch is watched and cancelled like the rest
       run.active.push(...batch)
       return 'interrupted'
+    }
+    if (error instanceof SubmitTimedOut) {
+      // why: the daemon may have taken them; they time out (and are cancelled when asked) like the rest
+      for (const entry of batch) {
+        entry.outcome.warnings.push(
+          `the submit got no answer before the timeout (${error.failure.message}); job ${entry.outcome.jobId} may be on the daemon`,
+        )
+      }
+      run.active.push(...batch)
+      return 'timeout'
     }
     // why: rejecting is only right when nothing is on the daemon; otherwise the IDs must come back
     if (!run.everSubmitted && !(error instanceof SubmitOutcomeUnknown)) throw error

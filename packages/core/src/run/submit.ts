@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../client/retry-delay.js'
 import {
   DaemonError,
   DaemonUnreachableError,
@@ -29,15 +30,36 @@ export class SubmitOutcomeUnknown extends Error {
 }
 
 /**
- * Submits with retries that reuse the same IDs; returns the entries now on the daemon. Throws the
- * submit's error only when the jobs are surely not on the daemon, and SubmitOutcomeUnknown when that
- * cannot be told.
+ * The run's time ran out before the daemon said whether it took the jobs; the run reports them as
+ * `timeout` and cancels them when asked, since they may be on the daemon.
+ */
+export class SubmitTimedOut extends Error {
+  readonly failure: HyperctlError
+  constructor(failure: HyperctlError) {
+    super(failure.message, { cause: failure })
+    this.name = 'SubmitTimedOut'
+    this.failure = failure
+  }
+}
+
+/** The bound on submit attempts whatever the deadline: a loop that cannot end is a bug. */
+const MAX_SUBMIT_ATTEMPTS = 1_000
+const SUBMIT_BACKOFF = { minDelayMs: 1_000, maxDelayMs: 16_000 }
+
+/**
+ * Submits with retries that reuse the same IDs; returns the entries now on the daemon. Resubmits after a
+ * lost reply or a busy daemon (429, 5xx) wait what its Retry-After asks (else a jittered back-off) and
+ * stop at the run's deadline, after the unreachable grace, or after `submitAttempts` when given. Throws
+ * the submit's error only when the jobs are surely not on the daemon, SubmitOutcomeUnknown when that
+ * cannot be told, and SubmitTimedOut when the deadline came first.
  */
 export async function submitEntries(run: RunState, batch: Entry[]): Promise<Entry[]> {
-  const attempts = Math.max(1, run.options.submitAttempts ?? RUN_DEFAULTS.submitAttempts)
+  const attempts = Math.min(MAX_SUBMIT_ATTEMPTS, run.options.submitAttempts ?? MAX_SUBMIT_ATTEMPTS)
+  const grace = run.options.unreachableGraceMs ?? RUN_DEFAULTS.unreachableGraceMs
   let lastError: unknown
   let maybeOnDaemon = false
-  for (let attempt = 1; attempt <= attempts; attempt++) {
+  let firstFailureAt: number | undefined
+  for (let attempt = 1; attempt <= Math.max(1, attempts); attempt++) {
     let result: SubmitResult
     try {
       result = await run.backend.submitJobs(
@@ -47,16 +69,26 @@ export async function submitEntries(run: RunState, batch: Entry[]): Promise<Entr
           e.sent = true
           return e.spec!
         }),
-        { signal: run.signal },
+        run.call(),
       )
     } catch (error) {
       if (error instanceof OperationAbortedError) throw error
       lastError = error
       maybeOnDaemon ||= !surelyNotSubmitted(error)
+      if (run.deadline.expired()) {
+        if (!maybeOnDaemon) throw error
+        throw new SubmitTimedOut(asHyperctlError(error))
+      }
       // why: a retry is safe (the same IDs make a second copy impossible), but only worth it for a
       // lost reply or a server fault; anything else would fail the same way again
       if (!(error instanceof DaemonUnreachableError) && !isServerFault(error)) break
-      if (attempt < attempts) await run.clock.sleep(1000 * 2 ** (attempt - 1), run.signal)
+      firstFailureAt ??= run.clock.now()
+      const delay = resubmitDelayMs(error, attempt)
+      // why: retries stop at the deadline (a wait past it only delays the failure) and, without any
+      // answer, at the unreachable grace like the poll loop
+      if (attempt >= attempts || delay >= run.deadline.remaining()) break
+      if (run.clock.now() + delay - firstFailureAt > grace) break
+      await run.clock.sleep(delay, run.signal)
       if (run.signal?.aborted) throw new OperationAbortedError('the submit', { cause: error })
       continue
     }
@@ -97,6 +129,7 @@ export async function submitEntries(run: RunState, batch: Entry[]): Promise<Entr
     return accepted
   }
   if (!maybeOnDaemon) throw lastError
+  if (run.deadline.expired()) throw new SubmitTimedOut(asHyperctlError(lastError))
   const found = await lookUpAfterFailedSubmit(run, batch, asHyperctlError(lastError))
   if (found.length > 0) await publish(run, found)
   return found
@@ -124,11 +157,12 @@ async function lookUpAfterFailedSubmit(
   const ids = batch.map((e) => e.outcome.jobId)
   let jobs: JobInfo[]
   try {
-    jobs = await run.backend.queryJobs({ ids }, { signal: run.signal })
+    jobs = await run.backend.queryJobs({ ids }, run.call())
   } catch (error) {
     if (error instanceof OperationAbortedError || run.signal?.aborted) {
       throw new OperationAbortedError('the submit', { cause: failure })
     }
+    if (run.deadline.expired()) throw new SubmitTimedOut(failure)
     throw new SubmitOutcomeUnknown(failure, asHyperctlError(error), ids)
   }
   const byId = new Map(jobs.map((j) => [j.id, j]))
@@ -159,7 +193,7 @@ async function attach(run: RunState, entry: Entry): Promise<boolean> {
   const id = entry.outcome.jobId
   let existing: JobInfo
   try {
-    existing = await run.backend.getJob(id, { signal: run.signal })
+    existing = await run.backend.getJob(id, run.call())
   } catch (error) {
     if (error instanceof OperationAbortedError) throw error
     // why: the daemon just said a job with this ID exists; not being able to read it back now does not
@@ -187,6 +221,12 @@ function otherVmError(entry: Entry, existing: JobInfo): JobRejectedError {
     `job with ID ${id} already exists for another VM (${existing.vmPath}); use another idempotency key`,
     { jobId: id, vmPath: entry.outcome.vmPath },
   )
+}
+
+/** The daemon's Retry-After when it gave one, else an exponential back-off with jitter. */
+function resubmitDelayMs(error: unknown, attempt: number): number {
+  if (error instanceof DaemonError && error.retryAfterMs !== undefined) return error.retryAfterMs
+  return backoffDelayMs(attempt, SUBMIT_BACKOFF)
 }
 
 function isDuplicate(message: string, id: string): boolean {

@@ -21,12 +21,26 @@ const MISSED_POLLS_FOR_LOST = 2
 /** The bound on polls, whatever the timeout: a loop that cannot end is a bug. */
 const MAX_POLLS = 1_000_000
 
-/** The poll loop: submits as slots free up, asks the daemon once per poll about every active job. */
+/**
+ * The poll loop: submits as slots free up, asks the daemon once per poll about every active job. Every
+ * call gets only the time the run's deadline leaves, so the loop ends at the timeout whatever the daemon
+ * does (stalls, answers byte by byte, drops connections, fails every request).
+ */
 export async function watch(run: RunState): Promise<JobOutcome[]> {
-  const timeoutMs = run.options.timeoutMs ?? RUN_DEFAULTS.timeoutMs
+  try {
+    return await pollUntilDone(run)
+  } finally {
+    run.deadline.dispose()
+  }
+}
+
+async function pollUntilDone(run: RunState): Promise<JobOutcome[]> {
+  const timeoutMs = run.timeoutMs
   for (let poll = 0; poll < MAX_POLLS; poll++) {
     if (run.signal?.aborted) return abortRun(run)
-    if ((await submitNextWave(run)) === 'interrupted') return abortRun(run)
+    const wave = await submitNextWave(run)
+    if (wave === 'interrupted') return abortRun(run)
+    if (wave === 'timeout') return timeOutRun(run, timeoutMs)
     if (run.options.wait === false) return run.finish()
     if (run.idle) return run.finish()
 
@@ -36,14 +50,13 @@ export async function watch(run: RunState): Promise<JobOutcome[]> {
     let changed: JobOutcome[] = []
     let unreachable: string | undefined
     try {
-      const jobs = await run.backend.queryJobs(
-        { ids: run.active.map((e) => e.outcome.jobId) },
-        { signal: run.signal },
-      )
+      const jobs = await run.backend.queryJobs({ ids: run.active.map((e) => e.outcome.jobId) }, run.call())
       run.lastContact = run.clock.now()
       changed = await applyPoll(run, jobs)
     } catch (error) {
       if (error instanceof OperationAbortedError || run.signal?.aborted) return abortRun(run)
+      // why: the call ran out of the run's time; that is the timeout, not a daemon fault
+      if (run.deadline.expired()) return timeOutRun(run, timeoutMs)
       const failure = asHyperctlError(error)
       const sinceContact = run.clock.now() - run.lastContact
       if (
@@ -105,6 +118,7 @@ async function applyPoll(run: RunState, jobs: JobInfo[]): Promise<JobOutcome[]> 
         o.status = 'completed'
         o.result = job.result
         o.durationMs = durationOf(job, entry.submittedAt, run.clock.now())
+        run.verifier.completed(o, entry.spec)
         break
       case 'failed':
         run.settle(
@@ -158,8 +172,18 @@ async function missing(run: RunState, entry: Entry): Promise<boolean> {
     }
     if (isTerminal(o.status)) return true
   }
-  run.settle([entry], 'lost', new JobNotFoundError(o.jobId, true))
+  // why: only a job the daemon once showed us can have been lost; an ID it never had is simply unknown
+  const seen = o.job !== undefined || (entry.spec !== undefined && entry.submittedAt !== undefined)
+  if (seen) run.settle([entry], 'lost', new JobNotFoundError(o.jobId, true))
+  else run.settle([entry], 'unknown', new JobNotFoundError(o.jobId, false, { daemon: daemonOf(run) }))
   return true
+}
+
+/** The daemon's URL as the backend names it (`… → http://host:port`). */
+function daemonOf(run: RunState): string {
+  const target = run.backend.target
+  const arrow = target.lastIndexOf('→ ')
+  return arrow >= 0 ? target.slice(arrow + 2) : target
 }
 
 function durationOf(job: JobInfo, submittedAt: number | undefined, now: number): number | undefined {

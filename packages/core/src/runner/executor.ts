@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { CHILD_OWN_GROUP, killChildGroup } from '../deadline.js'
 import { HyperctlNotInstalledError } from '../errors.js'
 
 export interface ExecOptions {
@@ -30,13 +31,13 @@ export interface Executor {
 }
 
 export interface NodeExecutorOptions {
-  /** Between SIGTERM and SIGKILL; default 2000. */
+  /** Between SIGTERM and SIGKILL; default 500 (it adds to how far a run may overrun its deadline). */
   killGraceMs?: number
   /** Per stream; default 64 MiB. More output ends the child. */
   maxOutputBytes?: number
 }
 
-const DEFAULT_KILL_GRACE_MS = 2000
+const DEFAULT_KILL_GRACE_MS = 500
 const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 // why: these mean the program itself cannot be started, not that it ran and failed
 const NOT_RUNNABLE = new Set([
@@ -49,8 +50,6 @@ const NOT_RUNNABLE = new Set([
   'ENAMETOOLONG',
   'EPERM',
 ])
-// why: process groups (kill of -pid) exist on POSIX only
-const USE_PROCESS_GROUP = process.platform !== 'win32'
 
 /** An Executor on node:child_process `spawn` (no shell, stdin closed). */
 export function createNodeExecutor(options: NodeExecutorOptions = {}): Executor {
@@ -89,7 +88,7 @@ function runChild(
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
       // why: its own process group, so a timeout also ends anything it started that holds our pipes
-      detached: USE_PROCESS_GROUP,
+      detached: CHILD_OWN_GROUP,
     })
     const stdout = new Collector(maxOutputBytes)
     const stderr = new Collector(maxOutputBytes)
@@ -101,15 +100,7 @@ function runChild(
     let killTimer: NodeJS.Timeout | undefined
     let closeTimer: NodeJS.Timeout | undefined
 
-    const sendSignal = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined) return
-      try {
-        if (USE_PROCESS_GROUP) process.kill(-child.pid, sig)
-        else child.kill(sig)
-      } catch {
-        // why: ESRCH — the group is already gone, which is what we wanted
-      }
-    }
+    const sendSignal = (sig: NodeJS.Signals) => killChildGroup(child, sig)
     const terminate = () => {
       if (terminating) return
       terminating = true

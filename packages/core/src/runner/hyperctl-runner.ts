@@ -16,7 +16,6 @@ import {
   prepareJobs,
   toJobDefinition,
 } from '../jobs/job-definition.js'
-import { redactText } from '../jobs/redact.js'
 import {
   parseCancelOutput,
   parseQueryOutput,
@@ -24,6 +23,7 @@ import {
   parseSubmitOutput,
   parseVersionOutput,
 } from '../parse/index.js'
+import { redactSecretFields, redactText } from '../text/redact.js'
 import {
   type CallOptions,
   type CancelResult,
@@ -39,6 +39,7 @@ import {
 import { type Executor, nodeExecutor } from './executor.js'
 import { defaultHyperctlPath, HYPERCTL_DAEMON_URL, hyperctlEnv } from './hyperctl-env.js'
 import { errorForRun, readableOutput } from './hyperctl-failure.js'
+import { assertStatus, type KnownJob, matchQueryRows, toJobInfo } from './row-match.js'
 import {
   cellOfRow,
   ID_ARGUMENT_MAX_BYTES,
@@ -63,9 +64,9 @@ export interface HyperctlRunnerOptions {
    * Default ID_ARGUMENT_MAX_BYTES (30,000 on Windows, 64 KiB elsewhere: about 800 or 1,770 UUIDs).
    */
   idArgumentMaxBytes?: number
+  /** Told once per set of jobs whose rows cannot be told apart, so they are then asked for one by one. */
+  onNotice?: (message: string) => void
 }
-
-type QueryRow = ReturnType<typeof parseQueryOutput>['jobs'][number]
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 60_000
 
@@ -82,6 +83,12 @@ export class HyperctlRunner implements ExportBackend {
   readonly #env: NodeJS.ProcessEnv
   readonly #tempDir: string | undefined
   readonly #idArgumentMaxBytes: number
+  // why: a later query or cancel can print a password submitted earlier (a job's error quotes its URL)
+  readonly #secrets = new Set<string>()
+  readonly #onNotice: ((message: string) => void) | undefined
+  /** Name and VM path of every job this runner submitted: they tell apart rows that show the same cell. */
+  readonly #submitted = new Map<string, KnownJob>()
+  readonly #noticed = new Set<string>()
 
   constructor(options: HyperctlRunnerOptions = {}) {
     const env = options.env ?? process.env
@@ -91,6 +98,7 @@ export class HyperctlRunner implements ExportBackend {
     this.#env = hyperctlEnv(env)
     this.#tempDir = options.tempDir === undefined ? undefined : resolve(options.tempDir)
     this.#idArgumentMaxBytes = options.idArgumentMaxBytes ?? ID_ARGUMENT_MAX_BYTES
+    this.#onNotice = options.onNotice
     this.target = `hyperctl (${this.hyperctlPath}) → ${HYPERCTL_DAEMON_URL}`
   }
 
@@ -124,7 +132,7 @@ export class HyperctlRunner implements ExportBackend {
    */
   async submitJobs(jobs: JobSpec[], options?: CallOptions): Promise<SubmitResult> {
     const prepared = prepareJobs(jobs)
-    const secrets = prepared.map((job) => job.vcenter?.password)
+    for (const job of prepared) if (job.vcenter?.password) this.#secrets.add(job.vcenter.password)
     throwIfAborted(options?.signal, 'hyperctl submit')
     // why: JSON, not YAML: the top-level `password` is YAML-only, JSON reads `vcenter.password` (§8)
     const body = `${JSON.stringify({ jobs: prepared.map(toJobDefinition) })}\n`
@@ -140,12 +148,15 @@ export class HyperctlRunner implements ExportBackend {
       await writeFile(file, body, { mode: 0o600, flag: 'wx' }).catch((error: unknown) => {
         throw jobFileError(`${file} could not be written`, error)
       })
-      ;({ stdout } = await this.#run(['submit', '-file', file], options, secrets))
+      ;({ stdout } = await this.#run(['submit', '-file', file], options))
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
     const printed = parseSubmitOutput(stdout)
     const submitted = matchSubmitResult(prepared, printed, stdout)
+    for (const job of submitted) {
+      if (job.accepted) this.#submitted.set(job.id, { name: job.name, vmPath: job.vmPath })
+    }
     const several = jobs.length > 1
     const warnings = jobs.flatMap((job) =>
       ignoredOptionWarnings(job).map((warning) => (several ? `${job.vmPath}: ${warning}` : warning)),
@@ -155,18 +166,36 @@ export class HyperctlRunner implements ExportBackend {
 
   /**
    * Precedence as the daemon's (§7.3): `ids` when non-empty, else `all`, else `status`, else all jobs.
-   * For `ids`, each row is mapped back to the full requested ID by its shown 8-byte prefix; IDs that
-   * share that prefix are asked for in separate runs. Otherwise `id` is the shown prefix and
-   * `idTruncated` says whether hyperctl cut it.
+   * For `ids`, one `query -id` run (a few when the IDs outgrow one argument) whatever the IDs: each row
+   * is mapped back to the full requested ID by its shown 8-byte prefix, and where IDs share that prefix,
+   * by the name and VM path we submitted them with. Only IDs that still cannot be told apart are then
+   * asked for one by one, and that is told once. Otherwise `id` is the shown prefix and `idTruncated`
+   * says whether hyperctl cut it.
    */
   async queryJobs(filter: JobFilter, options?: CallOptions): Promise<JobInfo[]> {
     const ids = unique(filter.ids ?? [])
     if (ids.length > 0) {
       for (const id of ids) assertValidJobId(id)
       const found = new Map<string, JobInfo>()
+      const ambiguous: string[] = []
       // why: one run per poll whatever the number of jobs, unless the IDs outgrow one argument (then a few)
-      for (const round of planIdQueries(ids, this.#idArgumentMaxBytes)) {
-        for (const [id, job] of await this.#queryIds(round, options)) found.set(id, job)
+      for (const group of splitByJoinedBytes(ids, this.#idArgumentMaxBytes)) {
+        const { stdout, stderr } = await this.#run(['query', '-id', group.join(',')], options)
+        const match = matchQueryRows(group, parseQueryOutput(stdout, stderr).jobs, (id) =>
+          this.#submitted.get(id),
+        )
+        if (match === null) throw new HyperctlParseError(`a query result for ${group.join(', ')}`, stdout)
+        for (const [id, row] of match.found) found.set(id, toJobInfo(row, id))
+        ambiguous.push(...match.ambiguous)
+      }
+      if (ambiguous.length > 0) {
+        this.#noticeOnce(
+          `hyperctl shows only the first 8 characters of a job ID, and job(s) ${ambiguous.join(', ')} share them with another job of the same name and VM path; they are looked up one by one`,
+          ambiguous,
+        )
+        for (const round of planIdQueries(ambiguous, this.#idArgumentMaxBytes)) {
+          for (const [id, job] of await this.#queryIds(round, options)) found.set(id, job)
+        }
       }
       return ids.flatMap((id) => found.get(id) ?? [])
     }
@@ -189,7 +218,7 @@ export class HyperctlRunner implements ExportBackend {
     assertValidJobId(id)
     const { stdout, stderr } = await this.#run(['query', '-id', id], options)
     const rows = parseQueryOutput(stdout, stderr).jobs
-    if (rows.length === 0) throw new JobNotFoundError(id)
+    if (rows.length === 0) throw new JobNotFoundError(id, false, { daemon: HYPERCTL_DAEMON_URL })
     const row = rows[0]!
     if (rows.length > 1 || cellOfRow(row) !== shownJobIdCell(id)) {
       throw new HyperctlParseError(`the one row of job ${id}`, stdout)
@@ -221,6 +250,13 @@ export class HyperctlRunner implements ExportBackend {
     return result
   }
 
+  #noticeOnce(message: string, ids: readonly string[]): void {
+    const key = [...ids].sort().join(',')
+    if (this.#noticed.has(key)) return
+    this.#noticed.add(key)
+    this.#onNotice?.(message)
+  }
+
   /** One `query -id` run for IDs whose cells differ; returns requested ID → job for the rows found. */
   async #queryIds(ids: readonly string[], options: CallOptions | undefined): Promise<Map<string, JobInfo>> {
     const { stdout, stderr } = await this.#run(['query', '-id', ids.join(',')], options)
@@ -237,14 +273,11 @@ export class HyperctlRunner implements ExportBackend {
   }
 
   /** Runs hyperctl; returns its decoded, redacted output on success and throws the mapped error otherwise. */
-  async #run(
-    args: string[],
-    options: CallOptions | undefined,
-    secrets: readonly (string | undefined)[] = [],
-  ): Promise<{ stdout: string; stderr: string }> {
+  async #run(args: string[], options: CallOptions | undefined): Promise<{ stdout: string; stderr: string }> {
     const command = `hyperctl ${args[0]}`
     const signal = options?.signal
-    const timeoutMs = options?.timeoutMs ?? this.#timeoutMs
+    // why: a run's deadline hands down the time left, which may be hours; one hyperctl run stays bounded
+    const timeoutMs = Math.min(options?.timeoutMs ?? this.#timeoutMs, this.#timeoutMs)
     throwIfAborted(signal, command)
     let result: Awaited<ReturnType<Executor['run']>>
     try {
@@ -258,12 +291,15 @@ export class HyperctlRunner implements ExportBackend {
         { cause: error },
       )
     }
-    // why: UTF-8 with U+FFFD for the stray bytes of a cut VM path (§6); secrets out before anything keeps it
+    // why: UTF-8 with U+FFFD for the stray bytes of a cut VM path (§6); secrets out before anything keeps it.
+    // Secret-named fields are masked in what becomes an error only: stdout's tables carry no such field,
+    // and masking there would alter a VM named `token=x` so that it no longer matches its job
+    const secrets = [...this.#secrets]
     const stdout = redactText(result.stdout.toString('utf8'), secrets)
-    const stderr = redactText(result.stderr.toString('utf8'), secrets)
+    const stderr = redactSecretFields(redactText(result.stderr.toString('utf8'), secrets))
     const details = {
       exitCode: result.exitCode,
-      stdout: readableOutput(stdout),
+      stdout: readableOutput(redactSecretFields(stdout)),
       stderr: readableOutput(stderr),
     }
     if (result.aborted) throw new OperationAbortedError(command)
@@ -281,33 +317,12 @@ export class HyperctlRunner implements ExportBackend {
       throw new CommandFailedError(`${command} was ended by signal ${result.signal ?? 'unknown'}`, details)
     }
     const failure = errorForRun(command.slice('hyperctl '.length), {
-      stdout,
+      stdout: redactSecretFields(stdout),
       stderr,
       exitCode: result.exitCode,
     })
     if (failure) throw failure
     return { stdout, stderr }
-  }
-}
-
-function toJobInfo(row: QueryRow, id: string): JobInfo {
-  const job: JobInfo = {
-    id,
-    name: row.name,
-    vmPath: row.vmPath,
-    vmPathTruncated: row.vmPathTruncated,
-    status: row.status,
-    source: 'cli',
-  }
-  if (row.phase !== null) job.phase = row.phase
-  if (row.percent !== null) job.percent = row.percent
-  if (row.started !== null) job.startedAt = row.started
-  return job
-}
-
-function assertStatus(status: string): asserts status is JobStatus {
-  if (!(JOB_STATUSES as readonly string[]).includes(status)) {
-    throw new UsageError(`job status ${JSON.stringify(status)} is not one of ${JOB_STATUSES.join(', ')}`)
   }
 }
 

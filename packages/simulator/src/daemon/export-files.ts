@@ -9,8 +9,13 @@ import { join } from 'node:path'
 
 export interface WrittenExport {
   ovfPath: string
-  vmdkPath: string
+  /** The disk files, in descriptor order. */
+  diskPaths: string[]
+  /** Every file written, descriptor first. */
   files: string[]
+  /** Bytes of the disk files: what the web exporter reports as `total_size`. */
+  diskBytes: number
+  /** Bytes of every file written. */
   totalSize: number
   capacityBytes: number
 }
@@ -21,25 +26,34 @@ const GTES_PER_GT = 512
 const DESCRIPTOR_SECTORS = 20
 const GT_SECTORS = (GTES_PER_GT * 4) / SECTOR
 
-/** Writes `<dir>/<vmName>.ovf` and `<dir>/<vmName>-disk1.vmdk`; creates `dir` like os.MkdirAll. */
-export function writeExport(dir: string, vmName: string, diskSizeBytes: number): WrittenExport {
+/** The name the web exporter gives disk `index` of `vmName` (docs/hyperctl.md#jobs-lifecycle-ids-status). */
+export function diskFileName(vmName: string, index: number): string {
+  return `${vmName}-disk-${index}.vmdk`
+}
+
+/**
+ * Writes `<dir>/<vmName>-disk-<i>.vmdk` for each disk and the descriptor `<dir>/<vmName>.ovf` naming
+ * them, as the web exporter lays out an export; creates `dir` like os.MkdirAll.
+ */
+export function writeExport(dir: string, vmName: string, diskSizeBytes: number, disks = 1): WrittenExport {
   mkdirSync(dir, { recursive: true, mode: 0o755 })
-  const vmdkName = `${vmName}-disk1.vmdk`
-  const vmdkPath = join(dir, vmdkName)
   const capacitySectors = Math.max(1, Math.ceil(diskSizeBytes / SECTOR))
-  writeSparseVmdk(vmdkPath, vmdkName, capacitySectors)
-  const vmdkSize = statSync(vmdkPath).size
+  const written = Array.from({ length: Math.max(1, Math.floor(disks)) }, (_, i) => {
+    const name = diskFileName(vmName, i)
+    const path = join(dir, name)
+    writeSparseVmdk(path, name, capacitySectors)
+    return { name, path, size: statSync(path).size }
+  })
   const ovfPath = join(dir, `${vmName}.ovf`)
-  writeWhole(
-    ovfPath,
-    Buffer.from(ovfDescriptor(vmName, vmdkName, vmdkSize, capacitySectors * SECTOR), 'utf8'),
-  )
-  const ovfSize = statSync(ovfPath).size
+  writeWhole(ovfPath, Buffer.from(ovfDescriptor(vmName, written, capacitySectors * SECTOR), 'utf8'))
+  const diskBytes = written.reduce((n, d) => n + d.size, 0)
+  const diskPaths = written.map((d) => d.path)
   return {
     ovfPath,
-    vmdkPath,
-    files: [ovfPath, vmdkPath],
-    totalSize: ovfSize + vmdkSize,
+    diskPaths,
+    files: [ovfPath, ...diskPaths],
+    diskBytes,
+    totalSize: statSync(ovfPath).size + diskBytes,
     capacityBytes: capacitySectors * SECTOR,
   }
 }
@@ -143,23 +157,50 @@ function xml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
-/** An OVF 1.0 envelope naming the VMDK in References/File and DiskSection/Disk. */
+export interface DescribedDisk {
+  /** The file name the descriptor references (relative to the descriptor). */
+  name: string
+  /** The file's byte size (`ovf:size`). */
+  size: number
+}
+
+/** An OVF 1.0 envelope naming each disk in References/File, DiskSection/Disk and a hard-disk Item. */
 export function ovfDescriptor(
   vmName: string,
-  vmdkName: string,
-  vmdkSize: number,
+  disks: readonly DescribedDisk[],
   capacityBytes: number,
 ): string {
   const name = xml(vmName)
+  const files = disks
+    .map((d, i) => `    <File ovf:href="${xml(d.name)}" ovf:id="file${i + 1}" ovf:size="${d.size}"/>`)
+    .join('\n')
+  const diskEntries = disks
+    .map(
+      (_, i) =>
+        `    <Disk ovf:capacity="${capacityBytes}" ovf:capacityAllocationUnits="byte" ovf:diskId="vmdisk${i + 1}" ovf:fileRef="file${i + 1}" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#sparse" ovf:populatedSize="0"/>`,
+    )
+    .join('\n')
+  const diskItems = disks
+    .map(
+      (_, i) => `      <Item>
+        <rasd:AddressOnParent>${i}</rasd:AddressOnParent>
+        <rasd:ElementName>Hard disk ${i + 1}</rasd:ElementName>
+        <rasd:HostResource>ovf:/disk/vmdisk${i + 1}</rasd:HostResource>
+        <rasd:InstanceID>${4 + i}</rasd:InstanceID>
+        <rasd:Parent>3</rasd:Parent>
+        <rasd:ResourceType>17</rasd:ResourceType>
+      </Item>`,
+    )
+    .join('\n')
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!-- Written by @hyperctl-export/simulator (hypervisord-sim): a simulated export, not a real VM. -->
 <Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
   <References>
-    <File ovf:href="${xml(vmdkName)}" ovf:id="file1" ovf:size="${vmdkSize}"/>
+${files}
   </References>
   <DiskSection>
     <Info>Virtual disk information</Info>
-    <Disk ovf:capacity="${capacityBytes}" ovf:capacityAllocationUnits="byte" ovf:diskId="vmdisk1" ovf:fileRef="file1" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#sparse" ovf:populatedSize="0"/>
+${diskEntries}
   </DiskSection>
   <NetworkSection>
     <Info>The list of logical networks</Info>
@@ -205,14 +246,7 @@ export function ovfDescriptor(
         <rasd:ResourceSubType>lsilogic</rasd:ResourceSubType>
         <rasd:ResourceType>6</rasd:ResourceType>
       </Item>
-      <Item>
-        <rasd:AddressOnParent>0</rasd:AddressOnParent>
-        <rasd:ElementName>Hard disk 1</rasd:ElementName>
-        <rasd:HostResource>ovf:/disk/vmdisk1</rasd:HostResource>
-        <rasd:InstanceID>4</rasd:InstanceID>
-        <rasd:Parent>3</rasd:Parent>
-        <rasd:ResourceType>17</rasd:ResourceType>
-      </Item>
+${diskItems}
     </VirtualHardwareSection>
   </VirtualSystem>
 </Envelope>

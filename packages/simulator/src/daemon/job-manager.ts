@@ -86,7 +86,7 @@ export class JobManager {
       jobDurationMs: options.jobDurationMs ?? 3000,
       progressSteps: options.progressSteps ?? 4,
       diskSizeBytes: options.diskSizeBytes ?? 64 * 1024,
-      listResultFiles: options.listResultFiles ?? true,
+      listResultFiles: options.listResultFiles ?? false,
       writeFiles: options.writeFiles ?? true,
       cancelStopsExport: options.cancelStopsExport ?? false,
       hyperctlOnPath: options.hyperctlOnPath ?? false,
@@ -388,9 +388,11 @@ export class JobManager {
       result.total_size = written.totalSize
       result.duration = Number(this.now() - (job.started_at ?? this.now()))
     } else if (method === 'web') {
-      // why: the real web exporter fills only output_files and total_size; the others leave all of it empty
-      result.output_files = [...written.files]
-      result.total_size = written.totalSize
+      // why: the real web exporter lists only the disks it downloaded and their bytes; the descriptor
+      // it writes beside them is not listed, and the other exporters leave the result empty
+      // (docs/hyperctl.md#jobs-lifecycle-ids-status)
+      result.output_files = [...written.diskPaths]
+      result.total_size = written.diskBytes
     }
     return { result }
   }

@@ -270,8 +270,10 @@ function spinnerFor(s: Settings, out: Output, text: string): Spinner {
 function request(
   s: Settings,
   io: HyperctlSimIO,
+  spinner: Spinner,
   req: Omit<HttpRequest, 'url'> & { path: string },
 ): Promise<TransportOutcome> {
+  spinner.waiting()
   return sendRequest(
     { method: req.method, url: s.daemonUrl + req.path, contentType: req.contentType, body: req.body },
     {
@@ -324,7 +326,7 @@ async function submit(
     spinner.fail('Either -file or -vm must be specified')
     return 1
   }
-  const sent = await request(s, io, { method: 'POST', path: '/jobs/submit', contentType, body })
+  const sent = await request(s, io, spinner, { method: 'POST', path: '/jobs/submit', contentType, body })
   if (!sent.ok) {
     spinner.fail(`Failed to submit job: ${sent.error}`)
     return 1
@@ -357,7 +359,7 @@ async function query(
   if (id !== '') json += `"job_ids":${goJsonStringArray(id.split(','))},`
   if (statusFilter !== '') json += `"status":${goJsonStringArray(statusFilter.split(',').map(goTrimSpace))},`
   json += `"all":${flags.get('all') === true}}`
-  const sent = await request(s, io, {
+  const sent = await request(s, io, spinner, {
     method: 'POST',
     path: '/jobs/query',
     contentType: 'application/json',
@@ -399,7 +401,7 @@ main.main()
 
 async function status(s: Settings, out: Output, io: HyperctlSimIO): Promise<number> {
   const spinner = spinnerFor(s, out, '📊 Getting daemon status...')
-  const sent = await request(s, io, { method: 'GET', path: '/status', contentType: '', body: null })
+  const sent = await request(s, io, spinner, { method: 'GET', path: '/status', contentType: '', body: null })
   if (!sent.ok) {
     spinner.fail(`Failed to get status: ${sent.error}`)
     return 1
@@ -427,7 +429,7 @@ async function cancel(
   }
   const spinner = spinnerFor(s, out, 'Cancelling job(s)...')
   const body = Buffer.from(`{"job_ids":${goJsonStringArray(ids.split(','))}}`)
-  const sent = await request(s, io, {
+  const sent = await request(s, io, spinner, {
     method: 'POST',
     path: '/jobs/cancel',
     contentType: 'application/json',

@@ -2,7 +2,11 @@ import { roundToSeconds } from './go-format.js'
 import type { Paint } from './pterm.js'
 import { spinnerFinalText, spinnerFrameText } from './render.js'
 
-/** pterm's spinner on stderr: a frame at once and every 200 ms after it until Success/Fail. */
+/**
+ * pterm's spinner on stderr: a frame every 200 ms until Success/Fail. pterm draws from a goroutine that
+ * first runs when hyperctl blocks on the daemon, so a command failing before any I/O shows no frame
+ * (hyperctl-real/submit-missing-args): the first frame waits for `waiting()`.
+ */
 export class Spinner {
   private timer: ReturnType<typeof setInterval> | undefined
   private frames = 0
@@ -23,7 +27,12 @@ export class Spinner {
       return
     }
     this.startedAt = performance.now()
-    this.frame(0)
+  }
+
+  /** The command now waits on the daemon: live frames start. */
+  waiting(): void {
+    if (this.pinnedFrames !== undefined || this.timer) return
+    this.frame(performance.now() - this.startedAt)
     this.timer = setInterval(() => this.frame(performance.now() - this.startedAt), 200)
   }
 
