@@ -5,12 +5,14 @@
 // Every figure is a median (latencies: p50 and p95) over repeated runs; every loop is bounded in count and
 // in time, and the whole run stays within a few minutes on two cores.
 import { spawn } from 'node:child_process'
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createBackend, exportVms, parseQueryOutput } from '@hyperctl-export/core'
 import { renderQueryOutput, startHypervisordSim } from '@hyperctl-export/simulator'
 import { parse as parseYaml } from 'yaml'
+import { benchHashing } from './hashing.mjs'
 import { median, percentile, pool, round, sample, seededRandom } from './stats.mjs'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -495,6 +497,125 @@ async function benchOverhead() {
 
 // ------------------------------------------------------------------------------------------------
 
+// ------------------------------------------------------------------------------------------------
+// 6. the deadline: overrun past the timeout against a daemon that never answers; hyperctl runs per poll
+
+/** A raw TCP "daemon": `silent` accepts and never answers, `drip` sends a reply one byte per second. */
+async function stallServer(mode) {
+  const sockets = new Set()
+  const timers = new Set()
+  const server = createServer((socket) => {
+    sockets.add(socket)
+    socket.on('error', () => {})
+    if (mode === 'silent') return
+    const reply = Buffer.from(
+      'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+    )
+    let sent = 0
+    const timer = setInterval(() => {
+      if (sent >= reply.length || socket.destroyed) return clearInterval(timer)
+      socket.write(reply.subarray(sent, ++sent))
+    }, 1000)
+    timers.add(timer)
+  })
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok))
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => {
+      for (const t of timers) clearInterval(t)
+      for (const s of sockets) s.destroy()
+      return new Promise((ok) => server.close(ok))
+    },
+  }
+}
+
+async function benchDeadline() {
+  console.error('6. the deadline')
+  const timeoutMs = 2_000
+  const overruns = []
+  for (const transport of TRANSPORTS) {
+    for (const mode of ['silent', 'drip']) {
+      for (let i = 0; i < 3; i++) {
+        const server = await stallServer(mode)
+        try {
+          const env = { ...process.env, HYPERCTL_SIM_DAEMON_URL: server.url, HYPERVISORD_API_KEY: '' }
+          const { backend } = await createBackend({
+            transport,
+            daemonUrl: server.url,
+            hyperctlPath: HYPERCTL_SIM,
+            env,
+          })
+          const started = performance.now()
+          const [outcome] = await exportVms(backend, specs(1), { timeoutMs })
+          const overrun = performance.now() - started - timeoutMs
+          if (outcome.status !== 'timeout') throw new Error(`a stalled daemon gave ${outcome.status}`)
+          overruns.push({ transport, mode, overrunMs: round(overrun) })
+        } finally {
+          await server.close()
+        }
+      }
+    }
+  }
+  details.deadlineOverruns = overruns
+  const worst = Math.max(...overruns.map((o) => o.overrunMs))
+  figure(
+    'deadline-overrun',
+    `worst overrun past a ${timeoutMs / 1000} s timeout, daemon stalled or 1 byte/s (api+cli, ${overruns.length} runs)`,
+    ms(worst),
+    '≤ 1000 ms',
+    worst <= 1000,
+  )
+
+  // 50 jobs nightly-web-01…50 share their first 8 characters; a wrapper logs every hyperctl process
+  const sim = await startSim({ autoAdvance: false, jobDurationMs: 3000 })
+  const dir = await mkdtemp(join(workDir, 'prefix-'))
+  try {
+    const log = join(dir, 'runs.log')
+    const wrapper = join(dir, 'hyperctl-counting.mjs')
+    await writeFile(
+      wrapper,
+      `#!${process.execPath}\nimport { appendFileSync } from 'node:fs'\nimport { spawnSync } from 'node:child_process'\n` +
+        `appendFileSync(${JSON.stringify(log)}, process.argv[2] + '\\n')\n` +
+        `process.exitCode = spawnSync(process.execPath, [${JSON.stringify(HYPERCTL_SIM)}, ...process.argv.slice(2)], { stdio: 'inherit' }).status ?? 1\n`,
+    )
+    await chmod(wrapper, 0o755)
+    const env = { ...process.env, HYPERCTL_SIM_DAEMON_URL: sim.url, HYPERVISORD_API_KEY: '' }
+    const { backend } = await createBackend({
+      transport: 'cli',
+      daemonUrl: sim.url,
+      hyperctlPath: wrapper,
+      env,
+    })
+    const jobs = specs(50).map((spec, i) => ({
+      ...spec,
+      id: `nightly-web-${String(i + 1).padStart(2, '0')}`,
+    }))
+    const runs = async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean)
+    let polls = 0
+    const outcomes = await exportVms(backend, jobs, {
+      minPollIntervalMs: 1000,
+      pollIntervalMs: 4000,
+      clock: simClock(sim),
+      onProgress: () => {
+        polls++
+      },
+    })
+    if (!outcomes.every((o) => o.status === 'completed'))
+      throw new Error('not every nightly-web job completed')
+    const queries = (await runs()).filter((kind) => kind === 'query').length
+    figure(
+      'cli-runs-per-poll-colliding',
+      'hyperctl processes per poll, 50 jobs whose IDs share 8 characters (cli)',
+      round(queries / polls, 2),
+      '1',
+      queries === polls,
+      { polls, queries },
+    )
+  } finally {
+    await sim.close()
+  }
+}
+
 function markdownTable() {
   const rows = figures.map(
     (f) =>
@@ -518,12 +639,24 @@ function verdict() {
 async function main() {
   workDir = await mkdtemp(join(tmpdir(), 'hyperctl-export-bench-'))
   const load = loadavg()
+  const only = argValue('--only')
+  // why: `--only NAME` runs just those rows (hashing: 1.25 GiB of temp space and a minute; deadline: a minute)
   try {
-    await benchParse()
-    await benchLatency()
-    await benchCallsAndMemory()
-    await benchAction()
-    await benchOverhead()
+    if (only === 'deadline') {
+      await benchDeadline()
+      console.log(markdownTable())
+      console.log(verdict())
+      return
+    }
+    if (!only || only === 'hashing') details.hashing = await benchHashing(workDir, figure)
+    if (!only) {
+      await benchParse()
+      await benchLatency()
+      await benchCallsAndMemory()
+      await benchAction()
+      await benchOverhead()
+      await benchDeadline()
+    }
   } finally {
     await rm(workDir, { recursive: true, force: true })
   }
@@ -547,7 +680,9 @@ async function main() {
     details,
   }
   const table = markdownTable()
-  await writeFile(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
+  // why: a partial run (--only) must not replace the full results
+  const stem = only ? `bench/results-${only}` : 'bench/results'
+  await writeFile(join(ROOT, `${stem}.json`), `${JSON.stringify(results, null, 2)}\n`)
   const md = [
     '# Benchmark results',
     '',
@@ -578,9 +713,16 @@ async function main() {
     "   `node -e ''` timed to its exit; the two alternate. Bundle: every file under dist/main and dist/post.",
     '5. `exportVms` of one VM from the call to its resolution, minus the simulated 2,000 ms export;',
     '   `createBackend` (its probe) is not included.',
+    "6. `digestFile` (core's streaming SHA-256, one reused 1 MiB buffer) in a child process against",
+    '   `sha256sum` on the same 1 GiB file, page cache warm, runs alternating; the peak RSS of that child,',
+    '   sampled every 5 ms, hashing 256 MiB and 1 GiB.',
+    '7. `exportVms` with `timeoutMs: 2000` against a raw TCP server on 127.0.0.1 that accepts and never answers, or',
+    '   answers one byte per second, three runs per transport and mode: the worst time past the timeout. Then 50',
+    '   jobs `nightly-web-01`…`50` on the cli transport through a wrapper that logs every hyperctl process: the',
+    '   `query` processes over the polls (progress callbacks). `node bench/run.mjs --only deadline` runs just these.',
     '',
   ].join('\n')
-  await writeFile(join(ROOT, 'bench/results.md'), md)
+  await writeFile(join(ROOT, `${stem}.md`), md)
   console.log(table)
   console.log(summary)
 }

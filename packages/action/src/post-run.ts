@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, resolve } from 'node:path'
-import { createBackend, type Transport } from '@hyperctl-export/core'
+import { createBackend, createDeadline, type Transport } from '@hyperctl-export/core'
 import { type ActionEnv, realActionEnv } from './action-env.js'
 import { oneLine } from './command-safe.js'
 import { STATE, TEMP_DIR_PREFIX } from './state.js'
@@ -38,11 +38,23 @@ async function cancelUnfinished(env: ActionEnv): Promise<void> {
     hyperctlPath: env.getInput('hyperctl-path') || undefined,
     env: env.env,
   })
-  env.info(`Cancelling ${ids.length} job(s) the main step left unfinished, through ${choice.backend.target}`)
-  const result = await choice.backend.cancelJobs(ids, {
-    signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS),
-    timeoutMs: CANCEL_TIMEOUT_MS,
-  })
+  const deadline = createDeadline(CANCEL_TIMEOUT_MS)
+  // why: a job that ended meanwhile (completed, failed, cancelled) is never cancelled again
+  const jobs = await choice.backend.queryJobs({ ids }, deadline.call())
+  const open = new Set(jobs.filter((j) => j.status === 'pending' || j.status === 'running').map((j) => j.id))
+  for (const job of jobs) {
+    if (!open.has(job.id)) env.info(`Not cancelling ${oneLine(job.id)}: it is already ${job.status}`)
+  }
+  const gone = ids.filter((id) => !jobs.some((j) => j.id === id))
+  if (gone.length > 0)
+    env.info(`Not cancelling ${gone.map(oneLine).join(', ')}: the daemon no longer has them`)
+  const unfinished = ids.filter((id) => open.has(id))
+  if (unfinished.length === 0) {
+    env.info('Nothing to cancel: every job the main step left is already settled')
+    return
+  }
+  env.info(`Cancelling ${unfinished.length} job(s) the main step could not, through ${choice.backend.target}`)
+  const result = await choice.backend.cancelJobs(unfinished, deadline.call())
   if (result.cancelled.length > 0) {
     env.info(
       `Cancelled on the daemon: ${result.cancelled.join(', ')} (hypervisord only labels them cancelled; an export already running goes on writing files)`,

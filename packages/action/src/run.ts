@@ -45,6 +45,9 @@ class ExportStep {
   readonly #now: () => number
   readonly #stop = new AbortController()
   readonly #startedAt: number
+  /** When the daemon first accepted a job, and when the wait ended: `duration-seconds` runs between them. */
+  #firstAcceptedAt: number | undefined
+  #waitEndedAt: number | undefined
   readonly #accepted = new Map<string, JobOutcome>()
   readonly #warned = new Set<string>()
   #inputs: ActionInputs | undefined
@@ -100,6 +103,7 @@ class ExportStep {
           },
         })
       } finally {
+        this.#waitEndedAt = this.#now()
         env.endGroup()
       }
       if (!this.#done) await this.#finish(outcomes)
@@ -123,6 +127,7 @@ class ExportStep {
   }
 
   #submitted(accepted: readonly JobOutcome[]): void {
+    this.#firstAcceptedAt ??= this.#now()
     for (const o of accepted) this.#accepted.set(o.jobId, o)
     const ids = [...this.#accepted.keys()]
     // why: published before any waiting, so the IDs survive a later failure, timeout or cancellation
@@ -144,8 +149,12 @@ class ExportStep {
       env.info(`${label(o)}: ${resultLine(o)}`)
     }
     const aborted = outcomes.filter((o) => o.status === 'aborted').map((o) => o.jobId)
-    // why: post retries the cancel of jobs this step stopped watching; jobs left on purpose stay untouched
-    env.saveState(STATE.unfinished, JSON.stringify(inputs.run.cancelOnAbort ? aborted : []))
+    // why: post cancels only what this step could not: jobs it stopped watching and did not cancel itself;
+    // jobs left on purpose stay untouched
+    const uncancelled = outcomes
+      .filter((o) => o.status === 'aborted' && !o.cancelledByRun)
+      .map((o) => o.jobId)
+    env.saveState(STATE.unfinished, JSON.stringify(inputs.run.cancelOnAbort ? uncancelled : []))
     const outputs = this.#publish(outcomes, interrupted)
     await this.#summary(outcomes, outputs.status as OverallStatus)
 
@@ -176,7 +185,8 @@ class ExportStep {
       interrupted,
       transport: this.#choice!.transport,
       outputPath: inputs.outputPath,
-      durationMs: this.#now() - this.#startedAt,
+      durationMs:
+        this.#firstAcceptedAt === undefined ? 0 : (this.#waitEndedAt ?? this.#now()) - this.#firstAcceptedAt,
       exportMethod: inputs.jobs[0]?.exportMethod ?? 'web',
     })
     for (const [name, value] of Object.entries(outputs)) this.#env.setOutput(name, value)

@@ -441,9 +441,74 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     expect(daemon.control.job(id!)?.status).toBe('cancelled')
     expect(main.stdout).toContain('Received SIGINT: stopping the wait and cancelling the unfinished jobs')
 
+    // why: main cancelled it; post must not cancel it again
+    expect(JSON.parse(main.state['unfinished-job-ids']!)).toEqual([])
     const post = await harness.run('post', stepInputs, { env, state: main.state })
     expect(post.code).toBe(0)
     expect(daemon.control.job(id!)?.status).toBe('cancelled')
+    expect(daemon.control.requests.filter((r) => r.path === '/jobs/cancel')).toHaveLength(1)
+  })
+
+  it('post after a completed run cancels nothing; duration-seconds runs from the accepted submit', async () => {
+    const daemon = await sim({ jobDurationMs: 300 })
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const stepInputs = { ...inputs, ...vcenter, 'vm-path': '/DC/vm/a-01', 'output-path': '/e' }
+    const main = await harness.run('main', { ...stepInputs, 'poll-interval': '100ms' }, { env })
+    expect(main.code).toBe(0)
+    expect(Number(main.outputs['duration-seconds'])).toBeLessThan(30)
+    const post = await harness.run('post', stepInputs, { env, state: main.state })
+    expect(post.code).toBe(0)
+    expect(post.stdout).not.toMatch(/cancel/i)
+    expect(daemon.control.requests.filter((r) => r.path === '/jobs/cancel')).toHaveLength(0)
+  })
+
+  it('post cancels only the jobs main could not, and never a job that ended meanwhile', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const stepInputs = { ...inputs, ...vcenter, 'vm-paths': '/DC/vm/a-01\n/DC/vm/b-01', 'output-path': '/e' }
+    const seeded = await harness.run('main', { ...stepInputs, wait: 'false' }, { env })
+    expect(seeded.code).toBe(0)
+    const ids = JSON.parse(seeded.outputs['job-ids']!) as string[]
+    daemon.control.completeJob(ids[0]!)
+    const post = await harness.run('post', stepInputs, {
+      env,
+      state: { ...seeded.state, 'unfinished-job-ids': JSON.stringify(ids) },
+    })
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain(`Not cancelling ${ids[0]}: it is already completed`)
+    expect(post.stdout).toContain(`Cancelled on the daemon: ${ids[1]}`)
+    expect(daemon.control.job(ids[0]!)?.status).toBe('completed')
+    expect(daemon.control.job(ids[1]!)?.status).toBe('cancelled')
+  })
+
+  it('ends at timeout: 5s when the daemon stops answering after the submit, with job-id set', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const started = Date.now()
+    const running = await start(
+      harness,
+      {
+        ...inputs,
+        ...vcenter,
+        'vm-path': '/DC/vm/a-01',
+        'output-path': '/e',
+        timeout: '5s',
+        'poll-interval': '100ms',
+      },
+      env,
+    )
+    const [id] = await acceptedIds(running, 1)
+    const acceptedAt = Date.now()
+    daemon.control.delayReplies(600_000)
+    const main = await running.done
+    // why: measured from the accepted submit, so a slow start of Node on a busy machine does not count
+    expect(Date.now() - acceptedAt).toBeLessThan(7_000)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5_000)
+    expect(main.outputs.status).toBe('timeout')
+    expect(main.outputs['job-id']).toBe(id)
   })
 
   it('attaches to its jobs and submits nothing new when a step runs again with the same idempotency key', async () => {

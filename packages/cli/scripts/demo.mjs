@@ -18,17 +18,25 @@ const dim = process.stderr.isTTY && !process.env.NO_COLOR ? (t) => `\x1b[2m${t}\
 const say = (text) => process.stderr.write(`${dim('[demo]')} ${text}\n`)
 
 const outDir = await mkdtemp(join(tmpdir(), 'hyperctl-export-demo-'))
-const sim = await startHypervisordSim({ jobDurationMs: 4_000, progressSteps: 8, stableOrder: true })
+// the daemon's output path, as a user would name it on the daemon's host
+const daemonOutput = '/exports/web-01'
+// why: the simulator writes every output path under its root, so the demo never writes to /exports
+const sim = await startHypervisordSim({
+  jobDurationMs: 4_000,
+  progressSteps: 8,
+  stableOrder: true,
+  root: outDir,
+})
 let code = 1
 try {
   say(`hypervisord simulator listening at ${sim.url} (jobs take about 4 s)`)
-  say(`exporting ${vmPath} into ${outDir}`)
+  say(`exporting ${vmPath} into ${daemonOutput} (the simulator writes it under ${outDir})`)
   const argv = [
     bin,
     'export',
     vmPath,
     '--output',
-    join(outDir, 'web-01'),
+    daemonOutput,
     '--daemon-url',
     sim.url,
     '--vcenter-server',

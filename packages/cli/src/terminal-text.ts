@@ -1,5 +1,5 @@
 // why: C0/C1 controls and DEL can move the cursor, retitle or reprogram a terminal; bidi overrides and
-// line/paragraph separators can make text read differently from what it is (HYPERCTL.md: daemon text is
+// line/paragraph separators can make text read differently from what it is (docs/hyperctl.md: daemon text is
 // whatever a job definition or an exporter put there)
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 const UNSAFE_KEEP_NEWLINES =

@@ -28,7 +28,7 @@ describe('secrets', () => {
       env,
     )
     const [, id] = await run.waitForStderr(/submitted as job (\S+)/)
-    // why: the daemon echoes the password in every job reply (HYPERCTL.md §8); the error text carries it too
+    // why: the daemon echoes the password in every job reply (docs/hyperctl.md#defect-password-echo); the error text carries it too
     daemon.sim.control.failJob(id!, `export failed: login ${VC_PASSWORD} refused`)
     expectNoSecret(await run.done, 'export')
 

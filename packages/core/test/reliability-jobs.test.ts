@@ -65,7 +65,7 @@ describe.each<Transport>(['api', 'cli'])(
       expect(o.status).toBe('cancelled')
       expect(o.error).toBeInstanceOf(JobCancelledError)
       expect(o.error?.message).toContain('cannot stop an export that is already running')
-      // the daemon's export did go on: its end overwrites the label (HYPERCTL.md §9.5)
+      // the daemon's export did go on: its end overwrites the label (docs/hyperctl.md#cancel-is-a-label)
       await f.sim.control.advance(60_000)
       expect(f.sim.control.job(o.jobId)?.status).toBe('completed')
     })

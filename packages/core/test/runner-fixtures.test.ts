@@ -180,7 +180,7 @@ function submitReplay(fixture: HyperctlFixture, args: string[]): Replay {
     errors: string[]
   }
   const specs = jobsOfFixture(fixture, args)
-  // the daemon rejects only duplicate IDs and lists accepted IDs in submission order (HYPERCTL.md §7.1)
+  // the daemon rejects only duplicate IDs and lists accepted IDs in submission order (docs/hyperctl.md#post-jobs-submit)
   const named = new Map<string, string>()
   const unnamed: string[] = []
   for (const message of printed.errors) {
@@ -295,7 +295,7 @@ function errorClassFor(fixture: HyperctlFixture): abstract new (...args: never[]
   }
 }
 
-// the subcommand flags that take a value (HYPERCTL.md §2.2); `-all` is the only bool one
+// the subcommand flags that take a value (docs/hyperctl.md#flag-parsing); `-all` is the only bool one
 const VALUE_FLAGS = new Set(['file', 'vm', 'output', 'id', 'status', 'daemon'])
 
 /** A Go flag's value: `-name value`, `--name value` or `-name=value`, before the first positional. */

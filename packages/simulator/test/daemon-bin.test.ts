@@ -96,22 +96,45 @@ describe('hypervisord-sim bin', () => {
     expect(sim.output().stderr).not.toContain('s3cret')
   })
 
-  it('runs a job to completion and writes it under its own working directory', async () => {
-    const sim = run(['--port', '0', '--job-duration', '0s', '--disk-size', '4096'])
-    const url = await sim.url
+  /** Submits one job and polls (bounded) until the daemon reports it completed. */
+  async function exportOne(url: string, body: string, contentType: string, id: string) {
     const submit = await fetch(`${url}/jobs/submit`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-yaml' },
-      body: 'id: demo\nvm_path: /DC/vm/demo\noutput_path: exports/demo\nvcenter:\n  server: vc\n  username: u\n  password: p\n',
+      headers: { 'content-type': contentType },
+      body,
     })
-    expect((await submit.json()) as object).toMatchObject({ job_ids: ['demo'], accepted: 1 })
-    let status = ''
-    for (let poll = 0; poll < 500 && status !== 'completed'; poll++) {
-      status = ((await (await fetch(`${url}/jobs/demo`)).json()) as { status: string }).status
+    expect((await submit.json()) as object).toMatchObject({ job_ids: [id], accepted: 1 })
+    let job: { status: string; result?: { output_files?: string[] } } = { status: '' }
+    for (let poll = 0; poll < 500 && job.status !== 'completed'; poll++) {
+      job = (await (await fetch(`${url}/jobs/${id}`)).json()) as typeof job
     }
-    expect(status).toBe('completed')
+    expect(job.status).toBe('completed')
+    return job
+  }
+
+  it('runs a job to completion and writes it under its own working directory', async () => {
+    const sim = run(['--port', '0', '--job-duration', '0s', '--disk-size', '4096'])
+    const yaml =
+      'id: demo\nvm_path: /DC/vm/demo\noutput_path: exports/demo\nvcenter:\n  server: vc\n  username: u\n  password: p\n'
+    await exportOne(await sim.url, yaml, 'application/x-yaml', 'demo')
     expect(existsSync(join(cwd, 'exports', 'demo', 'demo.ovf'))).toBe(true)
     expect(existsSync(join(cwd, 'exports', 'demo', 'demo-disk-0.vmdk'))).toBe(true)
+    sim.child.kill('SIGTERM')
+    expect(await sim.exited).toBe(0)
+  })
+
+  it('writes an absolute output path under --root', async () => {
+    const sim = run(['--port', '0', '--job-duration', '0s', '--root', 'sandbox'])
+    const body = JSON.stringify({
+      id: 'rooted',
+      vm_path: '/DC/vm/app',
+      output_path: '/srv/exports/app',
+      vcenter: { server: 'vc', username: 'u', password: 'p' },
+    })
+    const job = await exportOne(await sim.url, body, 'application/json', 'rooted')
+    const disk = join(cwd, 'sandbox', 'srv', 'exports', 'app', 'app-disk-0.vmdk')
+    expect(job.result?.output_files).toEqual([disk])
+    expect(existsSync(disk)).toBe(true)
     sim.child.kill('SIGTERM')
     expect(await sim.exited).toBe(0)
   })

@@ -210,7 +210,7 @@ describe('startHypervisordSim job states through the lifecycle', () => {
       recorded.progress?.export_method === undefined
     ) {
       // why: query-completed shows a finished web job without progress.export_method, but the web
-      // exporter's one progress callback sets it (hypersdk web_exporter.go, HYPERCTL.md §9.3); the
+      // exporter's one progress callback sets it (hypersdk web_exporter.go, docs/hyperctl.md#progress); the
       // simulator follows the source, so this one key is compared away
       expect(job.progress?.export_method).toBe('web')
       delete job.progress?.export_method

@@ -2,7 +2,7 @@ import { resolveJobIds } from '@hyperctl-export/core'
 import { type CommandContext, commandDeadline, openBackend } from '../command-context.js'
 import { neutralise } from '../terminal-text.js'
 
-/** `cancel <id...>`. hypervisord only labels a job cancelled; the export itself goes on (HYPERCTL.md §9.5). */
+/** `cancel <id...>`. hypervisord only labels a job cancelled; the export itself goes on (docs/hyperctl.md#cancel-is-a-label). */
 export async function runCancel(ctx: CommandContext): Promise<number> {
   const { backend } = await openBackend(ctx, false)
   const deadline = commandDeadline(ctx)

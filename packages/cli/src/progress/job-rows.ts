@@ -22,7 +22,7 @@ export function jobLabel(outcome: JobOutcome): string {
 /**
  * The daemon's phase, and its percentage only when it reported one: the web exporter never does.
  * Nothing once the job has ended: the daemon keeps the exporter's last phase (a finished web export
- * still says "connecting", HYPERCTL.md §9.3), which would only mislead.
+ * still says "connecting", docs/hyperctl.md#progress), which would only mislead.
  */
 export function phaseText(outcome: JobOutcome): string {
   if (outcome.status !== 'running' && outcome.status !== 'pending') return ''

@@ -20,7 +20,7 @@ export interface CapabilityInfo {
 
 /** GET /capabilities: what the daemon can export with, detected once at its start. */
 export interface Capabilities {
-  /** The method a job without export_method gets; `ctl` is broken (HYPERCTL.md §9.4). */
+  /** The method a job without export_method gets; `ctl` is broken (docs/hyperctl.md#defect-ctl). */
   defaultMethod: string
   methods: Record<string, CapabilityInfo>
 }
@@ -33,7 +33,7 @@ export function toHealth(value: unknown): { status: string; timestamp: string } 
   }
 }
 
-/** GET /status (HYPERCTL.md §9.6). */
+/** GET /status (docs/hyperctl.md#daemon-status). */
 export function toDaemonStatus(value: unknown, url: string): DaemonStatus {
   const path = 'status reply'
   const reply = asRecord(value, path)

@@ -51,7 +51,7 @@ const DEFAULTS = {
   retryAfterMaxMs: 30_000,
 }
 
-// why: the daemon takes the last path element as the ID and serves these names as other routes (§7.2)
+// why: the daemon takes the last path element as the ID and serves these names as other routes (docs/hyperctl.md#get-job)
 const UNFETCHABLE_IDS = new Set(['submit', 'query', 'cancel', '.', '..'])
 
 /** The ExportBackend over hypervisord's REST API: can send an API key and reach any daemon URL. */
@@ -108,7 +108,7 @@ export class HypervisordClient implements ExportBackend {
     const reply = await requestDaemon(this.#config, {
       method: 'POST',
       path: '/jobs/submit',
-      // why: the {"jobs": [...]} form is accepted for one job too, and never mistaken for one job (§7.1)
+      // why: the {"jobs": [...]} form is accepted for one job too, and never mistaken for one job (docs/hyperctl.md#post-jobs-submit)
       body: { jobs: prepared.map(toJobDefinition) },
       retry: false,
       secrets: prepared.flatMap((j) => (j.vcenter?.password ? [j.vcenter.password] : [])),
@@ -147,7 +147,7 @@ export class HypervisordClient implements ExportBackend {
   }
 
   /**
-   * POST /jobs/cancel. Resent after a failure like a read: cancelling is only a label (§9.5), and
+   * POST /jobs/cancel. Resent after a failure like a read: cancelling is only a label (docs/hyperctl.md#cancel-is-a-label), and
    * a job our lost first attempt already cancelled is counted as cancelled.
    */
   async cancelJobs(ids: string[], options?: CallOptions): Promise<CancelResult> {

@@ -10,12 +10,12 @@ import {
   readStringList,
 } from './json-shape.js'
 
-/** What GET /jobs/progress/{id} reports (HYPERCTL.md §7.5); counters are 0 for every built-in exporter. */
+/** What GET /jobs/progress/{id} reports (docs/hyperctl.md#get-job-progress); counters are 0 for every built-in exporter. */
 export interface JobProgress {
   jobId: string
   status: JobStatus
   phase?: string
-  /** The exporter's last percentage; the web exporter never reports one (HYPERCTL.md §9.3). */
+  /** The exporter's last percentage; the web exporter never reports one (docs/hyperctl.md#progress). */
   percent?: number
   currentStep?: string
   currentFile?: string
@@ -46,7 +46,7 @@ export function mapReply<T>(what: string, rawRedacted: string, map: () => T): T 
   }
 }
 
-/** The daemon's Job object (HYPERCTL.md §7.2), already redacted, as a JobInfo. */
+/** The daemon's Job object (docs/hyperctl.md#get-job), already redacted, as a JobInfo. */
 export function toJobInfo(value: unknown, path = 'job'): JobInfo {
   const job = asRecord(value, path)
   const definition = asRecord(job.definition, `${path}.definition`)
@@ -62,7 +62,7 @@ export function toJobInfo(value: unknown, path = 'job'): JobInfo {
   const info: JobInfo = {
     id,
     name: readOptionalString(definition, 'name', `${path}.definition`) ?? '',
-    // why: the daemon accepts a batch element without vm_path (it fails right after starting, §7.1)
+    // why: the daemon accepts a batch element without vm_path (it fails right after starting, docs/hyperctl.md#post-jobs-submit)
     vmPath: readOptionalString(definition, 'vm_path', `${path}.definition`) ?? '',
     status: readStatus(job, path),
     source: 'api',

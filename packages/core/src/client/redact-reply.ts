@@ -3,7 +3,7 @@ import { redactSecretFields, redactSecrets, secretScrubber } from '../text/redac
 /**
  * A parsed reply with secret-named fields masked (redactSecrets) and, beyond that, every
  * occurrence of those secrets' values and of `known` secrets removed from all other strings:
- * the daemon echoes `vcenter.password` in every job reply (HYPERCTL.md §7.2), and an error
+ * the daemon echoes `vcenter.password` in every job reply (docs/hyperctl.md#defect-password-echo), and an error
  * text could quote it too. Also returns the secrets found, for redacting the raw text.
  */
 export function scrubReply(parsed: unknown, known: readonly string[]): { value: unknown; secrets: string[] } {

@@ -6,7 +6,7 @@ import { asRecord, ReplyShapeError, readStringList } from './json-shape.js'
 const DUPLICATE = /^job with ID (.+) already exists$/
 
 /**
- * POST /jobs/submit's reply (HYPERCTL.md §7.1) matched to the jobs we sent, in input order.
+ * POST /jobs/submit's reply (docs/hyperctl.md#post-jobs-submit) matched to the jobs we sent, in input order.
  *
  * Every job carries our ID, so `job_ids` names the accepted ones. A rejection is matched to its job
  * by the daemon's one rejection text, `job with ID <id> already exists`. Any other message (this

@@ -24,6 +24,8 @@ export interface ExportLayout {
   files: FoundFile[]
   problems: ExportProblem[]
   manifest: ManifestEntry[]
+  /** Set when the export cannot be checked here though its directory is readable (an OVA archive). */
+  unverifiedReason?: string
 }
 
 /** Names and `size:mtime` of a directory's entries, taken before submitting: unchanged files are not new. */
@@ -97,7 +99,12 @@ export async function readExportLayout(request: LayoutRequest): Promise<ExportLa
 
   const descriptorName = findDescriptor(request, listed, entries, unchanged)
   const descriptor = await locateInside(directory, realDir, descriptorName)
-  if (!descriptor.found) {
+  const ova = entries.find((n) => n === `${basename(descriptorName, '.ovf')}.ova`)
+  if (!descriptor.found && ova !== undefined) {
+    // why: the descriptor is inside the archive, which we do not unpack; the export is listed, not judged
+    add(await locateInside(directory, realDir, ova), 'other', ova)
+    layout.unverifiedReason = `${ova} is an OVA archive; its contents are not checked`
+  } else if (!descriptor.found) {
     layout.problems.push({ path: descriptor.path, problem: `the OVF descriptor ${descriptor.problem}` })
   } else if (add(descriptor, 'descriptor', descriptorName)) {
     const references = await parseSmallFile(

@@ -214,6 +214,21 @@ describe('inspectExport', () => {
     expect(off).toMatchObject({ verified: false, unverifiedReason: 'verification is off' })
   })
 
+  it('lists an OVA export unverified instead of failing it for the descriptor inside the archive', async () => {
+    await writeFile(join(dir, 'web-01.ova'), randomBytes(2048))
+    const inspection = await inspectExport(request({ daemonFiles: [] }))
+    expect(inspection).toMatchObject({ verified: false, problems: [] })
+    expect(inspection.unverifiedReason).toBe('web-01.ova is an OVA archive; its contents are not checked')
+    expect(inspection.files).toEqual([
+      {
+        path: join(dir, 'web-01.ova'),
+        role: 'other',
+        size: 2048,
+        sha256: sha256sum(join(dir, 'web-01.ova')),
+      },
+    ])
+  })
+
   it('counts a relative output directory as not readable here (it is relative to the daemon)', async () => {
     const inspection = await inspectExport(request({ directory: 'exports/web-01' }))
     expect(inspection.unverifiedReason).toBe("exports/web-01 is relative to the daemon's working directory")

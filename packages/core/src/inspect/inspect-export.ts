@@ -34,6 +34,8 @@ export interface ExportInspection {
   unverifiedReason?: string
   /** The directory looked at, when known. */
   directory?: string
+  /** true when the directory was read here (false: the daemon's list was reported as it is). */
+  readable: boolean
 }
 
 export interface InspectRequest {
@@ -105,7 +107,15 @@ export async function inspectExport(request: InspectRequest): Promise<ExportInsp
       })
     }
   }
-  return { verified: problems.length === 0, files: ordered(files), problems, directory: directory! }
+  const inspection: ExportInspection = {
+    verified: problems.length === 0 && layout.unverifiedReason === undefined,
+    files: ordered(files),
+    problems,
+    directory: directory!,
+    readable: true,
+  }
+  if (layout.unverifiedReason !== undefined) inspection.unverifiedReason = layout.unverifiedReason
+  return inspection
 }
 
 /** The daemon's own list, as it gave it, with roles by file name; nothing checked. */
@@ -114,7 +124,12 @@ function unchecked(request: InspectRequest, reason: string): ExportInspection {
     const full = isAbsolute(path) || !request.directory ? path : join(request.directory, path)
     return { path: full, role: roleByName(path) }
   })
-  const inspection: ExportInspection = { verified: false, files: ordered(files), problems: [] }
+  const inspection: ExportInspection = {
+    verified: false,
+    files: ordered(files),
+    problems: [],
+    readable: false,
+  }
   inspection.unverifiedReason = reason
   if (request.directory) inspection.directory = request.directory
   return inspection

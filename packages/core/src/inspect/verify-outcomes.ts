@@ -91,7 +91,7 @@ export class ExportVerifier {
           [{ path: directory || '(output directory)', problem: inspection.unverifiedReason }],
           { unverifiable: true },
         )
-      } else if (inspection.unverifiedReason !== undefined && this.#options.verify !== 'off') {
+      } else if (!inspection.readable && this.#options.verify !== 'off') {
         if (!noticed) outcome.warnings.push(UNREADABLE_NOTICE)
         noticed = true
       } else if (inspection.verified) {

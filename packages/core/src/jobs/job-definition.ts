@@ -11,7 +11,7 @@ export interface PreparedJob extends JobSpec {
   exportMethod: ExportMethod
 }
 
-// why: the daemon routes /jobs/{id} by path element and cuts IDs at '/', see HYPERCTL.md §7.2
+// why: the daemon routes /jobs/{id} by path element and cuts IDs at '/', see docs/hyperctl.md#get-job
 const JOB_ID = /^[A-Za-z0-9._-]{1,128}$/
 const RESERVED_IDS = new Set(['submit', 'query', 'cancel', '.', '..'])
 
@@ -69,7 +69,7 @@ export function prepareJobs(jobs: readonly JobSpec[], cwd = process.cwd()): Prep
   })
 }
 
-/** The daemon's JobDefinition (HYPERCTL.md §8) for a prepared job; holds the vCenter password. */
+/** The daemon's JobDefinition (docs/hyperctl.md#job-files) for a prepared job; holds the vCenter password. */
 export function toJobDefinition(job: PreparedJob): Record<string, unknown> {
   const definition: Record<string, unknown> = {
     id: job.id,
@@ -104,7 +104,7 @@ const IGNORED_OPTION_NAMES: Record<keyof ExportOptions, string> = {
 }
 
 /**
- * Warnings for what the daemon stores but does not act on (HYPERCTL.md §8, §9.4);
+ * Warnings for what the daemon stores but does not act on (docs/hyperctl.md#job-files, #defect-ignored-options);
  * we pass the values on but never claim an effect.
  */
 export function ignoredOptionWarnings(job: JobSpec): string[] {
@@ -127,7 +127,7 @@ export function ignoredOptionWarnings(job: JobSpec): string[] {
   return warnings
 }
 
-/** ignoredOptionWarnings, plus a warning for a job a stock hypervisord is known to fail (§9.4). */
+/** ignoredOptionWarnings, plus a warning for a job a stock hypervisord is known to fail (docs/hyperctl.md#stock-daemon-fails). */
 export function jobWarnings(job: JobSpec): string[] {
   const warnings = ignoredOptionWarnings(job)
   if (!job.vcenter) {

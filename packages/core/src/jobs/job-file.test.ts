@@ -23,7 +23,7 @@ const yamlBatch = `jobs:
 `
 
 describe('parseJobFile', () => {
-  it('maps the daemon example batch file (HYPERCTL.md §8) to JobSpec fields', () => {
+  it('maps the daemon example batch file (docs/hyperctl.md#job-files) to JobSpec fields', () => {
     const file = parseJobFile(yamlBatch, { format: 'yaml' })
     expect(file.jobs).toEqual([
       {

@@ -49,7 +49,7 @@ const BOOLEAN_FIELDS = ['insecure', 'compress', 'thin'] as const
 const OBJECT_FIELDS = ['vcenter', 'options', 'metadata'] as const
 const KNOWN_FIELDS = new Set<string>([...STRING_FIELDS, ...BOOLEAN_FIELDS, ...OBJECT_FIELDS])
 
-// why: these are the options JobSpec carries; the daemon stores the rest too, but none is read (HYPERCTL.md §8)
+// why: these are the options JobSpec carries; the daemon stores the rest too, but none is read (docs/hyperctl.md#defect-ignored-options)
 const OPTION_FIELDS = {
   parallel_downloads: ['parallelDownloads', 'int'],
   remove_cdrom: ['removeCdrom', 'bool'],
@@ -58,13 +58,13 @@ const OPTION_FIELDS = {
   compress_level: ['compressLevel', 'int'],
 } as const satisfies Record<string, [keyof ExportOptions, 'int' | 'bool']>
 
-// why: gopkg.in/yaml.v3 (the daemon's decoder) takes these for a bool field (HYPERCTL.md §8)
+// why: gopkg.in/yaml.v3 (the daemon's decoder) takes these for a bool field (docs/hyperctl.md#job-files)
 const YAML_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'])
 const YAML_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'])
 const YAML_NULL = new Set(['', '~', 'null', 'Null', 'NULL'])
 
 /**
- * Reads a job file the way hypervisord reads one (HYPERCTL.md §7.1, §8): JSON or YAML, one job object,
+ * Reads a job file the way hypervisord reads one (docs/hyperctl.md#post-jobs-submit, #job-files): JSON or YAML, one job object,
  * `{"jobs": [...]}` or a top-level list, snake_case field names (JSON keys case-insensitive), legacy
  * `vcenter_url`/`username`/`password`/`insecure`, `method` as an alias, `output_dir` over `output_path`.
  * Throws UsageError naming the file and the field; parse errors never quote the text (it may hold a password).
@@ -188,7 +188,7 @@ function readJob(
   if (id) job.id = id
   const name = str('name')
   if (name) job.name = name
-  // why: the daemon lets output_dir win over output_path (HYPERCTL.md §8)
+  // why: the daemon lets output_dir win over output_path (docs/hyperctl.md#job-files)
   const outputPath = str('output_dir') || str('output_path')
   if (outputPath) job.outputPath = outputPath
   const method = str('export_method') || str('method')
@@ -252,7 +252,7 @@ function readVcenter(
         warnings.push(`${where}: ${legacy} is ignored because a vcenter block is given`)
     }
   } else {
-    // why: legacy fields fill the vcenter block only when it is absent, as the daemon does (HYPERCTL.md §8)
+    // why: legacy fields fill the vcenter block only when it is absent, as the daemon does (docs/hyperctl.md#job-files)
     const server = readStringField(raw.vcenter_url, format, `${where}: vcenter_url`, fail)
     const username = readStringField(raw.username, format, `${where}: username`, fail)
     const insecure = readBooleanField(raw.insecure, format, `${where}: insecure`, fail)

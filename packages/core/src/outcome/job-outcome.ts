@@ -18,6 +18,8 @@ export interface JobOutcome {
   error?: HyperctlError
   /** True when the submit found the job already on the daemon (same idempotent ID) and attached to it. */
   attached: boolean
+  /** True when this run cancelled the job on the daemon (on abort or timeout); nobody needs to cancel it again. */
+  cancelledByRun?: boolean
   exportMethod?: ExportMethod | string
   warnings: string[]
   /** From the daemon's start/end times when it gives them, else as we observed it. */

@@ -1,6 +1,6 @@
 import { stripAnsi } from './lines.js'
 
-// why: exact bytes pterm writes (HYPERCTL.md §3.8). Between cells: Style(90, " | ") inside the box's Style(39),
+// why: exact bytes pterm writes (docs/hyperctl.md#boxed-table). Between cells: Style(90, " | ") inside the box's Style(39),
 // the header additionally inside Style(96); a literal " | " in a VM name never carries these codes. Around a
 // row: the box's `|` borders. Checking them exactly means a damaged escape code can never leak into a cell.
 const ROW_START = '\x1b[39m\x1b[39m|\x1b[0m\x1b[0m \x1b[39m\x1b[39m'
@@ -99,7 +99,7 @@ function splitRow(raw: string, coloured: boolean, bytes: RowBytes, columns: numb
 }
 
 /**
- * Reads one pterm boxed table with a header (HYPERCTL.md §3.8) whose top border is `lines[start]`. Cells are
+ * Reads one pterm boxed table with a header (docs/hyperctl.md#boxed-table) whose top border is `lines[start]`. Cells are
  * split on the exact separator bytes when the table is coloured, else on " | " (refusing ambiguous rows).
  * Throws TableShapeError for anything else, including a table cut off before its bottom border.
  */

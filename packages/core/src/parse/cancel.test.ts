@@ -7,7 +7,7 @@ import { type CancelOutput, parseCancelOutput } from './cancel.js'
 // why: properties with thousands of runs can outlast vitest's 5 s default on a loaded machine
 const PROPERTY_TIME = { timeout: 60_000 }
 
-// pterm prefix lines (HYPERCTL.md §3.5); the first test checks them against the fixtures
+// pterm prefix lines (docs/hyperctl.md#prefix-lines); the first test checks them against the fixtures
 const line = (prefix: string, prefixCode: string, textCode: string) => (message: string) =>
   `\x1b[${prefixCode}m\x1b[${prefixCode}m${prefix}\x1b[0m\x1b[0m \x1b[${textCode}m\x1b[${textCode}m${message}\x1b[0m\x1b[0m\n`
 const success = line(' SUCCESS ', '30;42', '32')
@@ -60,7 +60,7 @@ describe('parseCancelOutput', PROPERTY_TIME, () => {
   })
 
   it('throws on empty stdout, which hides whether any job was cancelled', () => {
-    // why: HYPERCTL.md §7.4 lists every requested ID; nothing at all means an error body decoded as empty (§2.4)
+    // why: docs/hyperctl.md#post-jobs-cancel lists every requested ID; nothing at all means an error body decoded as empty (docs/hyperctl.md#exit-codes)
     expect(() => parseCancelOutput('')).toThrow(/stdout is empty/)
   })
 

@@ -9,15 +9,15 @@ export interface CancelOutput {
 const ITEM = '  - '
 
 /**
- * Reads `hyperctl cancel` stdout (HYPERCTL.md §4.4): ` SUCCESS  Cancelled:` with Info lines `  - <id>`, then
+ * Reads `hyperctl cancel` stdout (docs/hyperctl.md#cancel): ` SUCCESS  Cancelled:` with Info lines `  - <id>`, then
  * ` WARNING  Failed to cancel:` with Error lines `  - <id>: <error>`; a block is absent when it has no entry.
  */
 export function parseCancelOutput(stdout: string): CancelOutput {
   const fail = (why: string) => new HyperctlParseError(`a cancel result (${why})`, stdout)
   const messages = readPrefixedMessages(stdout)
   if (!messages) throw fail('a line that is not a pterm message')
-  // why: the daemon lists every requested ID as cancelled or failed (HYPERCTL.md §7.4); nothing at all means
-  // the reply was a JSON error body decoded as an empty result (§2.4), which says nothing about the jobs
+  // why: the daemon lists every requested ID as cancelled or failed (docs/hyperctl.md#post-jobs-cancel); nothing at all means
+  // the reply was a JSON error body decoded as an empty result (docs/hyperctl.md#exit-codes), which says nothing about the jobs
   if (messages.length === 0) throw fail('stdout is empty: hyperctl listed no job at all')
 
   let index = 0

@@ -5,7 +5,7 @@ import { classifyHyperctlFailure } from './failure.js'
 // why: properties with thousands of runs can outlast vitest's 5 s default on a loaded machine
 const PROPERTY_TIME = { timeout: 60_000 }
 
-// The spinner's bytes on stderr (HYPERCTL.md §3.6): frames, then `\r` + W spaces + `\r` + the final line.
+// The spinner's bytes on stderr (docs/hyperctl.md#spinner): frames, then `\r` + W spaces + `\r` + the final line.
 const STRIP = /\x1b\[[0-9;?]*[A-Za-z]/g
 const frame = (text: string, seq = '▀ ', elapsed = '0s') =>
   `\r\x1b[96m\x1b[96m${seq}\x1b[0m\x1b[0m \x1b[97m\x1b[97m${text}\x1b[0m\x1b[0m\x1b[90m\x1b[90m (${elapsed})\x1b[0m\x1b[0m`

@@ -16,12 +16,12 @@ export interface HyperctlFailure {
   message: string
 }
 
-// why: every transport failure is a Go *url.Error, `<Op> "<url>": <cause>` (HYPERCTL.md §4.6): refused, timed
+// why: every transport failure is a Go *url.Error, `<Op> "<url>": <cause>` (docs/hyperctl.md#transport-errors): refused, timed
 // out or closed without a reply, hypervisord did not answer
 const TRANSPORT_FAILURE =
   /^Failed to (?:submit job|query|get status|cancel): (?:Post|Get|Put|Delete) "(?:[^"\\]|\\.)*": \S/
 
-/** Kind of a spinner Fail message on stderr (HYPERCTL.md §4.1–4.4, §5). */
+/** Kind of a spinner Fail message on stderr (docs/hyperctl.md#submit, #query, #status, #cancel, #error-kinds). */
 function kindOfSpinnerFailure(message: string): HyperctlFailureKind {
   if (message.startsWith('Server error: ')) return 'server-error'
   if (message.startsWith('Failed to parse response: ')) return 'parse-failure'
@@ -35,7 +35,7 @@ function kindOfSpinnerFailure(message: string): HyperctlFailureKind {
   return 'unknown'
 }
 
-/** Kind of an Error line on stdout, printed with exit 1 and no spinner (HYPERCTL.md §2.1, §2.3, §4.4). */
+/** Kind of an Error line on stdout, printed with exit 1 and no spinner (docs/hyperctl.md#global-flags, #job-commands, #cancel). */
 function kindOfStdoutError(message: string): HyperctlFailureKind {
   if (message === 'Job ID required (-id)' || message.startsWith('Unknown command: ')) return 'usage'
   if (message.startsWith('Failed to parse ')) return 'parse-failure'
@@ -67,11 +67,11 @@ export function classifyHyperctlFailure(run: {
   if (exitCode === 0) return null
 
   const stderrLines = toLines(stderr)
-  // why: exit 2 is also a Go panic (a `null` job in a query reply, HYPERCTL.md §2.4), which is no usage error
+  // why: exit 2 is also a Go panic (a `null` job in a query reply, docs/hyperctl.md#exit-codes), which is no usage error
   const panic = firstNonEmpty(stderrLines, (line) => line.startsWith('panic: '))
   if (panic !== undefined) return failure('unknown', panic)
   if (exitCode === 2 && spinner === undefined) {
-    // why: Go `flag` errors print the message as the first stderr line, then `Usage of <cmd>:` (§2.2)
+    // why: Go `flag` errors print the message as the first stderr line, then `Usage of <cmd>:` (docs/hyperctl.md#flag-parsing)
     const first = firstNonEmpty(stderrLines)
     if (first !== undefined) return failure('usage', first)
   }

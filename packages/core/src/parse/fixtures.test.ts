@@ -25,7 +25,7 @@ const parsers: Record<string, (stdout: string, stderr: string) => unknown> = {
 
 const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]/g
 
-/** What hyperctl prints with NO_COLOR set: the same bytes without escape codes (HYPERCTL.md §3.2). */
+/** What hyperctl prints with NO_COLOR set: the same bytes without escape codes (docs/hyperctl.md#colour). */
 function withoutColour(bytes: Buffer): string {
   return bytes.toString('latin1').replace(ESCAPES, '')
 }

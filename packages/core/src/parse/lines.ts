@@ -1,4 +1,4 @@
-// why: HYPERCTL.md §6 names exactly this pattern; pterm and gookit write nothing but SGR codes (§3.4),
+// why: docs/hyperctl.md#parsing names exactly this pattern; pterm and gookit write nothing but SGR codes (docs/hyperctl.md#styles),
 // and a narrow pattern keeps a stray ESC visible, so a damaged cell fails to parse instead of being cleaned up.
 const ANSI_CSI = /\x1b\[[0-9;?]*[A-Za-z]/g
 

@@ -9,7 +9,7 @@ export interface PrefixedMessage {
 }
 
 // why: pterm prefix_printer.go renders " " + Prefix.Text + " " (the Error text is " ERROR " itself), then one
-// space, then the message; inner message lines get a blank prefix of the same width (HYPERCTL.md §3.5)
+// space, then the message; inner message lines get a blank prefix of the same width (docs/hyperctl.md#prefix-lines)
 const PREFIXES: ReadonlyArray<readonly [PrefixKind, string]> = [
   ['info', ' INFO '],
   ['success', ' SUCCESS '],
@@ -77,7 +77,7 @@ export function findPrefixedMessage(stdout: string, kind: PrefixKind): string | 
 /**
  * Where the spinner's final line starts: just after the LAST `\r` + spaces + `\r` (the line clear, 80 spaces
  * when stdout is not a terminal, the terminal width otherwise). Frames are never counted: there may be none,
- * and one can even land after the final line (HYPERCTL.md §3.6).
+ * and one can even land after the final line (docs/hyperctl.md#spinner).
  */
 function afterLastLineClear(stderr: string): number | undefined {
   let end = stderr.lastIndexOf('\r')
@@ -93,7 +93,7 @@ function afterLastLineClear(stderr: string): number | undefined {
 /** A stream written through a pty or a CRLF translation: every `\n` comes as `\r\n`. */
 function isCrlfTranslated(text: string): boolean {
   // why: hyperctl's own output always has a `\n` after an escape code or another `\n` (a server body ends with
-  // `\n\n`), so only a translated stream has `\r` before every `\n`; otherwise a `\r` is part of a message (§3.5)
+  // `\n\n`), so only a translated stream has `\r` before every `\n`; otherwise a `\r` is part of a message (docs/hyperctl.md#prefix-lines)
   return text.includes('\r\n') && !/(?:^|[^\r])\n/.test(text)
 }
 

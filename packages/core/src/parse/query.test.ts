@@ -7,7 +7,7 @@ import { parseQueryOutput, type QueryOutput, type QueryRow } from './query.js'
 // why: properties with thousands of runs can outlast vitest's 5 s default on a loaded machine
 const PROPERTY_TIME = { timeout: 60_000 }
 
-// pterm's bytes for hyperctl's jobs table (HYPERCTL.md §3.7, §3.8); the first test checks them against the
+// pterm's bytes for hyperctl's jobs table (docs/hyperctl.md#section-heading, #boxed-table); the first test checks them against the
 // fixtures, so the hand-made tables below are what hyperctl would print. Widths count UTF-16 code units, which
 // equals the display width for the ASCII fixtures; the parser never relies on widths.
 const ROW_START = '\x1b[39m\x1b[39m|\x1b[0m\x1b[0m \x1b[39m\x1b[39m'

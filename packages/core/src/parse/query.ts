@@ -50,7 +50,7 @@ function readRow(cells: readonly string[], raw: string, rowNumber: number): Quer
   const progress = cells[4] ?? ''
   const started = cells[5] ?? ''
 
-  // why: hyperctl shows the first 8 bytes + "..." of a longer ID (HYPERCTL.md §4.2), so a cut always leaves at
+  // why: hyperctl shows the first 8 bytes + "..." of a longer ID (docs/hyperctl.md#query), so a cut always leaves at
   // least 8 bytes (more when a UTF-8 sequence was cut and decoded to U+FFFD); "ab..." is a whole ID
   const idCut = idCell.endsWith('...') && bytes(idCell.slice(0, -3)) >= ID_SHOWN_BYTES
   const id = idCut ? idCell.slice(0, -3) : idCell
@@ -97,7 +97,7 @@ function readJobs(stdout: string): QueryRow[] {
   const lines = rawLines(stdout)
   const top = lines.findIndex((line) => line.includes('┌') && isTopBorder(stripAnsi(line)))
   if (top < 0) {
-    // why: total 0 prints one Info line instead of a table (HYPERCTL.md §4.2), for unknown IDs too
+    // why: total 0 prints one Info line instead of a table (docs/hyperctl.md#query), for unknown IDs too
     const text = lines.filter((line) => !isBlank(line)).map(stripAnsi)
     if (text.length === 1 && text[0] === ' INFO  No jobs found') return []
     throw new HyperctlParseError('a query result (no jobs table and no "No jobs found")', stdout)

@@ -24,7 +24,7 @@ const PROPERTY_TIME = { timeout: 60_000 }
 
 // Output of hyperctl-sim (packages/simulator: pterm, go-runewidth and Go byte cutting re-implemented and
 // replayed against the fixtures) for generated replies, read back by the parsers: two independent readings of
-// HYPERCTL.md that must agree on cells with CJK, emoji, U+FFFD from byte cuts and literal " | ".
+// docs/hyperctl.md that must agree on cells with CJK, emoji, U+FFFD from byte cuts and literal " | ".
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8')
 /** A cell as the runner sees it: hyperctl's bytes decoded as UTF-8 with U+FFFD. */
@@ -43,7 +43,7 @@ const cellText = fc
     ),
   )
   // why: a line break makes pterm print a cell over several lines, and gookit rewrites text holding `</>`
-  // (HYPERCTL.md §3.4); neither is a job name hyperctl can show faithfully
+  // (docs/hyperctl.md#styles); neither is a job name hyperctl can show faithfully
   .filter((s) => !/[\n\r\x1b]/.test(s) && !s.includes('</>'))
 
 const jobId = fc.oneof(
@@ -108,7 +108,7 @@ describe('parseQueryOutput on hyperctl-sim output', PROPERTY_TIME, () => {
           started: job.started ? job.started.toISOString().slice(11, 19) : null,
         })
         // why: a 30-byte path starting with "..." looks exactly like a cut one; a cut path ending in spaces
-        // loses them with the padding (HYPERCTL.md §3.8): neither can be read back
+        // loses them with the padding (docs/hyperctl.md#boxed-table): neither can be read back
         if (/\s$/.test(cutVmPath(job.vmPath)) || (job.vmPath.startsWith('...') && bytes(job.vmPath) === 30))
           return
         expect(row).toMatchObject({

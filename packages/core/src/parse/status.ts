@@ -12,7 +12,7 @@ export interface StatusOutput {
   failedJobs: number
 }
 
-// why: labels exactly as hyperctl prints them (HYPERCTL.md §4.3): ⚙️ and ⏱️ carry U+FE0F and two spaces
+// why: labels exactly as hyperctl prints them (docs/hyperctl.md#status): ⚙️ and ⏱️ carry U+FE0F and two spaces
 const DAEMON_HEADER = ['Property', 'Value']
 const STATS_HEADER = ['Status', 'Count', 'Percentage']
 const VERSION = '⚙️  Version'

@@ -7,7 +7,7 @@ import { parseSubmitOutput, type SubmitOutput } from './submit.js'
 // why: properties with thousands of runs can outlast vitest's 5 s default on a loaded machine
 const PROPERTY_TIME = { timeout: 60_000 }
 
-// pterm prefix lines (HYPERCTL.md §3.5); the first test checks them against the fixtures
+// pterm prefix lines (docs/hyperctl.md#prefix-lines); the first test checks them against the fixtures
 const line = (prefix: string, prefixCode: string, textCode: string) => (message: string) =>
   `\x1b[${prefixCode}m\x1b[${prefixCode}m${prefix}\x1b[0m\x1b[0m \x1b[${textCode}m\x1b[${textCode}m${message}\x1b[0m\x1b[0m\n`
 const success = line(' SUCCESS ', '30;42', '32')
@@ -91,7 +91,7 @@ describe('parseSubmitOutput', PROPERTY_TIME, () => {
   })
 
   it('throws on empty stdout, which a submit that reached hypervisord never prints', () => {
-    // why: HYPERCTL.md §7.1: a 200 reply means at least one job was parsed, and each is accepted or rejected
+    // why: docs/hyperctl.md#post-jobs-submit: a 200 reply means at least one job was parsed, and each is accepted or rejected
     expect(() => parseSubmitOutput('')).toThrow(/stdout is empty/)
     expect(() => parseSubmitOutput('\n')).toThrow(HyperctlParseError)
   })
@@ -126,7 +126,7 @@ describe('parseSubmitOutput', PROPERTY_TIME, () => {
   it.prop(
     [
       fc.array(fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !/[\r\n\x1b]/.test(s))),
-      // why: a rejection always says why (HYPERCTL.md §7.1); an empty message is a cut line, refused above
+      // why: a rejection always says why (docs/hyperctl.md#post-jobs-submit); an empty message is a cut line, refused above
       fc.array(fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !/[\r\n\x1b]/.test(s))),
     ],
     { numRuns: 1_000 },

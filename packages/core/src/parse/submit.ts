@@ -14,7 +14,7 @@ const JOB_ID = '  - Job ID: '
 const ITEM = '  - '
 
 /**
- * Reads `hyperctl submit` stdout (HYPERCTL.md §4.1): ` SUCCESS  Accepted Jobs: N` and N Info lines
+ * Reads `hyperctl submit` stdout (docs/hyperctl.md#submit): ` SUCCESS  Accepted Jobs: N` and N Info lines
  * `  - Job ID: <id>`, then ` WARNING  Rejected Jobs: M` and M Error lines `  - <message>`; either block is
  * absent when its count is 0. Counts that do not match the listed lines are not a result.
  */
@@ -23,7 +23,7 @@ export function parseSubmitOutput(stdout: string): SubmitOutput {
   const messages = readPrefixedMessages(stdout)
   if (!messages) throw fail('a line that is not a pterm message')
   // why: the daemon answers 200 only after parsing at least one job, and every job is either accepted or
-  // rejected (HYPERCTL.md §7.1), so hyperctl always prints one of the two blocks. Empty stdout with exit 0
+  // rejected (docs/hyperctl.md#post-jobs-submit), so hyperctl always prints one of the two blocks. Empty stdout with exit 0
   // means the 200 reply was not a submit result (e.g. `{}` from something that is not hypervisord): nothing
   // says whether a job exists, so it is refused instead of read as "0 submitted".
   if (messages.length === 0) throw fail('stdout is empty: hyperctl listed neither accepted nor rejected jobs')
@@ -57,7 +57,7 @@ export function parseSubmitOutput(stdout: string): SubmitOutput {
   const rejected = block('warning', REJECTED, 'error', ITEM)
   if (index !== messages.length) throw fail(`unexpected line ${JSON.stringify(messages[index]?.text)}`)
   if (accepted.items.some((id) => id === '')) throw fail('an empty job ID')
-  // why: the daemon's rejections always say why (HYPERCTL.md §7.1); `  - ` alone is a line cut after its prefix
+  // why: the daemon's rejections always say why (docs/hyperctl.md#post-jobs-submit); `  - ` alone is a line cut after its prefix
   if (rejected.items.some((message) => message === '')) throw fail('an empty rejection message')
   return {
     accepted: accepted.count,

@@ -5,7 +5,7 @@ import { toLines } from './lines.js'
 const VERSION_LINE = /^hyperctl version ([0-9A-Za-z][0-9A-Za-z.+_~-]*)$/
 
 /**
- * Reads `hyperctl -version` stdout: the single line `hyperctl version <v>\n` (HYPERCTL.md §4.5). The line
+ * Reads `hyperctl -version` stdout: the single line `hyperctl version <v>\n` (docs/hyperctl.md#version). The line
  * must be complete: output cut inside it (`hyperctl version 0.0`) has no final newline.
  */
 export function parseVersionOutput(stdout: string): { version: string } {

@@ -11,9 +11,10 @@ export const CANCEL_AFTER_TIMEOUT_MS = 1_000
 /** The timeout ended the wait: active jobs are `timeout` (cancelled first when asked), queued ones skipped. */
 export async function timeOutRun(run: RunState, timeoutMs: number): Promise<JobOutcome[]> {
   const ids = run.active.map((e) => e.outcome.jobId)
-  const cancelled = run.options.cancelOnTimeout ? await cancelJobs(run, ids, CANCEL_AFTER_TIMEOUT_MS) : false
+  const cancelled = run.options.cancelOnTimeout ? await cancelJobs(run, ids, CANCEL_AFTER_TIMEOUT_MS) : NONE
   for (const entry of run.active) {
-    run.settle([entry], 'timeout', new JobTimeoutError([entry.outcome.jobId], timeoutMs, cancelled))
+    const id = entry.outcome.jobId
+    run.settle([entry], 'timeout', new JobTimeoutError([id], timeoutMs, cancelled.has(id)))
   }
   run.settle(run.queued.splice(0), 'skipped', new JobSkippedError('the timeout was reached first'))
   return run.finish()
@@ -23,23 +24,31 @@ export async function timeOutRun(run: RunState, timeoutMs: number): Promise<JobO
 export async function abortRun(run: RunState): Promise<JobOutcome[]> {
   const ids = run.active.map((e) => e.outcome.jobId)
   // why: a runner gives 7.5 s between SIGINT and SIGTERM; the cancel must fit well inside
-  const cancelled = run.options.cancelOnAbort && ids.length > 0 ? await cancelJobs(run, ids, 5_000) : false
-  const what = cancelled ? 'the wait (jobs cancelled on the daemon)' : 'the wait'
+  const cancelled = run.options.cancelOnAbort && ids.length > 0 ? await cancelJobs(run, ids, 5_000) : NONE
+  const what = cancelled.size > 0 ? 'the wait (jobs cancelled on the daemon)' : 'the wait'
   run.settle(run.active.splice(0), 'aborted', new OperationAbortedError(what))
   run.settle(run.queued.splice(0), 'skipped', new JobSkippedError('the export was interrupted'))
   return run.finish()
 }
 
-/** Cancels exactly these jobs, once, within its own time limit; true when the daemon cancelled any. */
-async function cancelJobs(run: RunState, ids: string[], timeoutMs: number): Promise<boolean> {
-  if (ids.length === 0) return false
+const NONE: ReadonlySet<string> = new Set()
+
+/**
+ * Cancels exactly these jobs (the unfinished ones), once, within its own time limit; returns the IDs the
+ * daemon cancelled, marked on their outcomes so that nobody (the action's post step) cancels them again.
+ */
+async function cancelJobs(run: RunState, ids: string[], timeoutMs: number): Promise<ReadonlySet<string>> {
+  if (ids.length === 0) return NONE
   try {
     const result = await run.backend.cancelJobs(ids, {
       signal: AbortSignal.timeout(timeoutMs),
       timeoutMs,
     })
-    return result.cancelled.length > 0
+    const cancelled = new Set(result.cancelled)
+    for (const entry of run.active)
+      if (cancelled.has(entry.outcome.jobId)) entry.outcome.cancelledByRun = true
+    return cancelled
   } catch {
-    return false
+    return NONE
   }
 }

@@ -1,4 +1,4 @@
-/** hyperctl always talks to this URL: its `-daemon` flag can never take effect (HYPERCTL.md §2.1). */
+/** hyperctl always talks to this URL: its `-daemon` flag can never take effect (docs/hyperctl.md#global-flags). */
 export const HYPERCTL_DAEMON_URL = 'http://localhost:8080'
 
 /** The hyperctl to run: HYPERCTL_PATH, else `hyperctl` looked up on PATH. */
@@ -21,9 +21,9 @@ export function hyperctlEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proces
   }
   return {
     ...inherited,
-    // why: pterm forces colour even into pipes; a non-empty NO_COLOR is the only switch (HYPERCTL.md §3.2)
+    // why: pterm forces colour even into pipes; a non-empty NO_COLOR is the only switch (docs/hyperctl.md#colour)
     NO_COLOR: '1',
-    // why: a CJK locale makes go-runewidth count ambiguous characters as 2 and changes the padding (§3.9);
+    // why: a CJK locale makes go-runewidth count ambiguous characters as 2 and changes the padding (docs/hyperctl.md#display-width);
     // LC_ALL wins over LANG, and RUNEWIDTH_EASTASIAN=0 wins over every locale variable
     LANG: 'C.UTF-8',
     LC_ALL: 'C.UTF-8',

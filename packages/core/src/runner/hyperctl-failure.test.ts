@@ -8,7 +8,7 @@ import {
 } from '../errors.js'
 import { errorForRun } from './hyperctl-failure.js'
 
-// what hyperctl's spinner leaves on stderr with NO_COLOR (HYPERCTL.md §3.6): a frame, the clear, the final line
+// what hyperctl's spinner leaves on stderr with NO_COLOR (docs/hyperctl.md#spinner): a frame, the clear, the final line
 function spinnerFailure(text: string, message: string): string {
   return `\r▀  ${text} (0s)\r${' '.repeat(80)}\r  ERROR   ${message}\n`
 }

@@ -18,7 +18,7 @@ export interface FinishedRun {
 }
 
 // why: the daemon's auth middleware answers 401 with the text `unauthorized\n`, which hyperctl's JSON
-// decoder meets as `invalid character 'u'` (query, status, cancel) or prints as `Server error:` (submit), §10
+// decoder meets as `invalid character 'u'` (query, status, cancel) or prints as `Server error:` (submit), docs/hyperctl.md#authentication
 const UNAUTHORIZED_DECODE = /invalid character 'u' looking for beginning of value/
 const UNAUTHORIZED_BODY = /\bunauthorized\b/i
 // why: Go's dial error when nothing listens (`dial tcp 127.0.0.1:8080: connect: connection refused`):
@@ -29,7 +29,7 @@ const GO_PANIC = /(^|\n)panic: |(^|\n)goroutine \d+ \[/
 
 /**
  * The error for a run that failed, or null when it succeeded. Uses the exit code first, then the
- * text (HYPERCTL.md §5). `command` names the subcommand for messages.
+ * text (docs/hyperctl.md#error-kinds). `command` names the subcommand for messages.
  */
 export function errorForRun(command: string, run: FinishedRun): HyperctlError | null {
   const details = {

@@ -24,17 +24,15 @@ import {
   parseVersionOutput,
 } from '../parse/index.js'
 import { redactSecretFields, redactText } from '../text/redact.js'
-import {
-  type CallOptions,
-  type CancelResult,
-  type DaemonStatus,
-  type ExportBackend,
-  JOB_STATUSES,
-  type JobFilter,
-  type JobInfo,
-  type JobSpec,
-  type JobStatus,
-  type SubmitResult,
+import type {
+  CallOptions,
+  CancelResult,
+  DaemonStatus,
+  ExportBackend,
+  JobFilter,
+  JobInfo,
+  JobSpec,
+  SubmitResult,
 } from '../types.js'
 import { type Executor, nodeExecutor } from './executor.js'
 import { defaultHyperctlPath, HYPERCTL_DAEMON_URL, hyperctlEnv } from './hyperctl-env.js'
@@ -72,7 +70,7 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 60_000
 
 /**
  * ExportBackend over the hyperctl binary (transport `cli`). hyperctl can only reach
- * http://localhost:8080 and sends no API key (HYPERCTL.md §2.1, §10).
+ * http://localhost:8080 and sends no API key (docs/hyperctl.md#global-flags, #authentication).
  */
 export class HyperctlRunner implements ExportBackend {
   readonly transport = 'cli' as const
@@ -110,7 +108,7 @@ export class HyperctlRunner implements ExportBackend {
   async checkDaemonStatus(options?: CallOptions): Promise<DaemonStatus> {
     const { stdout } = await this.#run(['status'], options)
     const status = parseStatusOutput(stdout)
-    // why: hyperctl decodes a JSON error reply (e.g. a 405) into an empty status and exits 0 (§4.3);
+    // why: hyperctl decodes a JSON error reply (e.g. a 405) into an empty status and exits 0 (docs/hyperctl.md#status);
     // a hypervisord always reports its version and uptime
     if (status.version === '' && status.uptime === '') {
       throw new DaemonError('its /status reply held no version and no uptime, so it was an error reply')
@@ -128,13 +126,13 @@ export class HyperctlRunner implements ExportBackend {
 
   /**
    * Always through a job file (`submit -file`), the only way to pass IDs, the method and the vCenter
-   * connection (§2.3, §8). The file lives in a private directory that is removed whatever happens.
+   * connection (docs/hyperctl.md#job-commands, #job-files). The file lives in a private directory that is removed whatever happens.
    */
   async submitJobs(jobs: JobSpec[], options?: CallOptions): Promise<SubmitResult> {
     const prepared = prepareJobs(jobs)
     for (const job of prepared) if (job.vcenter?.password) this.#secrets.add(job.vcenter.password)
     throwIfAborted(options?.signal, 'hyperctl submit')
-    // why: JSON, not YAML: the top-level `password` is YAML-only, JSON reads `vcenter.password` (§8)
+    // why: JSON, not YAML: the top-level `password` is YAML-only, JSON reads `vcenter.password` (docs/hyperctl.md#job-files)
     const body = `${JSON.stringify({ jobs: prepared.map(toJobDefinition) })}\n`
     const parent = this.#tempDir ?? tmpdir()
     // why: mkdtemp makes the directory 0700, so no other user can read the password in the file
@@ -143,7 +141,7 @@ export class HyperctlRunner implements ExportBackend {
     })
     let stdout: string
     try {
-      // why: the `.json` extension makes hyperctl send application/json (§2.3)
+      // why: the `.json` extension makes hyperctl send application/json (docs/hyperctl.md#job-commands)
       const file = join(dir, 'jobs.json')
       await writeFile(file, body, { mode: 0o600, flag: 'wx' }).catch((error: unknown) => {
         throw jobFileError(`${file} could not be written`, error)
@@ -165,7 +163,7 @@ export class HyperctlRunner implements ExportBackend {
   }
 
   /**
-   * Precedence as the daemon's (§7.3): `ids` when non-empty, else `all`, else `status`, else all jobs.
+   * Precedence as the daemon's (docs/hyperctl.md#jobs-query): `ids` when non-empty, else `all`, else `status`, else all jobs.
    * For `ids`, one `query -id` run (a few when the IDs outgrow one argument) whatever the IDs: each row
    * is mapped back to the full requested ID by its shown 8-byte prefix, and where IDs share that prefix,
    * by the name and VM path we submitted them with. Only IDs that still cannot be told apart are then
@@ -291,7 +289,7 @@ export class HyperctlRunner implements ExportBackend {
         { cause: error },
       )
     }
-    // why: UTF-8 with U+FFFD for the stray bytes of a cut VM path (§6); secrets out before anything keeps it.
+    // why: UTF-8 with U+FFFD for the stray bytes of a cut VM path (docs/hyperctl.md#parsing); secrets out before anything keeps it.
     // Secret-named fields are masked in what becomes an error only: stdout's tables carry no such field,
     // and masking there would alter a VM named `token=x` so that it no longer matches its job
     const secrets = [...this.#secrets]

@@ -1,4 +1,4 @@
-/** hyperctl's Job ID column keeps the first 8 bytes of a longer ID and appends `...` (HYPERCTL.md §4.2). */
+/** hyperctl's Job ID column keeps the first 8 bytes of a longer ID and appends `...` (docs/hyperctl.md#query). */
 const SHOWN_ID_BYTES = 8
 
 /** The Job ID cell hyperctl prints for an ID, `...` included when it cut the ID. */

@@ -10,7 +10,7 @@ export interface PrintedSubmit {
   errors: string[]
 }
 
-// why: the daemon's only rejection (HYPERCTL.md §7.1); the ID is all text between the fixed words
+// why: the daemon's only rejection (docs/hyperctl.md#post-jobs-submit); the ID is all text between the fixed words
 const DUPLICATE_ID = /^job with ID (.+) already exists$/
 
 /**

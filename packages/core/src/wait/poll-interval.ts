@@ -1,5 +1,5 @@
 /**
- * Adaptive polling: the daemon has no per-job push events (HYPERCTL.md §7.7), so poll at the floor right
+ * Adaptive polling: the daemon has no per-job push events (docs/hyperctl.md#other-routes), so poll at the floor right
  * after a change and back off (doubling) while nothing changes, never past the ceiling.
  */
 export class PollInterval {

@@ -87,7 +87,7 @@ function readFixture(name) {
   }
 }
 
-// hyperctl's prefix lines (HYPERCTL.md §3.5), with or without colour as NO_COLOR says
+// hyperctl's prefix lines (docs/hyperctl.md#prefix-lines), with or without colour as NO_COLOR says
 const colour = !env.NO_COLOR
 function style(code, text) {
   return colour ? `\x1b[${code}m\x1b[${code}m${text}\x1b[0m\x1b[0m` : text
@@ -136,7 +136,7 @@ if (response.grandchild) {
 }
 record(entry)
 
-// hyperctl writes everything on stderr (spinner) before anything on stdout (HYPERCTL.md §3.1)
+// hyperctl writes everything on stderr (spinner) before anything on stdout (docs/hyperctl.md#streams)
 if (output.stderr) process.stderr.write(output.stderr)
 if (output.stdout) process.stdout.write(output.stdout)
 process.exitCode = output.exitCode ?? 0

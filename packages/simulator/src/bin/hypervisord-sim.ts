@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { parseGoDuration } from '../daemon/go-time.js'
 import { type HypervisordSimOptions, startHypervisordSim } from '../daemon/hypervisord-sim.js'
@@ -19,6 +20,10 @@ Options:
   --stable-order        query results in submission order instead of random order
   --cancel-stops-export cancelled jobs stay cancelled (the real daemon lets the export finish)
   --disk-size BYTES     capacity of the written VMDK (default 65536)
+  --root DIR            write every job's output under DIR (absolute and relative output paths alike);
+                        a path that leaves DIR fails its job
+  --allow-any-path      without --root: also write absolute output paths outside the system temp
+                        directory (refused by default, the job fails)
   --no-files            write no OVF/VMDK on completion
   --verbose             log each request to stderr
   -h, --help            show this help
@@ -58,6 +63,7 @@ async function main(): Promise<void> {
   if (method !== undefined && !EXPORT_METHODS.includes(method as ExportMethod)) {
     fail(`invalid --default-method ${JSON.stringify(method)}`)
   }
+  if (values.root === '') fail('--root needs a directory')
   const apiKey = values['api-key'] ?? process.env.HYPERVISORD_SIM_API_KEY
   const options: HypervisordSimOptions = {
     port: values.port === undefined ? 8080 : parseCount(values.port, '--port'),
@@ -71,6 +77,8 @@ async function main(): Promise<void> {
     diskSizeBytes:
       values['disk-size'] === undefined ? undefined : parseCount(values['disk-size'], '--disk-size'),
     writeFiles: !(values['no-files'] ?? false),
+    root: values.root === undefined ? undefined : resolve(values.root),
+    allowAnyPath: values['allow-any-path'] ?? false,
     onRequest: values.verbose
       ? (r) =>
           process.stderr.write(
@@ -109,6 +117,8 @@ function parse() {
       'cancel-stops-export': { type: 'boolean' },
       'disk-size': { type: 'string' },
       'no-files': { type: 'boolean' },
+      root: { type: 'string' },
+      'allow-any-path': { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
     },

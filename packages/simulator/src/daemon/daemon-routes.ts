@@ -126,7 +126,7 @@ function header(req: SimRequest, name: string): string {
   return req.headers[name]?.[0] ?? ''
 }
 
-/** `EnhancedServer.authMiddleware`, in its order (§10). */
+/** `EnhancedServer.authMiddleware`, in its order (docs/hyperctl.md#authentication). */
 function authorized(req: SimRequest, path: string, rawQuery: string, ctx: RouteContext): boolean {
   if (AUTH_EXEMPT.has(path) || path.startsWith('/web/dashboard/')) return true
   const authorization = header(req, 'authorization')

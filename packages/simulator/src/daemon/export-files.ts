@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs'
+import { closeSync, constants, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 
 /**
@@ -25,6 +25,8 @@ const GRAIN_SECTORS = 128 // 64 KiB grains, VMware's default
 const GTES_PER_GT = 512
 const DESCRIPTOR_SECTORS = 20
 const GT_SECTORS = (GTES_PER_GT * 4) / SECTOR
+// why: a symbolic link planted where a file goes must not lead the write elsewhere (ELOOP instead)
+const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW
 
 /** The name the web exporter gives disk `index` of `vmName` (docs/hyperctl.md#jobs-lifecycle-ids-status). */
 export function diskFileName(vmName: string, index: number): string {
@@ -59,7 +61,7 @@ export function writeExport(dir: string, vmName: string, diskSizeBytes: number, 
 }
 
 function writeWhole(path: string, data: Buffer): void {
-  const fd = openSync(path, 'w', 0o644)
+  const fd = openSync(path, WRITE_NO_FOLLOW, 0o644)
   try {
     writeSync(fd, data)
   } finally {
@@ -117,7 +119,7 @@ function writeSparseVmdk(path: string, fileName: string, capacitySectors: number
     meta.writeUInt32LE(layout.overHead + g * GRAIN_SECTORS, layout.gtOffset * SECTOR + g * 4)
   }
 
-  const fd = openSync(path, 'w', 0o644)
+  const fd = openSync(path, WRITE_NO_FOLLOW, 0o644)
   try {
     writeSync(fd, meta)
     // why: the grains are zeros; extending the file leaves them as holes, so a large disk costs no space

@@ -27,8 +27,15 @@ export interface HypervisordSimOptions {
   stableOrder?: boolean
   /** Source of randomness for the map order (default Math.random). */
   random?: () => number
-  /** Working directory relative output paths resolve against (default process.cwd()). */
+  /** Working directory relative output paths resolve against (default process.cwd()); unused with `root`. */
   cwd?: string
+  /**
+   * The sandbox: every job output path, absolute or relative, is written under this directory and may
+   * not leave it (`..`, symbolic links); such a job fails. Created when missing.
+   */
+  root?: string
+  /** Without `root`: allow absolute output paths outside the system temp directory (default false: the job fails). */
+  allowAnyPath?: boolean
   /** Time a job stays pending before it starts (default 0: started on the next timer turn). */
   pendingMs?: number
   /** Time from start to the end of the export (default 3000), or a function of the job's definition. */

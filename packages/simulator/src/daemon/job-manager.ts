@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { basename, resolve } from 'node:path'
+import { basename } from 'node:path'
 import { clockNowNs, type SimClock } from './clock.js'
 import { writeExport } from './export-files.js'
 import { exportPlan } from './export-plan.js'
@@ -14,6 +14,7 @@ import {
   toWireJob,
   type WireJobDefinition,
 } from './job-model.js'
+import { prepareOutputDir, SandboxError } from './sandbox.js'
 
 /**
  * hypervisord's `jobs.Manager` (hypersdk daemon/jobs/manager.go) with simulated exporters: an in-memory
@@ -26,6 +27,8 @@ export interface JobManagerOptions {
   stableOrder?: boolean
   random?: () => number
   cwd?: string
+  root?: string
+  allowAnyPath?: boolean
   pendingMs?: number
   jobDurationMs?: number | ((definition: WireJobDefinition) => number)
   progressSteps?: number
@@ -66,9 +69,9 @@ const DUPLICATE = (id: string) => `job with ID ${id} already exists`
 
 export class JobManager {
   readonly #o: Required<
-    Omit<JobManagerOptions, 'failVmPaths' | 'hangVmPaths' | 'availableMethods' | 'defaultMethod'>
+    Omit<JobManagerOptions, 'failVmPaths' | 'hangVmPaths' | 'availableMethods' | 'defaultMethod' | 'root'>
   > &
-    Pick<JobManagerOptions, 'failVmPaths' | 'hangVmPaths'>
+    Pick<JobManagerOptions, 'failVmPaths' | 'hangVmPaths' | 'root'>
   readonly #jobs = new Map<string, Entry>()
   #startNs: bigint
   #detectedNs: bigint
@@ -82,6 +85,8 @@ export class JobManager {
       stableOrder: options.stableOrder ?? false,
       random: options.random ?? Math.random,
       cwd: options.cwd ?? process.cwd(),
+      root: options.root,
+      allowAnyPath: options.allowAnyPath ?? false,
       pendingMs: options.pendingMs ?? 0,
       jobDurationMs: options.jobDurationMs ?? 3000,
       progressSteps: options.progressSteps ?? 4,
@@ -371,12 +376,16 @@ export class JobManager {
     result.success = true
     result.export_method = method
     if (!this.#o.writeFiles) return { result }
-    const dir = resolve(this.#o.cwd, job.definition.output_dir)
     const vmName = vmNameOf(job.definition.vm_path)
+    let dir: string
     let written: ReturnType<typeof writeExport>
     try {
+      dir = prepareOutputDir(job.definition.output_dir, this.#o)
       written = writeExport(dir, vmName, this.#o.diskSizeBytes)
     } catch (error) {
+      if (error instanceof SandboxError) {
+        return { error: `export failed: export ovf: prepare output directory: ${error.message}` }
+      }
       return { error: exportFailure(method, error) }
     }
     if (this.#o.listResultFiles) {
