@@ -1,6 +1,6 @@
 import type { JobInfo, JobOutcome, WaitUpdate } from '@hyperctl-export/core'
 import { describe, expect, it } from 'vitest'
-import { batchLine, ProgressLog } from './progress.js'
+import { ProgressLog } from './progress.js'
 
 function outcome(jobId: string, status: JobOutcome['status'], phase?: string, percent?: number): JobOutcome {
   const job: JobInfo | undefined =
@@ -109,16 +109,5 @@ describe('ProgressLog', () => {
     log.update(update(0, [outcome('a', 'running')]))
     log.update(update(5_000, [outcome('a', 'completed')]))
     expect(lines.some((l) => l.startsWith('batch'))).toBe(false)
-  })
-})
-
-describe('batchLine', () => {
-  it('counts the jobs that ended another way (skipped, timeout) apart', () => {
-    const outcomes = ['completed', 'skipped', 'timeout'].map((s, i) =>
-      outcome(`j${i}`, s as JobOutcome['status']),
-    )
-    expect(batchLine({ outcomes, counts: { queued: 0, active: 0, completed: 1, failed: 0 } })).toBe(
-      'batch of 3: 1 done, 0 running, 0 queued, 0 failed, 2 ended otherwise',
-    )
   })
 })

@@ -1,4 +1,11 @@
-import { formatDuration, type JobOutcome, sanitizeText, type WaitUpdate } from '@hyperctl-export/core'
+import {
+  batchCounts,
+  batchLine,
+  formatDuration,
+  type JobOutcome,
+  sanitizeText,
+  type WaitUpdate,
+} from '@hyperctl-export/core'
 
 export interface ProgressLogOptions {
   /** A line at least this often while nothing changes. Default 60 s. */
@@ -48,7 +55,7 @@ export class ProgressLog {
       this.#line(`${label(o)}: ${describe(o)}`, at)
       wrote = true
     }
-    const batch = update.outcomes.length > 1 ? batchLine(update) : ''
+    const batch = update.outcomes.length > 1 ? batchLine(batchCounts(update)) : ''
     if (batch !== '' && batch !== this.#lastBatch) {
       this.#lastBatch = batch
       this.#line(batch, at)
@@ -69,20 +76,6 @@ export class ProgressLog {
     this.#write(text)
     this.#lastLineAt = at
   }
-}
-
-/**
- * `batch of 300: 11 done, 4 running, 284 queued, 1 failed`: where a batch stands. Queued jobs wait for a
- * slot (max-concurrent); their outcomes say `pending` like jobs on the daemon, so the counts come from
- * the session.
- */
-export function batchLine(update: Pick<WaitUpdate, 'counts' | 'outcomes'>): string {
-  const { queued, active, completed, failed } = update.counts
-  const total = update.outcomes.length
-  const other = total - queued - active - completed - failed
-  const parts = [`${completed} done`, `${active} running`, `${queued} queued`, `${failed} failed`]
-  if (other > 0) parts.push(`${other} ended otherwise`)
-  return `batch of ${total}: ${parts.join(', ')}`
 }
 
 /** `web-01 (1f0c2a9e)`: the name a person knows and enough of the ID to find the job. */

@@ -7,14 +7,15 @@ import {
   describeTransportEvent,
   exportVms,
   HyperctlError,
+  isSettled,
+  isSuccessful,
   type JobOutcome,
-  type OutcomeStatus,
   sanitizeText,
 } from '@hyperctl-export/core'
 import { type ActionEnv, realActionEnv } from './action-env.js'
 import { type ActionInputs, readInputs } from './inputs.js'
 import { fitOutputs } from './output-limits.js'
-import { computeOutputs, type overallStatus, submittedJobIds } from './outputs.js'
+import { computeOutputs, type OverallStatus, submittedJobIds } from './outputs.js'
 import { label, ProgressLog } from './progress.js'
 import { STATE, TEMP_DIR_PREFIX } from './state.js'
 import { renderFailureSummary, renderSummary } from './summary.js'
@@ -30,16 +31,6 @@ export interface RunOptions {
   exit?: (code: number) => void
   signals?: Pick<NodeJS.Process, 'on' | 'off'>
 }
-
-// why: what the daemon will not change any more; anything else may still need cancelling
-const SETTLED: ReadonlySet<OutcomeStatus> = new Set([
-  'completed',
-  'failed',
-  'cancelled',
-  'rejected',
-  'skipped',
-  'lost',
-])
 
 /** The action's main step: inputs → core's exportVms → outputs, summary and the step's result. */
 export async function run(env: ActionEnv = realActionEnv(), options: RunOptions = {}): Promise<void> {
@@ -176,9 +167,9 @@ class ExportStep {
       .map((o) => o.jobId)
     env.saveState(STATE.unfinished, JSON.stringify(inputs.run.cancelOnAbort ? uncancelled : []))
     const outputs = this.#publish(outcomes, interrupted)
-    await this.#summary(outcomes, outputs.status as ReturnType<typeof overallStatus>, outputs['result-file'])
+    await this.#summary(outcomes, outputs.status as OverallStatus, outputs['result-file'])
 
-    const unsuccessful = outcomes.filter((o) => !succeeded(o, inputs.run.wait))
+    const unsuccessful = outcomes.filter((o) => !isSuccessful(o.status, inputs.run.wait))
     if (interrupted) {
       this.#failStep(
         `The step was cancelled while waiting for ${aborted.length} job(s)${
@@ -219,7 +210,7 @@ class ExportStep {
 
   async #summary(
     outcomes: readonly JobOutcome[],
-    status: ReturnType<typeof overallStatus>,
+    status: OverallStatus,
     resultFile: string | undefined,
   ): Promise<void> {
     await this.#writeSummary(
@@ -248,7 +239,7 @@ class ExportStep {
     const env = this.#env
     const known = this.#latest.length > 0 ? this.#latest : [...this.#accepted.values()]
     const submitted = new Set(submittedJobIds(known))
-    const left = known.filter((o) => submitted.has(o.jobId) && !SETTLED.has(o.status)).map((o) => o.jobId)
+    const left = known.filter((o) => submitted.has(o.jobId) && !isSettled(o.status)).map((o) => o.jobId)
     const cancel = this.#inputs?.run.cancelOnAbort !== false
     env.saveState(STATE.unfinished, JSON.stringify(cancel ? left : []))
     if (this.#inputs && this.#choice && known.length > 0) this.#publish(known, true)
@@ -283,10 +274,6 @@ class ExportStep {
     this.#warned.add(text)
     this.#env.warning(text)
   }
-}
-
-function succeeded(o: JobOutcome, waited: boolean): boolean {
-  return o.status === 'completed' || (!waited && (o.status === 'pending' || o.status === 'running'))
 }
 
 // why: file names and error texts come from the daemon; escape sequences in them must not act on the log

@@ -121,7 +121,9 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     expect(out.transport).toBe(transport)
     expect(out['export-method']).toBe('web')
     expect(Number(out['duration-seconds'])).toBeGreaterThanOrEqual(0)
-    const result = JSON.parse(out.result!) as Array<{ jobId: string; vmPath: string; status: string }>
+    const result = (
+      JSON.parse(out.result!) as { jobs: Array<{ jobId: string; vmPath: string; status: string }> }
+    ).jobs
     expect(result.map((r) => [r.jobId, r.vmPath, r.status])).toEqual([
       [ids[0], '/DC/vm/web-01', 'completed'],
       [ids[1], '/DC/vm/db-01', 'completed'],
@@ -561,10 +563,14 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     const cases: Array<[Record<string, string>, string]> = [
       [
         { 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, 'vcenter-password': '' },
-        'input vcenter-password is required',
+        'give input vcenter-password',
       ],
       [{ 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, timeout: '90' }, 'input timeout'],
-      [{ 'vm-path': '/DC/vm/a', ...vcenter }, 'input output-path is required'],
+      [{ 'vm-path': '/DC/vm/a', ...vcenter }, '/DC/vm/a has no output path: give input output-path'],
+      [
+        { 'vm-paths': '/DC/vm/a/web\n/DC/vm/b/web', 'output-path': '/e', ...vcenter },
+        '/DC/vm/a/web and /DC/vm/b/web would both be exported to /e/web.ovf',
+      ],
       [
         { 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, 'max-concurrent': 'many' },
         'input max-concurrent',

@@ -1,15 +1,12 @@
 import {
-  DaemonUnreachableError,
   IncompleteExportError,
   JobFailedError,
   type JobOutcome,
-  JobRejectedError,
-  JobTimeoutError,
-  OperationAbortedError,
   type OutcomeStatus,
+  runJson,
 } from '@hyperctl-export/core'
 import { describe, expect, it } from 'vitest'
-import { exitCodeForOutcomes, outcomeJson, outcomeSummary, runJson } from './outcome-report.js'
+import { EXIT_CODE_FOR_VERDICT, outcomeSummary } from './outcome-report.js'
 import { createStyle } from './style.js'
 
 function outcome(status: OutcomeStatus, extra: Partial<JobOutcome> = {}): JobOutcome {
@@ -24,54 +21,6 @@ function outcome(status: OutcomeStatus, extra: Partial<JobOutcome> = {}): JobOut
     ...extra,
   }
 }
-
-describe('exitCodeForOutcomes', () => {
-  it('is 0 when every job completed', () => {
-    expect(exitCodeForOutcomes([outcome('completed'), outcome('completed')])).toBe(0)
-  })
-
-  it.each([
-    [[outcome('failed', { error: new JobFailedError('j', 'boom') })], 1],
-    [[outcome('rejected', { error: new JobRejectedError('dup') })], 1],
-    [[outcome('cancelled')], 1],
-    [[outcome('timeout', { error: new JobTimeoutError(['j'], 1000, false) }), outcome('failed')], 4],
-    [
-      [outcome('unknown', { error: new DaemonUnreachableError('http://x', 'refused') }), outcome('timeout')],
-      3,
-    ],
-    [[outcome('aborted', { error: new OperationAbortedError('the wait') }), outcome('unknown')], 130],
-  ] as const)('gives the most urgent code (%#)', (outcomes, code) => {
-    expect(exitCodeForOutcomes([...outcomes, outcome('completed')])).toBe(code)
-  })
-
-  it('accepts pending and running after a submit without waiting', () => {
-    expect(
-      exitCodeForOutcomes([outcome('pending'), outcome('running')], ['pending', 'running', 'completed']),
-    ).toBe(0)
-  })
-})
-
-describe('outcomeJson', () => {
-  it('gives jobId, vmPath, status, and the error message and kind', () => {
-    const json = outcomeJson(
-      outcome('failed', { error: new JobFailedError('j', 'vcenter server is required') }),
-    )
-    expect(json).toMatchObject({
-      jobId: 'j',
-      vmPath: '/DC/vm/a',
-      status: 'failed',
-      error: 'job j failed: vcenter server is required',
-      errorKind: 'job-failed',
-    })
-    expect(json).not.toHaveProperty('result')
-  })
-
-  it('gives the result files of a completed job', () => {
-    const json = outcomeJson(outcome('completed', { result: { files: ['/o/a.ovf'], outputDir: '/o' } }))
-    expect(json.result).toEqual({ files: ['/o/a.ovf'], outputDir: '/o' })
-    expect(json).not.toHaveProperty('error')
-  })
-})
 
 describe('outcomeSummary', () => {
   it('lists the files of a completed job and the error and hint of a failed one', () => {
@@ -120,13 +69,13 @@ describe('outcomeSummary and runJson with verified files', () => {
 
   it('names the missing file of an incomplete export, exits 1 for it, and lists only completed files in JSON', () => {
     expect(outcomeSummary([incomplete], createStyle(false))).toContain('/e/b-disk-0.vmdk: is missing')
-    expect(exitCodeForOutcomes([verified, incomplete])).toBe(1)
-    const json = runJson([verified, incomplete])
+    const json = runJson([verified, incomplete], { waited: true })
+    expect(EXIT_CODE_FOR_VERDICT[json.verdict]).toBe(1)
     expect(json.files).toEqual(verified.files)
     expect(json.verified).toBe(true)
     expect(json.checksums).toEqual({ '/e/a.ovf': 'a'.repeat(64), '/e/a-disk-0.vmdk': 'b'.repeat(64) })
-    expect((json.jobs as Record<string, unknown>[])[1]).toMatchObject({
-      errorKind: 'incomplete-export',
+    expect(json.jobs[1]).toMatchObject({
+      error: { kind: 'incomplete-export' },
       verified: false,
     })
   })

@@ -41,10 +41,19 @@ describe('hyperctl-export submit', () => {
     expect(daemon.sim.control.job(jobs[0].jobId)).toBeDefined()
   })
 
-  it('reads a YAML job file and fills the output path from --output', async () => {
+  it('reads a YAML job file and fills the output path from --output, {name} included', async () => {
     const yaml = 'jobs:\n  - vm_path: /DC/vm/y1\n    id: y-one\n  - vm_path: /DC/vm/y2\n    id: y-two\n'
     const result = await runCli(
-      ['submit', '--job-file', '-', '-o', daemon.out, '--daemon-url', daemon.url, ...vcenterArgs()],
+      [
+        'submit',
+        '--job-file',
+        '-',
+        '-o',
+        join(daemon.out, '{name}'),
+        '--daemon-url',
+        daemon.url,
+        ...vcenterArgs(),
+      ],
       env,
       yaml,
     )

@@ -1,21 +1,14 @@
-import { formatDuration, type JobOutcome, type OutcomeStatus, sanitizeText } from '@hyperctl-export/core'
+import {
+  formatDuration,
+  isTerminal,
+  type JobOutcome,
+  type OutcomeStatus,
+  sanitizeText,
+} from '@hyperctl-export/core'
 import type { Style } from '../style.js'
 
-const FINISHED: ReadonlySet<OutcomeStatus> = new Set([
-  'completed',
-  'failed',
-  'cancelled',
-  'rejected',
-  'skipped',
-  'lost',
-  'timeout',
-  'aborted',
-  'unknown',
-])
-
-export function isFinished(status: OutcomeStatus): boolean {
-  return FINISHED.has(status)
-}
+/** The job has ended (whether well or not): core's `isTerminal`. */
+export const isFinished = isTerminal
 
 /** `0s`, `23s`, `2m05s`, `1h02m`: core's one way of writing a duration, whole seconds. */
 export function formatElapsed(ms: number): string {

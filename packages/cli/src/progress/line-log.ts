@@ -1,6 +1,12 @@
-import type { JobOutcome, WaitUpdate } from '@hyperctl-export/core'
-import { sanitizeText } from '@hyperctl-export/core'
-import { type BatchCounts, batchCounts, batchParts, finalBatchCounts } from './batch-counts.js'
+import {
+  type BatchCounts,
+  batchCounts,
+  batchLine,
+  finalBatchCounts,
+  type JobOutcome,
+  sanitizeText,
+  type WaitUpdate,
+} from '@hyperctl-export/core'
 import { formatElapsed, JobClock, jobLabel, phaseText } from './job-rows.js'
 import type { ProgressView } from './live-display.js'
 
@@ -79,7 +85,7 @@ export class LineLog implements ProgressView {
   /** For several jobs, a line with where the batch stands whenever a count moved. */
   #batch(counts: BatchCounts, now: number): void {
     if (counts.total < 2) return
-    const text = `batch of ${counts.total}: ${batchParts(counts).join(', ')}`
+    const text = batchLine(counts)
     if (text === this.#lastBatch) return
     this.#lastBatch = text
     this.#line(now, text)

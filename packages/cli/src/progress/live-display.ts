@@ -1,7 +1,13 @@
-import type { JobOutcome, WaitUpdate } from '@hyperctl-export/core'
-import { sanitizeText } from '@hyperctl-export/core'
+import {
+  type BatchCounts,
+  batchCounts,
+  batchParts,
+  finalBatchCounts,
+  type JobOutcome,
+  sanitizeText,
+  type WaitUpdate,
+} from '@hyperctl-export/core'
 import type { Style } from '../style.js'
-import { type BatchCounts, batchCounts, batchParts, finalBatchCounts } from './batch-counts.js'
 import { displayWidth, padToWidth, truncateToWidth } from './display-width.js'
 import { colourStatus, formatElapsed, isFinished, JobClock, jobLabel, phaseText } from './job-rows.js'
 
