@@ -1,4 +1,3 @@
-import type { CommandContext } from './command-context.js'
 import { OPTIONS } from './option-table.js'
 
 export const COMMAND_NAMES = [
@@ -16,8 +15,6 @@ export const COMMAND_NAMES = [
 ] as const
 export type CommandName = (typeof COMMAND_NAMES)[number]
 
-export type CommandRun = (ctx: CommandContext) => Promise<number>
-
 export interface CommandSpec {
   name: CommandName
   /** The arguments after the name, as help shows them. */
@@ -31,8 +28,6 @@ export interface CommandSpec {
   max: number
   /** Values the first argument accepts (a typo gets a suggestion). */
   argChoices?: readonly string[]
-  /** Loads the command's modules only when it runs: `--version` and help load none. */
-  load: () => Promise<CommandRun>
 }
 
 const CONNECTION = ['daemon-url', 'api-key', 'hyperctl-path', 'transport', 'timeout']
@@ -76,10 +71,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       'hyperctl-export export --job-file nightly.yaml --idempotency-key nightly-2026-11-28 --timeout 2h',
       'hyperctl-export export /DC/vm/a /DC/vm/b -o /exports --json > result.json',
     ],
-    load: async () => {
-      const { runExport } = await import('./commands/export-command.js')
-      return (ctx) => runExport(ctx, true)
-    },
   },
   {
     name: 'submit',
@@ -92,10 +83,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       'id=$(hyperctl-export submit /DC/vm/web-01 -o /exports/web-01 --vcenter-server vc --vcenter-username u)',
       'hyperctl-export submit --job-file jobs.json --json',
     ],
-    load: async () => {
-      const { runExport } = await import('./commands/export-command.js')
-      return (ctx) => runExport(ctx, false)
-    },
   },
   {
     name: 'status',
@@ -105,7 +92,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     min: 0,
     max: 0,
     examples: ['hyperctl-export status', 'hyperctl-export status --daemon-url http://exporter:8080 --json'],
-    load: async () => (await import('./commands/status-command.js')).runStatus,
   },
   {
     name: 'jobs',
@@ -115,7 +101,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     min: 0,
     max: 0,
     examples: ['hyperctl-export jobs', 'hyperctl-export jobs --status running,failed --json'],
-    load: async () => (await import('./commands/jobs-command.js')).runJobs,
   },
   {
     name: 'job',
@@ -128,7 +113,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       'hyperctl-export job 2545e058-b89e-4692-8e5d-47214a8ea293',
       'hyperctl-export job nightly-db --json',
     ],
-    load: async () => (await import('./commands/job-command.js')).runJob,
   },
   {
     name: 'wait',
@@ -141,7 +125,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       'hyperctl-export wait 2545e058-b89e-4692-8e5d-47214a8ea293 --timeout 90m',
       'hyperctl-export wait $(cat ids.txt) --json',
     ],
-    load: async () => (await import('./commands/wait-command.js')).runWait,
   },
   {
     name: 'cancel',
@@ -151,7 +134,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     min: 1,
     max: Number.POSITIVE_INFINITY,
     examples: ['hyperctl-export cancel 2545e058-b89e-4692-8e5d-47214a8ea293'],
-    load: async () => (await import('./commands/cancel-command.js')).runCancel,
   },
   {
     name: 'doctor',
@@ -162,7 +144,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     min: 0,
     max: 0,
     examples: ['hyperctl-export doctor', 'hyperctl-export doctor --daemon-url http://exporter:8080 --json'],
-    load: async () => (await import('./commands/doctor-command.js')).runDoctor,
   },
   {
     name: 'config',
@@ -172,7 +153,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     min: 0,
     max: 0,
     examples: ['HYPERCTL_EXPORT_TIMEOUT=2h hyperctl-export config', 'hyperctl-export config --json'],
-    load: async () => (await import('./commands/config-command.js')).runConfig,
   },
   {
     name: 'completion',
@@ -188,7 +168,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       'hyperctl-export completion zsh > "${fpath[1]}/_hyperctl-export"',
       'hyperctl-export completion fish > ~/.config/fish/completions/hyperctl-export.fish',
     ],
-    load: async () => (await import('./commands/completion-command.js')).runCompletion,
   },
   {
     name: 'help',
@@ -198,8 +177,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     min: 0,
     max: 1,
     examples: ['hyperctl-export help export'],
-    // why: help is answered by the command line reader before any command loads
-    load: async () => async () => 0,
   },
 ]
 

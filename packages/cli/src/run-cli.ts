@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { exitCodeFor, HyperctlError, OperationAbortedError } from '@hyperctl-export/core'
 import type { CliIo } from './cli-io.js'
 import { parseCommandLine } from './command-line.js'
+import { COMMAND_LOADERS } from './command-loaders.js'
 import { commandNamed } from './command-table.js'
 import { resolveOptions } from './option-sources.js'
 import { PASSWORD_ENV } from './option-table.js'
@@ -54,7 +55,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     output.configure({ json: settings.global.json, quiet: settings.global.quiet })
     output.addSecret(settings.global.apiKey)
     cancelOnInterrupt = settings.global.cancelOnInterrupt
-    const run = await spec.load()
+    const run = await COMMAND_LOADERS[parsed.command]()
     // why: json and quiet are applied here, by Output, for every command
     const reads = new Set(['json', 'quiet'])
     const seen = io.env[READS_ENV] ? trackReads(settings, (name) => reads.add(name)) : settings

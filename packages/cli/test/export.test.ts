@@ -100,7 +100,11 @@ describe('hyperctl-export export', () => {
     const result = await run.done
     expect(result.code).toBe(1)
     const doc = JSON.parse(result.stdout)
-    expect(doc.jobs[0]).toMatchObject({ status: 'failed', error: { kind: 'incomplete-export' }, verified: false })
+    expect(doc.jobs[0]).toMatchObject({
+      status: 'failed',
+      error: { kind: 'incomplete-export' },
+      verified: false,
+    })
     expect(doc.jobs[0].error.message).toContain(`${ovf}: the OVF descriptor is missing`)
     expect(doc.verified).toBe(false)
   })
