@@ -62,6 +62,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'cancel-on-interrupt',
       'max-concurrent',
       'fail-fast',
+      'verify',
+      'checksums-file',
       ...OUTPUT,
     ],
     min: 0,

@@ -63,6 +63,7 @@ describe('--timeout is a deadline, whatever the daemon does', { timeout: 40_000 
     const result = await runCli(['status', '--timeout', '2s', ...transportArgs('api', server.url)], {})
     expect(result.code).toBe(3)
     expect(performance.now() - started - startup).toBeLessThan(4_000)
-    expect(result.stderr).toContain('no answer to GET /status within 2s')
+    // why: the request gets what is left of the 2 s once the command has loaded, so 1s or 2s
+    expect(result.stderr).toMatch(/no answer to GET \/status within [12]s/)
   })
 })
