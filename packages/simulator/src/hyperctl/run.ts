@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { decodeBytes, encodeText } from './bytes.js'
+import { decodeBytes, encodeText } from '../go/go-bytes.js'
+import { goFilepathBase, goFilepathExt, goTrimSpace } from '../go/go-format.js'
 import { GarbleSpecError, type Garbling, garbleBytes, parseGarbling } from './garble.js'
 import {
   CANCEL_FLAGS,
@@ -12,7 +13,6 @@ import {
   STATUS_FLAGS,
   SUBMIT_FLAGS,
 } from './go-flags.js'
-import { goFilepathBase, goFilepathExt, goTrimSpace } from './go-format.js'
 import { decodeGoJson, type GoType, goJsonString, goJsonStringArray } from './go-json.js'
 import { simplifiedHelpText } from './help.js'
 import { type Paint, prefixPrintfln, prefixPrintln } from './pterm.js'

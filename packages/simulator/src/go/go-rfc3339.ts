@@ -1,4 +1,4 @@
-import { encodeText } from './bytes.js'
+import { encodeText } from './go-bytes.js'
 
 /** Wall clock of a timestamp exactly as written (Go keeps the value's own offset when formatting). */
 export interface WallClock {

@@ -1,7 +1,7 @@
 import { fc, test as fcTest } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
+import { JOB_DEFINITION_JSON_TYPE, QUERY_REQUEST_TYPE } from '../daemon/job-model.js'
 import { GoJsonError, goDecode, goParse, quoteChar } from './go-json-decode.js'
-import { JOB_DEFINITION_JSON_TYPE, QUERY_REQUEST_TYPE } from './job-model.js'
 
 const bytes = (s: string) => Buffer.from(s, 'latin1')
 const utf8 = (s: string) => Buffer.from(s, 'utf8')

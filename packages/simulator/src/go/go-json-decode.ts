@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer'
+import { validSequenceLength } from './go-bytes.js'
 import { parseRfc3339 } from './go-time.js'
 
 /**
@@ -11,7 +12,8 @@ import { parseRfc3339 } from './go-time.js'
 export type JsonValue =
   | { kind: 'object'; members: Array<[string, JsonValue]> }
   | { kind: 'array'; items: JsonValue[] }
-  | { kind: 'string'; value: string }
+  /** `raw`: the bytes between the quotes as written (Go gives them to `UnmarshalJSON`). */
+  | { kind: 'string'; value: string; raw: Uint8Array }
   | { kind: 'number'; text: string }
   | { kind: 'bool'; value: boolean }
   | { kind: 'null' }
@@ -67,6 +69,11 @@ export function goDecode(bytes: Uint8Array, type: GoType, options: DecodeOptions
 
 /** The syntax layer alone: a value tree, or GoJsonError. */
 export function goParse(bytes: Uint8Array, options: DecodeOptions): JsonValue {
+  return goParseFirst(bytes, options).value
+}
+
+/** goParse, also telling where the value ended (`Decoder` mode leaves what follows unread). */
+export function goParseFirst(bytes: Uint8Array, options: DecodeOptions): { value: JsonValue; end: number } {
   try {
     return scan(bytes, options.mode)
   } catch (error) {
@@ -82,7 +89,7 @@ type Frame =
   | { kind: 'object'; members: Array<[string, JsonValue]>; key: string }
   | { kind: 'array'; items: JsonValue[] }
 
-function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): JsonValue {
+function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue; end: number } {
   const n = b.length
   let i = 0
   const unexpectedEnd = mode === 'decoder' ? 'unexpected EOF' : 'unexpected end of JSON input'
@@ -199,7 +206,9 @@ function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): JsonValue {
         continue
       }
     } else if (c === 0x22) {
-      value = { kind: 'string', value: readString() }
+      const start = i + 1
+      const text = readString()
+      value = { kind: 'string', value: text, raw: b.subarray(start, i - 1) }
     } else if (c === 0x2d || isDigit(c)) {
       value = { kind: 'number', text: readNumber() }
     } else if (c === 0x74) {
@@ -223,7 +232,7 @@ function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): JsonValue {
           skipSpace()
           if (i < n) throw syntax(b[i] as number, 'after top-level value')
         }
-        return value
+        return { value, end: i }
       }
       skipSpace()
       const next = need()
@@ -349,7 +358,7 @@ export function goUtf8(bytes: Uint8Array): string {
   let out = ''
   let i = 0
   while (i < bytes.length) {
-    const size = validRuneLength(bytes, i)
+    const size = validSequenceLength(bytes, i)
     if (size === 0) {
       out += '\uFFFD'
       i++
@@ -359,32 +368,6 @@ export function goUtf8(bytes: Uint8Array): string {
     }
   }
   return out
-}
-
-function validRuneLength(b: Uint8Array, i: number): number {
-  const c0 = b[i] as number
-  if (c0 < 0x80) return 1
-  let size: number
-  let lo = 0x80
-  let hi = 0xbf
-  if (c0 >= 0xc2 && c0 <= 0xdf) size = 2
-  else if (c0 >= 0xe0 && c0 <= 0xef) {
-    size = 3
-    if (c0 === 0xe0) lo = 0xa0
-    if (c0 === 0xed) hi = 0x9f
-  } else if (c0 >= 0xf0 && c0 <= 0xf4) {
-    size = 4
-    if (c0 === 0xf0) lo = 0x90
-    if (c0 === 0xf4) hi = 0x8f
-  } else return 0
-  if (i + size > b.length) return 0
-  const c1 = b[i + 1] as number
-  if (c1 < lo || c1 > hi) return 0
-  for (let k = 2; k < size; k++) {
-    const ck = b[i + k] as number
-    if (ck < 0x80 || ck > 0xbf) return 0
-  }
-  return size
 }
 
 interface DecodeContext {
