@@ -387,6 +387,45 @@ function timeToFirstLine(args, env, untilExit) {
   })
 }
 
+// ------------------------------------------------------------------------------------------------
+// start-up: `hyperctl-export --version` and the action with no inputs, each to its exit, beside bare node
+
+const CLI_BIN = join(ROOT, 'packages/cli/dist/bin.js')
+
+async function benchStartup() {
+  console.error('start-up: CLI --version and the action with no inputs, to their exit, against bare node')
+  const env = { PATH: process.env.PATH }
+  const runs = {
+    bare: ['-e', ''],
+    cliVersion: [CLI_BIN, '--version'],
+    actionNoInputs: [join(ACTION_DIST, 'main/index.js')],
+  }
+  const times = { bare: [], cliVersion: [], actionNoInputs: [] }
+  // warm the file cache once, unmeasured; then alternate, so a load change hits all three alike
+  for (const args of Object.values(runs)) await timeToFirstLine(args, env, true)
+  const deadline = performance.now() + budget(30_000)
+  for (let rep = 0; rep < 15 && (rep < 5 || performance.now() < deadline); rep++) {
+    for (const [name, args] of Object.entries(runs))
+      times[name].push((await timeToFirstLine(args, env, true)).ms)
+  }
+  const bare = median(times.bare)
+  details.startup = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.map((x) => round(x))]))
+  for (const [id, name] of [
+    ['cliVersion', '`hyperctl-export --version`'],
+    ['actionNoInputs', 'the action with no inputs'],
+  ]) {
+    const ratio = median(times[id]) / bare
+    figure(
+      `startup-${id}`,
+      `${name} to its exit (${Math.round(median(times[id]))} ms), as a ratio to bare \`node -e ''\` (${Math.round(bare)} ms)`,
+      `×${round(ratio, 2)}`,
+      '≤ ×2',
+      ratio <= 2,
+      { ms: round(median(times[id])), bareNodeMs: round(bare) },
+    )
+  }
+}
+
 async function benchAction() {
   console.error('4. the action: cold start, bundle size')
   const sim = await startSim({ jobDurationMs: 60_000 })
@@ -653,6 +692,7 @@ async function main() {
       await benchParse()
       await benchLatency()
       await benchCallsAndMemory()
+      await benchStartup()
       await benchAction()
       await benchOverhead()
       await benchDeadline()

@@ -1,10 +1,10 @@
 import * as actions from '@actions/core'
-import { redactText } from '@hyperctl-export/core'
-import { neutraliseCommands } from './command-safe.js'
+import { escapeUnsafeForJson, redactText, sanitizeLogText, sanitizeText } from '@hyperctl-export/core'
 
 /**
  * What the action needs from the runner. Every text that leaves through it is redacted of the secrets
- * registered with `addSecret`, and log lines cannot act as workflow commands.
+ * registered with `addSecret` and shows control and format characters as escapes; log lines cannot act
+ * as workflow commands, and outputs and state keep their JSON readable (escapes there are JSON escapes).
  */
 const SECRET_INPUTS = new Set(['vcenter-password', 'api-key'])
 
@@ -20,6 +20,8 @@ export interface ActionEnv {
   /** A plain log line (untrusted text allowed: it is redacted and neutralised). */
   info(text: string): void
   notice(text: string): void
+  /** A debug line: shown only when the run has debug logging on (RUNNER_DEBUG=1). */
+  debug(text: string): void
   warning(text: string, title?: string): void
   error(text: string, title?: string): void
   startGroup(name: string): void
@@ -33,6 +35,7 @@ export interface ActionEnv {
 export function realActionEnv(env: NodeJS.ProcessEnv = process.env): ActionEnv {
   const secrets: string[] = []
   const redact = (text: string): string => redactText(text, secrets)
+  const annotation = (text: string): string => sanitizeText(redact(text), { keepNewlines: true })
   return {
     env,
     // why: a password or key may begin or end with a space; trimming it would fail the login confusingly
@@ -47,16 +50,17 @@ export function realActionEnv(env: NodeJS.ProcessEnv = process.env): ActionEnv {
       secrets.sort((a, b) => b.length - a.length)
     },
     redact,
-    setOutput: (name, value) => actions.setOutput(name, redact(value)),
-    saveState: (name, value) => actions.saveState(name, redact(value)),
+    setOutput: (name, value) => actions.setOutput(name, escapeUnsafeForJson(redact(value))),
+    saveState: (name, value) => actions.saveState(name, escapeUnsafeForJson(redact(value))),
     getState: (name) => actions.getState(name),
-    info: (text) => actions.info(neutraliseCommands(redact(text))),
-    notice: (text) => actions.notice(redact(text)),
-    warning: (text, title) => actions.warning(redact(text), title ? { title: redact(title) } : {}),
-    error: (text, title) => actions.error(redact(text), title ? { title: redact(title) } : {}),
-    startGroup: (name) => actions.startGroup(redact(name)),
+    info: (text) => actions.info(sanitizeLogText(redact(text))),
+    notice: (text) => actions.notice(annotation(text)),
+    debug: (text) => actions.debug(sanitizeLogText(redact(text))),
+    warning: (text, title) => actions.warning(annotation(text), title ? { title: annotation(title) } : {}),
+    error: (text, title) => actions.error(annotation(text), title ? { title: annotation(title) } : {}),
+    startGroup: (name) => actions.startGroup(sanitizeLogText(redact(name))),
     endGroup: () => actions.endGroup(),
-    setFailed: (text) => actions.setFailed(redact(text)),
+    setFailed: (text) => actions.setFailed(annotation(text)),
     async writeSummary(html) {
       if (!env.GITHUB_STEP_SUMMARY) return
       await actions.summary.addRaw(redact(html), true).write()

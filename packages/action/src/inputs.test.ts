@@ -170,7 +170,9 @@ describe('readInputs', () => {
     const inputs = await readInputs(
       source({ 'vm-path': '/a', 'output-path': '/x', ...vcenter, 'export-method': 'ctl' }).src,
     )
-    expect(inputs.warnings.join('\n')).toContain('ctl fails whenever hyperctl is installed')
+    expect(inputs.warnings.join('\n')).toContain(
+      'export methods ctl and ovftool put the vCenter password on a command line',
+    )
   })
 
   it.each([
@@ -179,14 +181,14 @@ describe('readInputs', () => {
       { 'vm-path': '/a', 'vm-paths': '/b', 'output-path': '/x', ...vcenter },
       'inputs vm-path and vm-paths were both given',
     ],
-    [{ 'vm-path': '/a', ...vcenter }, 'input output-path is required'],
+    [{ 'vm-path': '/a', ...vcenter }, '/a has no output path: give input output-path'],
     [
       { 'vm-path': '/a', 'output-path': '/x', ...vcenter, 'vcenter-server': '' },
-      'input vcenter-server is required',
+      'the vCenter connection is incomplete: give input vcenter-server',
     ],
     [
       { 'vm-path': '/a', 'output-path': '/x', ...vcenter, 'vcenter-password': '' },
-      'input vcenter-password is required',
+      'no vCenter password for exporter@vc.example.test: give input vcenter-password',
     ],
     [
       { 'vm-path': '/a', 'output-path': '/x', ...vcenter, timeout: '90' },
@@ -297,7 +299,7 @@ describe('readInputs', () => {
     )
     expect(error).toBeInstanceOf(UsageError)
     expect((error as Error).message).toContain(
-      'job 1 of job-file (/DC/vm/x) has no vCenter password: set input vcenter-password',
+      '/DC/vm/x: no vCenter password for u@s: give input vcenter-password',
     )
   })
 

@@ -4,14 +4,14 @@ import {
   EXPORT_METHODS,
   type ExportVmsOptions,
   formatDuration,
-  type JobFileJob,
   type JobSpec,
   normaliseDaemonUrl,
+  type OptionNames,
   parseDuration,
+  planJobs,
   readJobFile,
   UsageError,
   VERIFY_MODES,
-  vcenterHost,
 } from '@hyperctl-export/core'
 import { z } from 'zod'
 
@@ -98,6 +98,19 @@ export interface ActionInputs {
 }
 
 const HINT = 'Fix the step inputs (see the inputs table in the README).'
+
+/** Each option of core's plan as the workflow author writes it. */
+const OPTION_NAMES: OptionNames = {
+  vmPaths: 'input vm-path or vm-paths',
+  jobFile: 'input job-file',
+  outputPath: 'input output-path',
+  vcenterServer: 'input vcenter-server',
+  vcenterUsername: 'input vcenter-username',
+  vcenterPassword: 'input vcenter-password',
+  exportMethod: 'input export-method',
+  format: 'input format',
+  datacenter: 'input datacenter',
+}
 
 const text = z.string().transform((s) => (s === '' ? undefined : s))
 
@@ -191,8 +204,6 @@ const Schema = z.object({
   'checksums-file': flag(false),
 })
 
-type Parsed = z.output<typeof Schema>
-
 /**
  * Reads and checks every input before any work: a problem throws UsageError whose message names the
  * input as the workflow author wrote it. Secrets are handed to `addSecret` first.
@@ -217,8 +228,6 @@ export async function readInputs(source: InputSource): Promise<ActionInputs> {
     throw new UsageError(lines.join('\n'), HINT)
   }
   const inputs = result.data
-  const notices: string[] = []
-  const warnings: string[] = []
 
   const given = (['vm-path', 'vm-paths', 'job-file'] as const).filter((name) =>
     name === 'vm-paths' ? inputs[name].length > 0 : inputs[name] !== undefined,
@@ -232,39 +241,30 @@ export async function readInputs(source: InputSource): Promise<ActionInputs> {
     )
   }
 
-  let server: string | undefined
-  if (inputs['vcenter-server']) {
-    const host = vcenterHost(inputs['vcenter-server'])
-    server = host.server
-    if (host.notice) notices.push(`input vcenter-server: ${host.notice}`)
-  }
-
-  const fromFile = inputs['job-file'] !== undefined
-  let entries: JobFileJob[]
-  if (fromFile) {
-    const file = await readJobFile(absolute(inputs['job-file']!, source.cwd))
-    for (const job of file.jobs) source.addSecret(job.vcenter?.password)
-    entries = file.jobs
-    warnings.push(...file.warnings.map((w) => `job-file: ${w}`))
-  } else {
-    const paths = inputs['vm-path'] !== undefined ? [inputs['vm-path']] : inputs['vm-paths']
-    entries = paths.map((vmPath) => ({ vmPath }))
-  }
-
-  const jobs = entries.map((entry, index) =>
-    toJobSpec(entry, inputs, server, source.cwd, fromFile ? index + 1 : 0),
-  )
-  for (const method of new Set(jobs.map((j) => j.exportMethod))) {
-    if (method === 'ctl') {
-      warnings.push(
-        'export method ctl fails whenever hyperctl is installed on the daemon machine, and puts the vCenter password on a command line there; prefer web',
-      )
-    } else if (method === 'ovftool') {
-      warnings.push(
-        'export method ovftool puts the vCenter password on a command line on the daemon machine; prefer web',
-      )
-    }
-  }
+  const jobFile = inputs['job-file'] ? await readJobFile(absolute(inputs['job-file'], source.cwd)) : undefined
+  for (const job of jobFile?.jobs ?? []) source.addSecret(job.vcenter?.password)
+  const plan = await planJobs({
+    vmPaths: inputs['vm-path'] !== undefined ? [inputs['vm-path']] : inputs['vm-paths'],
+    ...(jobFile ? { jobFile } : {}),
+    defaults: {
+      outputPath: inputs['output-path'],
+      vcenter: {
+        server: inputs['vcenter-server'],
+        username: inputs['vcenter-username'],
+        password: inputs['vcenter-password'],
+        insecure: inputs['vcenter-insecure'],
+      },
+      exportMethod: inputs['export-method'],
+      format: inputs.format,
+      datacenter: inputs.datacenter,
+      compress: inputs.compress,
+      thin: inputs.thin,
+      options: { parallelDownloads: inputs['parallel-downloads'], removeCdrom: inputs['remove-cdrom'] },
+    },
+    cwd: source.cwd,
+    names: OPTION_NAMES,
+  })
+  const { jobs } = plan
 
   return {
     jobs,
@@ -289,8 +289,8 @@ export async function readInputs(source: InputSource): Promise<ActionInputs> {
       checksumsFile: inputs['checksums-file'] ?? false,
     },
     outputPath: jobs[0]!.outputPath,
-    notices,
-    warnings,
+    notices: plan.notices,
+    warnings: plan.warnings,
   }
 }
 
@@ -304,79 +304,6 @@ export function defaultIdempotencyKey(env: NodeJS.ProcessEnv): string | undefine
   return ['github', GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT ?? '1', GITHUB_JOB ?? '', GITHUB_ACTION ?? ''].join(':')
 }
 
-/** A job file's job, or a bare VM path, completed from the inputs; what the job gives wins. */
-function toJobSpec(
-  entry: JobFileJob,
-  inputs: Parsed,
-  server: string | undefined,
-  cwd: string,
-  number: number,
-): JobSpec {
-  const where = number > 0 ? `job ${number} of job-file (${entry.vmPath})` : ''
-  const outputPath = entry.outputPath ?? inputs['output-path']
-  if (!outputPath) {
-    throw new UsageError(
-      number > 0
-        ? `${where} has no output_path and input output-path is empty`
-        : 'input output-path is required: the directory on the daemon machine the files go to',
-      HINT,
-    )
-  }
-  const exportMethod = entry.exportMethod ?? inputs['export-method']
-  const vcenter = {
-    server: entry.vcenter?.server ?? server,
-    username: entry.vcenter?.username ?? inputs['vcenter-username'],
-    password: entry.vcenter?.password ?? inputs['vcenter-password'],
-    insecure: entry.vcenter?.insecure ?? inputs['vcenter-insecure'] ?? false,
-  }
-  // why: a stock hypervisord fails every job without the vCenter connection (docs/hyperctl.md#stock-daemon-fails), and
-  // core refuses a connection with an empty field
-  const fields = [
-    ['server', 'vcenter-server'],
-    ['username', 'vcenter-username'],
-    ['password', 'vcenter-password'],
-  ] as const
-  for (const [field, input] of fields) {
-    if (!vcenter[field]) {
-      throw new UsageError(
-        number > 0
-          ? `${where} has no vCenter ${field}: set input ${input} or vcenter.${field} in the job file`
-          : `input ${input} is required: hypervisord cannot export without the vCenter connection`,
-        HINT,
-      )
-    }
-  }
-  const job: JobSpec = {
-    vmPath: entry.vmPath,
-    outputPath: absolute(outputPath, cwd),
-    exportMethod,
-    vcenter: {
-      server: vcenter.server!,
-      username: vcenter.username!,
-      password: vcenter.password!,
-      insecure: vcenter.insecure,
-    },
-  }
-  assign(job, 'id', entry.id)
-  assign(job, 'name', entry.name)
-  assign(job, 'format', entry.format ?? inputs.format)
-  assign(job, 'datacenter', entry.datacenter ?? inputs.datacenter)
-  assign(job, 'compress', entry.compress ?? inputs.compress)
-  assign(job, 'thin', entry.thin ?? inputs.thin)
-  const options = {
-    ...entry.options,
-    parallelDownloads: entry.options?.parallelDownloads ?? inputs['parallel-downloads'],
-    removeCdrom: entry.options?.removeCdrom ?? inputs['remove-cdrom'],
-  }
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
-  if (Object.keys(defined).length > 0) job.options = defined
-  return job
-}
-
 function absolute(path: string, cwd: string): string {
   return isAbsolute(path) ? path : resolve(cwd, path)
-}
-
-function assign<K extends keyof JobSpec>(job: JobSpec, key: K, value: JobSpec[K] | undefined): void {
-  if (value !== undefined) job[key] = value
 }

@@ -1,6 +1,13 @@
-import { JobFailedError, type JobOutcome, JobRejectedError, JobTimeoutError } from '@hyperctl-export/core'
+import {
+  DaemonUnreachableError,
+  JobFailedError,
+  type JobOutcome,
+  JobRejectedError,
+  JobTimeoutError,
+  runVerdict,
+} from '@hyperctl-export/core'
 import { describe, expect, it } from 'vitest'
-import { computeOutputs, overallStatus, resultEntry } from './outputs.js'
+import { computeOutputs, STATUS_FOR_VERDICT } from './outputs.js'
 
 function outcome(over: Partial<JobOutcome> & Pick<JobOutcome, 'jobId' | 'status'>): JobOutcome {
   return {
@@ -29,20 +36,19 @@ const done = (jobId: string, files: string[] = []) =>
     durationMs: 1500,
   })
 
-describe('overallStatus', () => {
+describe('STATUS_FOR_VERDICT', () => {
   it.each([
     [[done('a'), done('b')], true, false, 'completed'],
     [[outcome({ jobId: 'a', status: 'running' })], false, false, 'submitted'],
     [[done('a'), outcome({ jobId: 'b', status: 'failed' })], true, false, 'failed'],
-    [[done('a'), outcome({ jobId: 'b', status: 'rejected' })], true, false, 'failed'],
     [[outcome({ jobId: 'a', status: 'lost' })], true, false, 'failed'],
-    [[outcome({ jobId: 'a', status: 'timeout' }), done('b')], true, false, 'timeout'],
     [
-      [outcome({ jobId: 'a', status: 'timeout' }), outcome({ jobId: 'b', status: 'failed' })],
+      [outcome({ jobId: 'a', status: 'unknown', error: new DaemonUnreachableError('http://x', 'refused') })],
       true,
       false,
       'failed',
     ],
+    [[outcome({ jobId: 'a', status: 'timeout' }), done('b')], true, false, 'timeout'],
     [[outcome({ jobId: 'a', status: 'cancelled' })], true, false, 'cancelled'],
     [
       [outcome({ jobId: 'a', status: 'aborted' }), outcome({ jobId: 'b', status: 'failed' })],
@@ -54,7 +60,7 @@ describe('overallStatus', () => {
   ] as const)(
     'gives %j (waited %s, interrupted %s) the status %s',
     (outcomes, waited, interrupted, status) => {
-      expect(overallStatus(outcomes, waited, interrupted)).toBe(status)
+      expect(STATUS_FOR_VERDICT[runVerdict(outcomes, { waited, interrupted })]).toBe(status)
     },
   )
 })
@@ -101,8 +107,9 @@ describe('computeOutputs', () => {
       'export-method': 'web',
     })
     const result = JSON.parse(outputs.result!)
-    expect(result).toHaveLength(3)
-    expect(result[1].error).toEqual({
+    expect(result).toMatchObject({ schemaVersion: 1, verdict: 'failed' })
+    expect(result.jobs).toHaveLength(3)
+    expect(result.jobs[1].error).toEqual({
       kind: 'job-failed',
       message: 'job b failed: validate job definition: vcenter server is required',
       hint: failed.error!.hint,
@@ -137,7 +144,7 @@ describe('computeOutputs', () => {
   })
 })
 
-describe('resultEntry', () => {
+describe('result output', () => {
   it('redacts the vCenter password the daemon echoes in the job definition', () => {
     const o = outcome({
       jobId: 'a',
@@ -154,8 +161,20 @@ describe('resultEntry', () => {
         definition: { vcenter: { server: 'vc', username: 'u', password: 'hunter2-secret' } },
       },
     })
-    const entry = resultEntry(o)
-    expect(JSON.stringify(entry)).not.toContain('hunter2-secret')
-    expect(entry).toMatchObject({ jobId: 'a', status: 'timeout', phase: 'exporting', percent: 40 })
+    const { result } = computeOutputs({
+      outcomes: [o],
+      waited: true,
+      transport: 'api',
+      outputPath: '/o',
+      durationMs: 0,
+      exportMethod: 'web',
+    })
+    expect(result).not.toContain('hunter2-secret')
+    expect(JSON.parse(result!).jobs[0]).toMatchObject({
+      jobId: 'a',
+      status: 'timeout',
+      phase: 'exporting',
+      percent: 40,
+    })
   })
 })

@@ -1,9 +1,8 @@
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, resolve } from 'node:path'
-import { createBackend, createDeadline, type Transport } from '@hyperctl-export/core'
+import { createBackend, createDeadline, sanitizeText, type Transport } from '@hyperctl-export/core'
 import { type ActionEnv, realActionEnv } from './action-env.js'
-import { oneLine } from './command-safe.js'
 import { STATE, TEMP_DIR_PREFIX } from './state.js'
 
 // why: post has no grace period of its own after a cancel; a daemon that does not answer must not hold it
@@ -43,11 +42,11 @@ async function cancelUnfinished(env: ActionEnv): Promise<void> {
   const jobs = await choice.backend.queryJobs({ ids }, deadline.call())
   const open = new Set(jobs.filter((j) => j.status === 'pending' || j.status === 'running').map((j) => j.id))
   for (const job of jobs) {
-    if (!open.has(job.id)) env.info(`Not cancelling ${oneLine(job.id)}: it is already ${job.status}`)
+    if (!open.has(job.id)) env.info(`Not cancelling ${sanitizeText(job.id)}: it is already ${job.status}`)
   }
   const gone = ids.filter((id) => !jobs.some((j) => j.id === id))
   if (gone.length > 0)
-    env.info(`Not cancelling ${gone.map(oneLine).join(', ')}: the daemon no longer has them`)
+    env.info(`Not cancelling ${gone.map((id) => sanitizeText(id)).join(', ')}: the daemon no longer has them`)
   const unfinished = ids.filter((id) => open.has(id))
   if (unfinished.length === 0) {
     env.info('Nothing to cancel: every job the main step left is already settled')
@@ -60,7 +59,8 @@ async function cancelUnfinished(env: ActionEnv): Promise<void> {
       `Cancelled on the daemon: ${result.cancelled.join(', ')} (hypervisord only labels them cancelled; an export already running goes on writing files)`,
     )
   }
-  for (const { id, error } of result.failed) env.info(`Not cancelled: ${oneLine(id)}: ${oneLine(error)}`)
+  for (const { id, error } of result.failed)
+    env.info(`Not cancelled: ${sanitizeText(id)}: ${sanitizeText(error)}`)
 }
 
 async function removeTempDir(env: ActionEnv): Promise<void> {

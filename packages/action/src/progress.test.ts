@@ -1,6 +1,6 @@
 import type { JobInfo, JobOutcome, WaitUpdate } from '@hyperctl-export/core'
 import { describe, expect, it } from 'vitest'
-import { batchLine, ProgressLog } from './progress.js'
+import { ProgressLog } from './progress.js'
 
 function outcome(jobId: string, status: JobOutcome['status'], phase?: string, percent?: number): JobOutcome {
   const job: JobInfo | undefined =
@@ -59,7 +59,7 @@ describe('ProgressLog', () => {
     const running = [outcome('a', 'running', 'exporting', 42), outcome('b', 'running', 'exporting')]
     for (let t = 0; t <= 150_000; t += 5_000) log.update(update(t, running))
     expect(lines.filter((l) => l.startsWith('still waiting'))).toEqual([
-      'still waiting after 1m: 2 active, 0 completed, 0 failed (vm-a (a) 42%)',
+      'still waiting after 1m00s: 2 active, 0 completed, 0 failed (vm-a (a) 42%)',
       'still waiting after 2m: 2 active, 0 completed, 0 failed (vm-a (a) 42%)',
     ])
   })
@@ -82,7 +82,7 @@ describe('ProgressLog', () => {
     const lines: string[] = []
     const log = new ProgressLog((l) => lines.push(l))
     log.update(update(0, [outcome('a', 'running', 'x\n::set-output name=status::completed')]))
-    expect(lines).toEqual(['vm-a (a): running (x\\n::set-output name=status::completed)'])
+    expect(lines).toEqual(['vm-a (a): running (x\\x0a::set-output name=status::completed)'])
   })
 
   it('writes where a batch stands whenever a count moves, not on polls that move none', () => {
@@ -109,16 +109,5 @@ describe('ProgressLog', () => {
     log.update(update(0, [outcome('a', 'running')]))
     log.update(update(5_000, [outcome('a', 'completed')]))
     expect(lines.some((l) => l.startsWith('batch'))).toBe(false)
-  })
-})
-
-describe('batchLine', () => {
-  it('counts the jobs that ended another way (skipped, timeout) apart', () => {
-    const outcomes = ['completed', 'skipped', 'timeout'].map((s, i) =>
-      outcome(`j${i}`, s as JobOutcome['status']),
-    )
-    expect(batchLine({ outcomes, counts: { queued: 0, active: 0, completed: 1, failed: 0 } })).toBe(
-      'batch of 3: 1 done, 0 running, 0 queued, 0 failed, 2 ended otherwise',
-    )
   })
 })

@@ -1,5 +1,11 @@
-import { formatDuration, type JobOutcome, type WaitUpdate } from '@hyperctl-export/core'
-import { oneLine } from './command-safe.js'
+import {
+  batchCounts,
+  batchLine,
+  formatDuration,
+  type JobOutcome,
+  sanitizeText,
+  type WaitUpdate,
+} from '@hyperctl-export/core'
 
 export interface ProgressLogOptions {
   /** A line at least this often while nothing changes. Default 60 s. */
@@ -36,7 +42,7 @@ export class ProgressLog {
     const at = update.elapsedMs
     if (update.daemonUnreachable && !this.#unreachable) {
       this.#unreachable = true
-      this.#line(`the daemon does not answer, still trying: ${oneLine(update.daemonUnreachable)}`, at)
+      this.#line(`the daemon does not answer, still trying: ${sanitizeText(update.daemonUnreachable)}`, at)
     } else if (!update.daemonUnreachable && this.#unreachable) {
       this.#unreachable = false
       this.#line('the daemon answers again', at)
@@ -49,7 +55,7 @@ export class ProgressLog {
       this.#line(`${label(o)}: ${describe(o)}`, at)
       wrote = true
     }
-    const batch = update.outcomes.length > 1 ? batchLine(update) : ''
+    const batch = update.outcomes.length > 1 ? batchLine(batchCounts(update)) : ''
     if (batch !== '' && batch !== this.#lastBatch) {
       this.#lastBatch = batch
       this.#line(batch, at)
@@ -72,24 +78,10 @@ export class ProgressLog {
   }
 }
 
-/**
- * `batch of 300: 11 done, 4 running, 284 queued, 1 failed`: where a batch stands. Queued jobs wait for a
- * slot (max-concurrent); their outcomes say `pending` like jobs on the daemon, so the counts come from
- * the session.
- */
-export function batchLine(update: Pick<WaitUpdate, 'counts' | 'outcomes'>): string {
-  const { queued, active, completed, failed } = update.counts
-  const total = update.outcomes.length
-  const other = total - queued - active - completed - failed
-  const parts = [`${completed} done`, `${active} running`, `${queued} queued`, `${failed} failed`]
-  if (other > 0) parts.push(`${other} ended otherwise`)
-  return `batch of ${total}: ${parts.join(', ')}`
-}
-
 /** `web-01 (1f0c2a9e)`: the name a person knows and enough of the ID to find the job. */
 export function label(o: JobOutcome): string {
   const name = o.name || o.vmPath || o.jobId
-  return `${oneLine(name)} (${oneLine(o.jobId.slice(0, 8))})`
+  return `${sanitizeText(name)} (${sanitizeText(o.jobId.slice(0, 8))})`
 }
 
 function stateKey(o: JobOutcome): string {
@@ -98,7 +90,9 @@ function stateKey(o: JobOutcome): string {
 
 function describe(o: JobOutcome): string {
   const phase =
-    o.job?.phase && (o.status === 'running' || o.status === 'pending') ? ` (${oneLine(o.job.phase)})` : ''
+    o.job?.phase && (o.status === 'running' || o.status === 'pending')
+      ? ` (${sanitizeText(o.job.phase)})`
+      : ''
   switch (o.status) {
     case 'completed': {
       const files = o.files?.length ?? o.result?.files?.length ?? 0
@@ -109,7 +103,7 @@ function describe(o: JobOutcome): string {
     case 'running':
       return `${o.status}${phase}`
     default:
-      return o.error ? `${o.status}: ${oneLine(o.error.message)}` : o.status
+      return o.error ? `${o.status}: ${sanitizeText(o.error.message)}` : o.status
   }
 }
 

@@ -4,19 +4,24 @@ import { join } from 'node:path'
 import {
   type BackendChoice,
   createBackend,
+  describeTransportEvent,
   exportVms,
   HyperctlError,
+  isSettled,
+  isSuccessful,
   type JobOutcome,
-  type OutcomeStatus,
+  sanitizeText,
 } from '@hyperctl-export/core'
 import { type ActionEnv, realActionEnv } from './action-env.js'
-import { oneLine } from './command-safe.js'
 import { type ActionInputs, readInputs } from './inputs.js'
-import { computeOutputs, type overallStatus, submittedJobIds } from './outputs.js'
+import { fitOutputs } from './output-limits.js'
+import { computeOutputs, type OverallStatus, submittedJobIds } from './outputs.js'
 import { label, ProgressLog } from './progress.js'
 import { STATE, TEMP_DIR_PREFIX } from './state.js'
-import { renderSummary } from './summary.js'
+import { renderFailureSummary, renderSummary } from './summary.js'
 import { onTermination } from './termination.js'
+
+const MAX_ANNOTATIONS = 10
 
 export interface RunOptions {
   /** Relative paths in the inputs are resolved against this; default the process's (the workspace). */
@@ -26,16 +31,6 @@ export interface RunOptions {
   exit?: (code: number) => void
   signals?: Pick<NodeJS.Process, 'on' | 'off'>
 }
-
-// why: what the daemon will not change any more; anything else may still need cancelling
-const SETTLED: ReadonlySet<OutcomeStatus> = new Set([
-  'completed',
-  'failed',
-  'cancelled',
-  'rejected',
-  'skipped',
-  'lost',
-])
 
 /** The action's main step: inputs → core's exportVms → outputs, summary and the step's result. */
 export async function run(env: ActionEnv = realActionEnv(), options: RunOptions = {}): Promise<void> {
@@ -88,7 +83,14 @@ class ExportStep {
       // even when this process is killed before the runner's own clean-up
       const tempDir = await mkdtemp(join(env.env.RUNNER_TEMP || tmpdir(), TEMP_DIR_PREFIX))
       env.saveState(STATE.tempDir, tempDir)
-      const choice = await createBackend({ ...inputs.backend, tempDir })
+      const choice = await createBackend({
+        ...inputs.backend,
+        tempDir,
+        // why: each daemon request and hyperctl run, when the workflow is re-run with debug logging
+        ...(env.env.RUNNER_DEBUG === '1'
+          ? { onEvent: (event) => env.debug(describeTransportEvent(event)) }
+          : {}),
+      })
       this.#choice = choice
       env.saveState(STATE.transport, choice.transport)
       env.saveState(STATE.daemonUrl, choice.daemonUrl)
@@ -117,7 +119,7 @@ class ExportStep {
       }
       if (!this.#done) await this.#finish(outcomes)
     } catch (error) {
-      if (!this.#done) this.#fail(error)
+      if (!this.#done) await this.#fail(error)
     }
   }
 
@@ -165,9 +167,9 @@ class ExportStep {
       .map((o) => o.jobId)
     env.saveState(STATE.unfinished, JSON.stringify(inputs.run.cancelOnAbort ? uncancelled : []))
     const outputs = this.#publish(outcomes, interrupted)
-    await this.#summary(outcomes, outputs.status as ReturnType<typeof overallStatus>)
+    await this.#summary(outcomes, outputs.status as OverallStatus, outputs['result-file'])
 
-    const unsuccessful = outcomes.filter((o) => !succeeded(o, inputs.run.wait))
+    const unsuccessful = outcomes.filter((o) => !isSuccessful(o.status, inputs.run.wait))
     if (interrupted) {
       this.#failStep(
         `The step was cancelled while waiting for ${aborted.length} job(s)${
@@ -180,7 +182,10 @@ class ExportStep {
     } else if (unsuccessful.length === 1) {
       this.#failStep(failureText(unsuccessful[0]!))
     } else if (unsuccessful.length > 1) {
-      for (const o of unsuccessful) env.error(failureText(o), `${o.vmPath || o.jobId}: ${o.status}`)
+      // why: the runner shows at most 10 error annotations per step; the rest would only be noise
+      for (const o of unsuccessful.slice(0, MAX_ANNOTATIONS)) {
+        env.error(failureText(o), `${o.vmPath || o.jobId}: ${o.status}`)
+      }
       const counts = countBy(unsuccessful.map((o) => o.status))
       this.#failStep(`${unsuccessful.length} of ${outcomes.length} exports did not complete (${counts})`)
     }
@@ -198,21 +203,31 @@ class ExportStep {
         this.#firstAcceptedAt === undefined ? 0 : (this.#waitEndedAt ?? this.#now()) - this.#firstAcceptedAt,
       exportMethod: inputs.jobs[0]?.exportMethod ?? 'web',
     })
-    for (const [name, value] of Object.entries(outputs)) this.#env.setOutput(name, value)
-    return outputs
+    const fitted = fitOutputs(outputs, this.#env.env.RUNNER_TEMP || tmpdir())
+    for (const [name, value] of Object.entries(fitted)) this.#env.setOutput(name, value)
+    return fitted
   }
 
-  async #summary(outcomes: readonly JobOutcome[], status: ReturnType<typeof overallStatus>): Promise<void> {
+  async #summary(
+    outcomes: readonly JobOutcome[],
+    status: OverallStatus,
+    resultFile: string | undefined,
+  ): Promise<void> {
+    await this.#writeSummary(
+      renderSummary({
+        outcomes,
+        status,
+        target: this.#choice!.backend.target,
+        transport: this.#choice!.transport,
+        outputPath: this.#inputs!.outputPath,
+        ...(resultFile ? { resultFile } : {}),
+      }),
+    )
+  }
+
+  async #writeSummary(html: string): Promise<void> {
     try {
-      await this.#env.writeSummary(
-        renderSummary({
-          outcomes,
-          status,
-          target: this.#choice!.backend.target,
-          transport: this.#choice!.transport,
-          outputPath: this.#inputs!.outputPath,
-        }),
-      )
+      await this.#env.writeSummary(html)
     } catch (error) {
       this.#env.warning(`The step summary could not be written: ${(error as Error).message}`)
     }
@@ -224,7 +239,7 @@ class ExportStep {
     const env = this.#env
     const known = this.#latest.length > 0 ? this.#latest : [...this.#accepted.values()]
     const submitted = new Set(submittedJobIds(known))
-    const left = known.filter((o) => submitted.has(o.jobId) && !SETTLED.has(o.status)).map((o) => o.jobId)
+    const left = known.filter((o) => submitted.has(o.jobId) && !isSettled(o.status)).map((o) => o.jobId)
     const cancel = this.#inputs?.run.cancelOnAbort !== false
     env.saveState(STATE.unfinished, JSON.stringify(cancel ? left : []))
     if (this.#inputs && this.#choice && known.length > 0) this.#publish(known, true)
@@ -240,11 +255,13 @@ class ExportStep {
     this.#options.exit?.(130)
   }
 
-  #fail(error: unknown): void {
+  async #fail(error: unknown): Promise<void> {
     this.#done = true
     if (this.#inputs && this.#choice) this.#env.setOutput('transport', this.#choice.transport)
     this.#env.setOutput('status', this.#stop.signal.aborted ? 'cancelled' : 'failed')
     this.#failStep(errorText(error), error instanceof HyperctlError && error.kind === 'aborted' ? 130 : 1)
+    // why: a step that failed on its inputs (or before any job) still says why on the run's summary page
+    await this.#writeSummary(renderFailureSummary(error, this.#inputs === undefined))
   }
 
   #failStep(text: string, exitCode = 1): void {
@@ -259,23 +276,19 @@ class ExportStep {
   }
 }
 
-function succeeded(o: JobOutcome, waited: boolean): boolean {
-  return o.status === 'completed' || (!waited && (o.status === 'pending' || o.status === 'running'))
-}
-
 // why: file names and error texts come from the daemon; escape sequences in them must not act on the log
 function resultLine(o: JobOutcome): string {
   if (o.status === 'completed') {
     const files = (o.files ?? []).map((f) => f.path)
     const verified = o.verified ? ', verified' : ''
-    return `completed${verified}${files.length > 0 ? `: ${files.map(oneLine).join(', ')}` : ''}`
+    return `completed${verified}${files.length > 0 ? `: ${files.map((f) => sanitizeText(f)).join(', ')}` : ''}`
   }
-  return o.error ? `${o.status}: ${oneLine(o.error.message)}` : o.status
+  return o.error ? `${o.status}: ${sanitizeText(o.error.message)}` : o.status
 }
 
 /** What happened and what to do, for the failed step and its annotation. */
 export function failureText(o: JobOutcome): string {
-  const what = o.error?.message === undefined ? `the job ended ${o.status}` : oneLine(o.error.message)
+  const what = o.error?.message === undefined ? `the job ended ${o.status}` : sanitizeText(o.error.message)
   const hint = o.error?.hint ? `\n${o.error.hint}` : ''
   return `${o.vmPath || o.jobId}: ${what}${hint}`
 }

@@ -1,6 +1,6 @@
 import { JobFailedError, type JobOutcome } from '@hyperctl-export/core'
 import { describe, expect, it } from 'vitest'
-import { escapeHtml, formatBytes, renderSummary } from './summary.js'
+import { formatBytes, renderSummary } from './summary.js'
 
 function outcome(over: Partial<JobOutcome> & Pick<JobOutcome, 'jobId' | 'status'>): JobOutcome {
   return {
@@ -58,7 +58,7 @@ describe('renderSummary', () => {
       '<td>/DC/vm/web-01</td><td><code>a1</code></td><td>✅ completed</td><td><code>/exports/web-01/web-01.ovf</code> (descriptor, 1.00 KiB)<br><code>/exports/web-01/disk-0.vmdk</code> (disk, 3.00 GiB)</td>',
     )
     // 3 GiB in 125 s: 3 * 1024^3 / 1e6 / 125 = 25.8 MB/s
-    expect(html).toContain('<td>3.00 GiB</td><td>2m5s</td><td>25.8 MB/s</td><td>✅ yes</td>')
+    expect(html).toContain('<td>3.00 GiB</td><td>2m05s</td><td>25.8 MB/s</td><td>✅ yes</td>')
     expect(html).toContain('1 of 2 exports completed')
     expect(html).toContain('(attached)')
   })
@@ -119,11 +119,27 @@ describe('renderSummary', () => {
   })
 })
 
-describe('escapeHtml', () => {
-  it('escapes the five markup characters and turns line breaks into <br>', () => {
-    expect(escapeHtml(`<a href="x">'&'</a>\r\nb\rc`)).toBe(
-      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;<br>b<br>c',
+describe('renderSummary with hostile text', () => {
+  it('shows escape sequences, bidi and zero-width characters as escapes, never raw', () => {
+    const html = renderSummary({
+      status: 'failed',
+      target: 't',
+      transport: 'api',
+      outputPath: '/e',
+      outcomes: [
+        outcome({
+          jobId: 'a',
+          vmPath: '/dc/vm/\x1b[31mred\u202eevil\u2066x\u200by',
+          status: 'failed',
+          error: new JobFailedError('a', 'bad \x1b]0;t\x07 \u2069<b>\r\nz'),
+        }),
+      ],
+    })
+    expect(html).not.toMatch(
+      /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/,
     )
+    expect(html).toContain('\\x1b[31mred\\u202eevil\\u2066x\\u200by')
+    expect(html).toContain('bad \\x1b]0;t\\x07 \\u2069&lt;b&gt;<br>z')
   })
 })
 
@@ -136,5 +152,34 @@ describe('formatBytes', () => {
     [1.5 * 1024 ** 4, '1.50 TiB'],
   ])('shows %d bytes as %s', (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text)
+  })
+})
+
+describe('renderSummary with thousands of jobs', () => {
+  it('stays under 1 MiB, keeps every failure as a row, and counts the jobs it leaves out', () => {
+    const outcomes = Array.from({ length: 10_000 }, (_, i) =>
+      outcome({
+        jobId: `job-${i}`,
+        status: i % 2_500 === 2_499 ? 'failed' : 'completed',
+        ...(i % 2_500 === 2_499 ? { error: new JobFailedError(`job-${i}`, 'e'.repeat(50_000)) } : {}),
+        result: { files: [`/e/vm-${i}/vm-${i}.ovf`, `/e/vm-${i}/vm-${i}-disk1.vmdk`] },
+      }),
+    )
+    const html = renderSummary({
+      status: 'failed',
+      target: 't',
+      transport: 'api',
+      outputPath: '/e',
+      outcomes,
+      resultFile: '/tmp/r.json',
+    })
+    expect(Buffer.byteLength(html)).toBeLessThanOrEqual(1024 * 1024)
+    for (const i of [2_499, 4_999, 7_499, 9_999]) expect(html).toContain(`<code>job-${i}</code>`)
+    const rows = html.match(/<tr><td>/g)?.length ?? 0
+    expect(html).toContain(
+      `${10_000 - rows} more jobs are not shown in this table (${10_000 - rows} completed)`,
+    )
+    expect(html).toContain('<code>/tmp/r.json</code> (output <code>result-file</code>)')
+    expect(html).toContain('… (cut)')
   })
 })

@@ -53,6 +53,7 @@ describe('action.yml', () => {
         'job-ids',
         'output-path',
         'result',
+        'result-file',
         'status',
         'statuses',
         'transport',

@@ -121,7 +121,9 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     expect(out.transport).toBe(transport)
     expect(out['export-method']).toBe('web')
     expect(Number(out['duration-seconds'])).toBeGreaterThanOrEqual(0)
-    const result = JSON.parse(out.result!) as Array<{ jobId: string; vmPath: string; status: string }>
+    const result = (
+      JSON.parse(out.result!) as { jobs: Array<{ jobId: string; vmPath: string; status: string }> }
+    ).jobs
     expect(result.map((r) => [r.jobId, r.vmPath, r.status])).toEqual([
       [ids[0], '/DC/vm/web-01', 'completed'],
       [ids[1], '/DC/vm/db-01', 'completed'],
@@ -561,10 +563,14 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     const cases: Array<[Record<string, string>, string]> = [
       [
         { 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, 'vcenter-password': '' },
-        'input vcenter-password is required',
+        'give input vcenter-password',
       ],
       [{ 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, timeout: '90' }, 'input timeout'],
-      [{ 'vm-path': '/DC/vm/a', ...vcenter }, 'input output-path is required'],
+      [{ 'vm-path': '/DC/vm/a', ...vcenter }, '/DC/vm/a has no output path: give input output-path'],
+      [
+        { 'vm-paths': '/DC/vm/a/web\n/DC/vm/b/web', 'output-path': '/e', ...vcenter },
+        '/DC/vm/a/web and /DC/vm/b/web would both be exported to /e/web.ovf',
+      ],
       [
         { 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, 'max-concurrent': 'many' },
         'input max-concurrent',
@@ -576,6 +582,10 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
       expect(run.code).toBe(1)
       expect(errorLines(run)[0]).toContain(message)
       expect(run.outputs.status).toBe('failed')
+      // one line on the summary page, naming the input
+      expect(run.summary.trim().split('\n')).toHaveLength(1)
+      expect(run.summary).toContain('hyperctl-export did not start:')
+      expect(run.summary).toContain(message)
     }
     expect(daemon.control.requests).toEqual([])
   })
@@ -636,6 +646,20 @@ describe('dist/main/index.js with the api transport', () => {
     expect(daemon.control.jobs()).toHaveLength(2)
   })
 
+  it('logs each daemon request through core.debug under RUNNER_DEBUG=1, and none without it', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection('api', daemon)
+    const stepInputs = { ...inputs, ...vcenter, 'vm-path': '/DC/vm/a-01', 'output-path': '/e', wait: 'false' }
+    const debug = await harness.run('main', stepInputs, { env: { ...env, RUNNER_DEBUG: '1' } })
+    expect(debug.code).toBe(0)
+    expect(debug.stdout).toMatch(/^::debug::POST \/jobs\/submit → 200 \(\d+ ms\)$/m)
+    const logged = debug.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'))
+    expect(logged.join('\n')).not.toContain(vcenter['vcenter-password'])
+    const plain = await harness.run('main', stepInputs, { env })
+    expect(plain.stdout).not.toContain('::debug::POST')
+  })
+
   it('fails with the daemon URL and a hint when the daemon cannot be reached', async () => {
     const daemon = await sim()
     const url = daemon.url
@@ -653,6 +677,26 @@ describe('dist/main/index.js with the api transport', () => {
     expect(run.outputs.status).toBe('failed')
     expect(errorLines(run)[0]).toContain(`hypervisord at ${url} could not be reached`)
     expect(errorLines(run)[0]).toContain('Check that hypervisord is running')
+  })
+})
+
+describe('dist/main/index.js when the submit never leaves', () => {
+  it('says nothing was submitted and sets no job-id when fetch will not dial the port', async () => {
+    const harness = await ActionHarness.create()
+    const run = await harness.run('main', {
+      ...vcenter,
+      'daemon-url': 'http://127.0.0.1:9',
+      transport: 'api',
+      'vm-path': '/DC/vm/a',
+      'output-path': '/e',
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('failed')
+    expect(run.outputs['job-id'] ?? '').toBe('')
+    expect(JSON.parse(run.outputs['job-ids'] ?? '[]')).toEqual([])
+    expect(errorLines(run)[0]).toContain('bad port; nothing was submitted')
+    expect(run.stdout).not.toContain('were submitted')
+    expect(run.summary).toContain('nothing was submitted')
   })
 })
 

@@ -5,7 +5,10 @@ import {
   createBackend,
   createDeadline,
   type Deadline,
+  describeTransportEvent,
   OperationAbortedError,
+  sanitizeText,
+  type TransportListener,
 } from '@hyperctl-export/core'
 import type { CliIo } from './cli-io.js'
 import type { Output } from './output.js'
@@ -36,6 +39,7 @@ export function openBackend(ctx: CommandContext, waits: boolean): Promise<Backen
     ...(global.hyperctlPath ? { hyperctlPath: global.hyperctlPath } : {}),
     env: ctx.io.env,
     ...(perCall ? { requestTimeoutMs: perCall, commandTimeoutMs: perCall } : {}),
+    ...transportLog(ctx),
     onNotice: (message) => ctx.output.warn(message),
   })
 }
@@ -49,6 +53,16 @@ export const COMMAND_TIMEOUT_MS = 30_000
  */
 export function commandDeadline(ctx: CommandContext): Deadline {
   return createDeadline(ctx.settings.global.timeoutMs ?? COMMAND_TIMEOUT_MS, { parent: ctx.signal })
+}
+
+/** With --verbose, each daemon request and hyperctl run as a line on stderr (redacted like every write). */
+export function transportLog(ctx: CommandContext): { onEvent?: TransportListener } {
+  if (!ctx.settings.global.verbose) return {}
+  const { output } = ctx
+  return {
+    onEvent: (event) =>
+      output.writeErr(`${output.err.dim('verbose:')} ${sanitizeText(describeTransportEvent(event))}\n`),
+  }
 }
 
 /** Live rows on a terminal, plain lines elsewhere, nothing with --quiet. Always on stderr. */

@@ -1,65 +1,79 @@
 import { UsageError } from '@hyperctl-export/core'
 import { describe, expect, it } from 'vitest'
 import { parseCommandLine } from './command-line.js'
+import { COMMANDS } from './command-table.js'
 
-function parse(...argv: string[]) {
-  let printed = ''
-  const result = parseCommandLine(argv, '9.9.9', (text) => {
-    printed += text
-  })
-  return { result, printed }
-}
+const parse = (...argv: string[]) => parseCommandLine(argv, '9.9.9')
 
 describe('parseCommandLine', () => {
   it('keeps number-like values exactly as typed', () => {
-    const { result } = parse('wait', '007', '1e3', '--api-key', '0x10', '--idempotency-key=012')
-    expect(result).toEqual({
+    expect(parse('wait', '007', '1e3', '--api-key', '0x10', '--timeout=012')).toEqual({
       kind: 'run',
       command: 'wait',
       args: ['007', '1e3'],
-      values: { 'api-key': '0x10', 'idempotency-key': '012' },
+      values: { 'api-key': '0x10', timeout: '012' },
     })
   })
 
-  it('reads global options before the command and short flags', () => {
-    const { result } = parse('--json', '-q', 'export', '/DC/vm/a', '-o', '/out', '--compress')
-    expect(result).toMatchObject({
+  it('reads options before the command, short flags and grouped short switches', () => {
+    expect(parse('--json', '-qv', 'export', '/DC/vm/a', '-o', '/out', '--compress')).toMatchObject({
       command: 'export',
       args: ['/DC/vm/a'],
-      values: { json: true, quiet: true, output: '/out', compress: true },
+      values: { json: true, quiet: true, verbose: true, output: '/out', compress: true },
+    })
+    expect(parse('submit', '--job-file', '-', '-o/x')).toMatchObject({
+      values: { 'job-file': '-', output: '/x' },
     })
   })
 
   it('joins repeated --status values', () => {
-    const { result } = parse('jobs', '--status', 'running', '--status', 'failed,completed')
-    expect(result).toMatchObject({ values: { status: 'running,failed,completed' } })
+    expect(parse('jobs', '--status', 'running', '--status', 'failed,completed')).toMatchObject({
+      values: { status: 'running,failed,completed' },
+    })
   })
 
-  it('prints help with examples and exit codes and runs nothing when --help is given', () => {
-    const { result, printed } = parse('wait', '--help')
-    expect(result).toEqual({ kind: 'shown' })
-    expect(printed).toContain('$ hyperctl-export wait <...ids>')
-    expect(printed).toContain('Examples:')
-    expect(printed).toContain('130  interrupted')
-    expect(printed).not.toMatch(/ +\n/)
+  it('prints the same help for `help <command>` and `<command> --help`, for every command', () => {
+    for (const { name } of COMMANDS) {
+      const viaFlag = parse(name, '--help')
+      expect(viaFlag.kind).toBe('shown')
+      expect(parse('help', name)).toEqual(viaFlag)
+    }
+    expect(parse('help')).toEqual(parse('--help'))
+  })
+
+  it('lists in a command help exactly its options, each with its variable', () => {
+    const result = parse('help', 'jobs')
+    if (result.kind !== 'shown') throw new Error('no help')
+    const flags = [...result.text.matchAll(/^ {2}(?:-\w, )?--([a-z-]+)/gm)].map((m) => m[1])
+    expect(flags).toEqual(COMMANDS.find((c) => c.name === 'jobs')!.options)
+    expect(result.text).toContain('env HYPERCTL_EXPORT_STATUS')
+    expect(result.text).toContain('Connection options:')
+    expect(result.text).not.toContain('--max-concurrent')
+    expect(result.text).not.toMatch(/ +\n/)
   })
 
   it('prints the version when --version is given', () => {
-    const { result, printed } = parse('--version')
-    expect(result).toEqual({ kind: 'shown' })
-    expect(printed).toMatch(/^hyperctl-export\/9\.9\.9 /)
+    expect(parse('--version')).toMatchObject({ text: expect.stringMatching(/^hyperctl-export\/9\.9\.9 /) })
   })
 
   it.each([
     [[], 'no command given'],
     [['frobnicate'], 'unknown command "frobnicate"'],
-    [['status', '--frob'], "Unknown option '--frob'"],
-    [['status', '--compress'], "Unknown option '--compress'"],
+    [['exprot'], 'unknown command "exprot"; did you mean "export"?'],
+    [['help', 'stauts'], 'there is no such command; did you mean "status"?'],
+    [['status', '--frob'], 'unknown option --frob'],
+    [['export', '--outptu', 'x'], 'unknown option --outptu; did you mean --output?'],
+    [['status', '-x'], 'unknown option -x'],
+    [
+      ['status', '--compress'],
+      '--compress is not an option of status (it is an option of export, submit, config)',
+    ],
     [['job'], 'job needs <id>'],
     [['job', 'a', 'b'], 'job takes 1 argument, got 2'],
     [['status', 'x'], 'status takes no arguments'],
-    [['export', '--output'], 'argument missing'],
-    [['status', '--json=yes'], 'does not take an argument'],
+    [['export', '--output'], '--output needs a value'],
+    [['status', '--json=yes'], '--json is a switch and takes no value'],
+    [['completion', 'fihs'], 'not "fihs"; did you mean "fish"?'],
   ])('throws UsageError for %j', (argv, message) => {
     expect(() => parse(...argv)).toThrow(UsageError)
     expect(() => parse(...argv)).toThrow(message)

@@ -1,345 +1,214 @@
-import { parseArgs } from 'node:util'
-import { UsageError } from '@hyperctl-export/core'
-import { type CAC, cac } from 'cac'
+import { UsageError } from '@hyperctl-export/core/errors'
+import { COMMANDS, type CommandName, type CommandSpec, commandNamed } from './command-table.js'
+import { commandHelp, flagText, rootHelp } from './help-text.js'
+import { OPTIONS, type OptionSpec, PASSWORD_ENV } from './option-table.js'
+import { didYouMean } from './suggest.js'
 
-export const COMMAND_NAMES = [
-  'export',
-  'submit',
-  'status',
-  'jobs',
-  'job',
-  'wait',
-  'cancel',
-  'doctor',
-] as const
-export type CommandName = (typeof COMMAND_NAMES)[number]
-
-interface OptionSpec {
-  /** As cac writes it: `--daemon-url <url>`, `-q, --quiet`. */
-  flags: string
-  description: string
-  /** Shown in help only; settings apply the real defaults. */
-  defaultText?: string
-}
-
-export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
-  {
-    flags: '--daemon-url <url>',
-    description: 'hypervisord URL ($HYPERVISORD_URL, else http://localhost:8080)',
-  },
-  {
-    flags: '--api-key <key>',
-    description:
-      'hypervisord API key; prefer $HYPERVISORD_API_KEY (a flag stays in shell history). Never printed',
-  },
-  {
-    flags: '--hyperctl-path <path>',
-    description: 'the hyperctl executable ($HYPERCTL_PATH, else hyperctl on PATH)',
-  },
-  {
-    flags: '--transport <auto|cli|api>',
-    description: 'hyperctl (cli) or the REST API (api); auto picks what can work',
-    defaultText: 'auto',
-  },
-  { flags: '--json', description: 'print one JSON document on stdout and nothing else there' },
-  {
-    flags: '-q, --quiet',
-    description: 'no progress display and no notices (warnings and errors still go to stderr)',
-  },
-  {
-    flags: '--timeout <duration>',
-    description: 'give up waiting after this long (90m, 1h30m); for other commands, per call',
-    defaultText: '12h',
-  },
-  {
-    flags: '--poll-interval <duration>',
-    description: 'longest pause between status polls',
-    defaultText: '5s',
-  },
-  {
-    flags: '--cancel-on-interrupt',
-    description: 'on Ctrl-C (SIGINT) or SIGTERM, cancel the unfinished jobs before exiting 130',
-  },
-  {
-    flags: '--idempotency-key <key>',
-    description: 'derive job IDs from this key: a rerun attaches to its jobs instead of exporting twice',
-  },
-  {
-    flags: '--max-concurrent <n>',
-    description: 'at most this many of the jobs running on the daemon at once',
-  },
-  { flags: '--fail-fast', description: 'after the first job that does not complete, submit no more' },
-  {
-    flags: '--verify <auto|required|off>',
-    description:
-      'check the files of each completed export where its directory is readable here (descriptor, sizes, manifest, SHA-256); required: fail where it is not',
-    defaultText: 'auto',
-  },
-  {
-    flags: '--checksums-file',
-    description: 'write SHA256SUMS (sha256sum -c format) into each verified output directory',
-  },
-]
-
-const JOB_OPTIONS: readonly OptionSpec[] = [
-  {
-    flags: '-o, --output <dir>',
-    description:
-      'output directory on the daemon machine (each VM in its own subdirectory when there are several)',
-  },
-  {
-    flags: '--job-file <file>',
-    description: 'jobs from a JSON/YAML job file (daemon field names; "-" reads stdin)',
-  },
-  { flags: '--vcenter-server <host>', description: 'vCenter host name (a URL is reduced to its host)' },
-  {
-    flags: '--vcenter-username <user>',
-    description: 'vCenter user; the password comes from $HYPERCTL_EXPORT_VCENTER_PASSWORD or a hidden prompt',
-  },
-  { flags: '--vcenter-insecure', description: 'do not verify the vCenter TLS certificate' },
-  {
-    flags: '--export-method <web|govc|ovftool|ctl>',
-    description: 'how the daemon exports; ctl is broken on a stock daemon',
-    defaultText: 'web',
-  },
-  { flags: '--format <format>', description: 'export format (the daemon defaults to ovf)' },
-  {
-    flags: '--datacenter <name>',
-    description: 'datacenter (stored by hypervisord, not used by its exporters)',
-  },
-  { flags: '--compress', description: 'compress (used by the ctl and ovftool methods only)' },
-  { flags: '--thin', description: 'thin disks (used by the ctl method only)' },
-  { flags: '--parallel-downloads <n>', description: 'parallel downloads (stored by hypervisord, not used)' },
-  { flags: '--remove-cdrom', description: 'remove CD-ROM devices (stored by hypervisord, not used)' },
-]
-
-interface CommandSpec {
-  name: CommandName
-  usage: string
-  description: string
-  options: readonly OptionSpec[]
-  examples: readonly string[]
-  /** Positional arguments: at least `min`, at most `max`. */
-  min: number
-  max: number
-}
-
-const COMMANDS: readonly CommandSpec[] = [
-  {
-    name: 'export',
-    usage: 'export [...vm-paths]',
-    description: 'Submit exports and wait for them, with live progress',
-    options: JOB_OPTIONS,
-    min: 0,
-    max: Number.POSITIVE_INFINITY,
-    examples: [
-      'HYPERCTL_EXPORT_VCENTER_PASSWORD=… hyperctl-export export /DC/vm/web-01 --output /exports/web-01 \\\n    --vcenter-server vcenter.example.com --vcenter-username exporter@vsphere.local',
-      'hyperctl-export export --job-file nightly.yaml --idempotency-key nightly-2026-11-28 --timeout 2h',
-      'hyperctl-export export /DC/vm/a /DC/vm/b -o /exports --json > result.json',
-    ],
-  },
-  {
-    name: 'submit',
-    usage: 'submit [...vm-paths]',
-    description: 'Submit exports without waiting; prints one job ID per line',
-    options: JOB_OPTIONS,
-    min: 0,
-    max: Number.POSITIVE_INFINITY,
-    examples: [
-      'id=$(hyperctl-export submit /DC/vm/web-01 -o /exports/web-01 --vcenter-server vc --vcenter-username u)',
-      'hyperctl-export submit --job-file jobs.json --json',
-    ],
-  },
-  {
-    name: 'status',
-    usage: 'status',
-    description: "Show the daemon's version, uptime and job counts",
-    options: [],
-    min: 0,
-    max: 0,
-    examples: ['hyperctl-export status', 'hyperctl-export status --daemon-url http://exporter:8080 --json'],
-  },
-  {
-    name: 'jobs',
-    usage: 'jobs',
-    description: 'List the jobs on the daemon',
-    options: [
-      {
-        flags: '--status <list>',
-        description: 'only these statuses: pending,running,completed,failed,cancelled',
-      },
-    ],
-    min: 0,
-    max: 0,
-    examples: ['hyperctl-export jobs', 'hyperctl-export jobs --status running,failed --json'],
-  },
-  {
-    name: 'job',
-    usage: 'job <id>',
-    description: 'Show one job in full: definition (secrets redacted), progress, result, error',
-    options: [],
-    min: 1,
-    max: 1,
-    examples: [
-      'hyperctl-export job 2545e058-b89e-4692-8e5d-47214a8ea293',
-      'hyperctl-export job nightly-db --json',
-    ],
-  },
-  {
-    name: 'wait',
-    usage: 'wait <...ids>',
-    description: 'Wait for jobs already on the daemon, with live progress',
-    options: [],
-    min: 1,
-    max: Number.POSITIVE_INFINITY,
-    examples: [
-      'hyperctl-export wait 2545e058-b89e-4692-8e5d-47214a8ea293 --timeout 90m',
-      'hyperctl-export wait $(cat ids.txt) --json',
-    ],
-  },
-  {
-    name: 'cancel',
-    usage: 'cancel <...ids>',
-    description: 'Cancel jobs (hypervisord only labels them; a running export goes on)',
-    options: [],
-    min: 1,
-    max: Number.POSITIVE_INFINITY,
-    examples: ['hyperctl-export cancel 2545e058-b89e-4692-8e5d-47214a8ea293'],
-  },
-  {
-    name: 'doctor',
-    usage: 'doctor',
-    description:
-      'Check hyperctl, the daemon, authentication and the transport, and say how to fix each problem',
-    options: [],
-    min: 0,
-    max: 0,
-    examples: ['hyperctl-export doctor', 'hyperctl-export doctor --daemon-url http://exporter:8080 --json'],
-  },
-]
-
-export const EXIT_CODES_HELP = `  0    every job completed (or the command succeeded)
-  1    a job failed, was cancelled or rejected, or the command failed
-  2    usage error (bad arguments or options)
-  3    hypervisord unreachable, or authentication failed
-  4    timeout: jobs did not finish within --timeout
-  130  interrupted (Ctrl-C/SIGTERM), after cancelling the jobs with --cancel-on-interrupt`
-
-const ENVIRONMENT_HELP = `  HYPERVISORD_URL                    default for --daemon-url
-  HYPERVISORD_API_KEY                default for --api-key
-  HYPERCTL_PATH                      default for --hyperctl-path
-  HYPERCTL_EXPORT_VCENTER_PASSWORD   the vCenter password (there is no flag for it)
-  NO_COLOR                           no colour and no live redraw`
+export type { CommandName } from './command-table.js'
 
 export type OptionValues = Record<string, string | boolean | undefined>
 
 export type ParsedCommandLine =
-  | { kind: 'shown' }
+  | { kind: 'shown'; text: string }
   | { kind: 'run'; command: CommandName; args: string[]; values: OptionValues }
 
+const BIN = 'hyperctl-export'
+const quoteFlag = (name: string) => `--${name}`
+
 /**
- * Reads argv. cac gives the commands, help (with examples and exit codes) and --version; the values are
- * then read again with node:util parseArgs from the same option table, because cac's parser (mri) turns
- * anything number-like into a number (`--api-key 007` → 7, a job ID `1e3` → 1000).
+ * Reads argv against the option and command tables: help (`help [command]`, `--help`), `--version`, or a
+ * command with its arguments and the flags given (the environment is read later, by option-sources).
+ * Values stay text exactly as typed (`--api-key 007`, a job ID `1e3`). Every mistake is a UsageError
+ * saying what was wrong, with the closest valid word when there is one.
  */
-export function parseCommandLine(
-  argv: readonly string[],
-  version: string,
-  print: (text: string) => void,
-): ParsedCommandLine {
+export function parseCommandLine(argv: readonly string[], version: string): ParsedCommandLine {
   refuseSecretFlags(argv)
-  const cli = buildCac(version)
-  const parsed = withConsole(print, () => cli.parse(['node', 'hyperctl-export', ...argv], { run: false }))
-  if (parsed.options.help || (parsed.options.version && !cli.matchedCommand)) return { kind: 'shown' }
+  const { positionals, flags, help, showVersion } = split(argv)
+  const [name, ...args] = positionals
 
-  const spec = COMMANDS.find((c) => c.name === cli.matchedCommandName)
+  if (name === undefined) {
+    if (help) return shown(rootHelp())
+    if (showVersion)
+      return shown(`${BIN}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
+    throw new UsageError('no command given', `Run \`${BIN} help\` to see the commands.`)
+  }
+  const spec = commandNamed(name)
   if (!spec) {
-    const first = argv.find((a) => !a.startsWith('-'))
-    if (first === undefined) {
-      throw new UsageError('no command given', 'Run `hyperctl-export --help` to see the commands.')
-    }
     throw new UsageError(
-      `unknown command ${JSON.stringify(first)}`,
-      'Run `hyperctl-export --help` to see the commands.',
+      `unknown command ${JSON.stringify(name)}${didYouMean(
+        name,
+        COMMANDS.map((c) => c.name),
+      )}`,
+      `Run \`${BIN} help\` to see the commands.`,
     )
+  }
+  if (help) return shown(commandHelp(spec))
+  if (spec.name === 'help') {
+    if (args.length > 1) throw new UsageError(`help takes one command, got ${args.length}`)
+    if (args[0] === undefined) return shown(rootHelp())
+    const topic = commandNamed(args[0])
+    if (!topic) {
+      throw new UsageError(
+        `no help for ${JSON.stringify(args[0])}: there is no such command${didYouMean(
+          args[0],
+          COMMANDS.map((c) => c.name),
+        )}`,
+        `Run \`${BIN} help\` to see the commands.`,
+      )
+    }
+    return shown(commandHelp(topic))
   }
 
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean', short: 'v' },
+  const values: OptionValues = {}
+  for (const { option, value, written } of flags) {
+    if (!spec.options.includes(option.name)) {
+      const users = COMMANDS.filter((c) => c.options.includes(option.name)).map((c) => c.name)
+      throw new UsageError(
+        `${written} is not an option of ${spec.name}${users.length > 0 ? ` (it is an option of ${users.join(', ')})` : ''}`,
+        `Run \`${BIN} help ${spec.name}\` to see its options.`,
+      )
+    }
+    // why: repeated --status values add up; any other repeated option takes its last value, as in most tools
+    const previous = values[option.name]
+    values[option.name] =
+      option.list && typeof previous === 'string' && typeof value === 'string'
+        ? `${previous},${value}`
+        : value
   }
-  for (const option of [...GLOBAL_OPTIONS, ...spec.options]) {
-    const { long, short, takesValue } = readFlags(option.flags)
-    options[long] = {
-      type: takesValue ? 'string' : 'boolean',
-      ...(short ? { short } : {}),
-      ...(long === 'status' ? { multiple: true } : {}),
+  checkArgs(spec, args)
+  return { kind: 'run', command: spec.name, args, values }
+}
+
+function shown(text: string): ParsedCommandLine {
+  return { kind: 'shown', text }
+}
+
+interface GivenFlag {
+  option: OptionSpec
+  value: string | true
+  /** As typed, for messages. */
+  written: string
+}
+
+/** Options and positionals, wherever they are; options may come before the command. */
+function split(argv: readonly string[]) {
+  const positionals: string[] = []
+  const flags: GivenFlag[] = []
+  let help = false
+  let showVersion = false
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1))
+      break
+    }
+    if (arg === '-' || !arg.startsWith('-')) {
+      positionals.push(arg)
+      continue
+    }
+    if (arg === '--help' || arg === '-h') {
+      help = true
+      continue
+    }
+    if (arg === '--version') {
+      showVersion = true
+      continue
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=')
+      const name = arg.slice(2, eq < 0 ? undefined : eq)
+      const option = OPTIONS.find((o) => o.name === name)
+      if (!option)
+        throw unknownOption(
+          `--${name}`,
+          name,
+          OPTIONS.map((o) => o.name),
+        )
+      if (!option.value) {
+        if (eq >= 0)
+          throw new UsageError(`--${name} is a switch and takes no value (${arg})`, `Write just --${name}.`)
+        flags.push({ option, value: true, written: `--${name}` })
+        continue
+      }
+      if (eq >= 0) {
+        flags.push({ option, value: arg.slice(eq + 1), written: `--${name}` })
+        continue
+      }
+      flags.push({ option, value: valueAfter(argv, i, `--${name}`, option), written: `--${name}` })
+      i++
+      continue
+    }
+    // short options: -q, -qv, -o DIR, -o=DIR
+    const letters = arg.slice(1)
+    for (let j = 0; j < letters.length; j++) {
+      const letter = letters[j]!
+      if (letter === 'h') {
+        help = true
+        continue
+      }
+      const option = OPTIONS.find((o) => o.short === letter)
+      if (!option) {
+        throw unknownOption(
+          `-${letter}`,
+          letter,
+          OPTIONS.flatMap((o) => (o.short ? [o.short] : [])),
+          (s) => `-${s}`,
+        )
+      }
+      if (!option.value) {
+        flags.push({ option, value: true, written: `-${letter}` })
+        continue
+      }
+      const rest = letters.slice(j + 1).replace(/^=/, '')
+      if (rest !== '') {
+        flags.push({ option, value: rest, written: `-${letter}` })
+      } else {
+        flags.push({ option, value: valueAfter(argv, i, `-${letter}`, option), written: `-${letter}` })
+        i++
+      }
+      break
     }
   }
-  let result: ReturnType<typeof parseArgs>
-  try {
-    result = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true })
-  } catch (error) {
-    throw new UsageError(
-      `${error instanceof Error ? error.message.split('\n')[0] : String(error)} (command ${spec.name})`,
-      `Run \`hyperctl-export ${spec.name} --help\` to see its options.`,
-    )
+  return { positionals, flags, help, showVersion }
+}
+
+function valueAfter(argv: readonly string[], i: number, written: string, option: OptionSpec): string {
+  const next = argv[i + 1]
+  if (next === undefined || (next.startsWith('--') && next.length > 2)) {
+    throw new UsageError(`${written} needs a value: ${flagText(option)}`, `e.g. ${written} <${option.value}>`)
   }
-  const positionals = [...result.positionals]
-  const at = positionals.indexOf(spec.name)
-  if (at !== 0) throw new UsageError(`the command must come before its arguments (${spec.name})`)
-  const args = positionals.slice(1)
+  return next
+}
+
+function unknownOption(
+  written: string,
+  typed: string,
+  candidates: readonly string[],
+  quote: (s: string) => string = quoteFlag,
+): UsageError {
+  return new UsageError(
+    `unknown option ${written}${didYouMean(typed, candidates, quote)}`,
+    `Run \`${BIN} help <command>\` to see the options of a command.`,
+  )
+}
+
+function checkArgs(spec: CommandSpec, args: readonly string[]): void {
   if (args.length < spec.min) {
-    throw new UsageError(
-      `${spec.name} needs ${spec.usage.slice(spec.name.length + 1)}`,
-      `Run \`hyperctl-export ${spec.name} --help\`.`,
-    )
+    throw new UsageError(`${spec.name} needs ${spec.args}`, `Run \`${BIN} help ${spec.name}\`.`)
   }
   if (args.length > spec.max) {
     throw new UsageError(
       `${spec.name} takes ${spec.max === 0 ? 'no arguments' : `${spec.max} argument`}, got ${args.length}`,
-      `Run \`hyperctl-export ${spec.name} --help\`.`,
+      `Run \`${BIN} help ${spec.name}\`.`,
     )
   }
-  const values: OptionValues = {}
-  for (const [key, value] of Object.entries(result.values)) {
-    values[key] = Array.isArray(value) ? value.join(',') : (value as string | boolean | undefined)
+  const first = args[0]
+  if (spec.argChoices && first !== undefined && !spec.argChoices.includes(first)) {
+    throw new UsageError(
+      `${spec.name} takes one of ${spec.argChoices.join(', ')}, not ${JSON.stringify(first)}${didYouMean(first, spec.argChoices)}`,
+      `Run \`${BIN} help ${spec.name}\`.`,
+    )
   }
-  return { kind: 'run', command: spec.name, args, values }
-}
-
-function buildCac(version: string): CAC {
-  const cli = cac('hyperctl-export')
-  for (const option of GLOBAL_OPTIONS) cli.option(option.flags, withDefault(option))
-  for (const spec of COMMANDS) {
-    const command = cli.command(spec.usage, spec.description)
-    for (const option of spec.options) command.option(option.flags, withDefault(option))
-    for (const example of spec.examples) command.example(`  $ ${example}`)
-  }
-  cli.example('  $ hyperctl-export doctor')
-  cli.example(
-    '  $ hyperctl-export export /DC/vm/web-01 -o /exports/web-01 --vcenter-server vc --vcenter-username u',
-  )
-  cli.help((sections) =>
-    [
-      ...sections,
-      { title: 'Exit codes', body: EXIT_CODES_HELP },
-      { title: 'Environment', body: ENVIRONMENT_HELP },
-    ].map((section) => ({ ...section, body: section.body.replace(/ +$/gm, '') })),
-  )
-  cli.version(version)
-  return cli
-}
-
-function withDefault(option: OptionSpec): string {
-  return option.defaultText ? `${option.description} (default: ${option.defaultText})` : option.description
-}
-
-function readFlags(flags: string): { long: string; short?: string; takesValue: boolean } {
-  const long = /--([a-z][a-z-]*)/.exec(flags)?.[1]
-  if (!long) throw new Error(`option ${flags} has no long name`)
-  const short = /(?:^|\s)-([a-z])\b/.exec(flags)?.[1]
-  return { long, ...(short ? { short } : {}), takesValue: flags.includes('<') }
 }
 
 function refuseSecretFlags(argv: readonly string[]): void {
@@ -349,19 +218,8 @@ function refuseSecretFlags(argv: readonly string[]): void {
       // why: the value is never echoed; a password on a command line sits in shell history and `ps`
       throw new UsageError(
         'there is no --vcenter-password option: a password on the command line stays in shell history and process lists',
-        'Set HYPERCTL_EXPORT_VCENTER_PASSWORD, or run on a terminal to be asked for it.',
+        `Set ${PASSWORD_ENV}, or run on a terminal to be asked for it.`,
       )
     }
-  }
-}
-
-/** cac prints help and version with console.info; they go where `print` sends them. */
-function withConsole<T>(print: (text: string) => void, run: () => T): T {
-  const original = console.info
-  console.info = (...parts: unknown[]) => print(`${parts.map(String).join(' ')}\n`)
-  try {
-    return run()
-  } finally {
-    console.info = original
   }
 }

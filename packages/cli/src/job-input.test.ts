@@ -46,6 +46,7 @@ describe('buildJobs', () => {
       {
         vmPath: '/DC/vm/web-01',
         outputPath: '/exports',
+        exportMethod: 'web',
         vcenter: { server: 'vc.example.com', username: 'u', password: 'pw-env-1' },
       },
     ])
@@ -54,9 +55,9 @@ describe('buildJobs', () => {
     expect(input.warnings).toEqual([])
   })
 
-  it('gives each of several VMs its own subdirectory and makes relative paths absolute', async () => {
+  it('gives each of several VMs its own subdirectory with {name} and makes relative paths absolute', async () => {
     const { ctx } = context()
-    const input = await buildJobs(['/DC/vm/a', '/DC/vm/b'], { ...none, output: 'out' }, ctx)
+    const input = await buildJobs(['/DC/vm/a', '/DC/vm/b'], { ...none, output: 'out/{name}' }, ctx)
     expect(input.jobs.map((j) => j.outputPath)).toEqual(['/home/me/out/a', '/home/me/out/b'])
     expect(input.warnings[0]).toContain('no vCenter connection was given')
   })
@@ -64,7 +65,7 @@ describe('buildJobs', () => {
   it('refuses two VMs that would share a directory', async () => {
     const { ctx } = context()
     await expect(buildJobs(['/DC1/vm/a', '/DC2/vm/a'], { ...none, output: '/o' }, ctx)).rejects.toThrow(
-      'would both be exported to /o/a',
+      '/DC1/vm/a and /DC2/vm/a would both be exported to /o/a.ovf',
     )
   })
 
@@ -93,9 +94,7 @@ describe('buildJobs', () => {
       ctx,
     )
     await expect(run).rejects.toThrow(UsageError)
-    await expect(run).rejects.toMatchObject({
-      hint: expect.stringContaining('HYPERCTL_EXPORT_VCENTER_PASSWORD'),
-    })
+    await expect(run).rejects.toThrow('no vCenter password for u@vc: give HYPERCTL_EXPORT_VCENTER_PASSWORD')
   })
 
   it('lets a job file win and fills its gaps from the flags', async () => {
@@ -150,7 +149,7 @@ describe('buildJobs', () => {
   it('reads a job file from stdin with "-"', async () => {
     const { ctx } = context({ stdin: Readable.from(['{"vm_path": "/DC/vm/s", "output_path": "/o/s"}']) })
     const input = await buildJobs([], { ...none, jobFile: '-' }, ctx)
-    expect(input.jobs).toEqual([{ vmPath: '/DC/vm/s', outputPath: '/o/s' }])
+    expect(input.jobs).toEqual([{ vmPath: '/DC/vm/s', outputPath: '/o/s', exportMethod: 'web' }])
   })
 
   it('warns that ctl is broken', async () => {
@@ -163,9 +162,17 @@ describe('buildJobs', () => {
   it.each([
     [['/a'], { jobFile: '/x.json' }, 'not both'],
     [[], {}, 'nothing to export'],
-    [['/a'], {}, '--output is required'],
-    [['/a'], { output: '/o', vcenterServer: 'vc' }, 'the vCenter username is missing'],
-    [['/a'], { output: '/o', vcenterUsername: 'u' }, 'the vCenter server is missing'],
+    [['/a'], {}, '/a has no output path: give --output'],
+    [
+      ['/a'],
+      { output: '/o', vcenterServer: 'vc' },
+      'the vCenter connection is incomplete: give --vcenter-username',
+    ],
+    [
+      ['/a'],
+      { output: '/o', vcenterUsername: 'u' },
+      'the vCenter connection is incomplete: give --vcenter-server',
+    ],
   ] as const)('throws UsageError for %j %j', async (paths, settings, message) => {
     const { ctx } = context()
     const run = buildJobs(paths, { ...none, ...settings }, ctx)

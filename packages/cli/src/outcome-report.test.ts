@@ -1,15 +1,12 @@
 import {
-  DaemonUnreachableError,
   IncompleteExportError,
   JobFailedError,
   type JobOutcome,
-  JobRejectedError,
-  JobTimeoutError,
-  OperationAbortedError,
   type OutcomeStatus,
+  runJson,
 } from '@hyperctl-export/core'
 import { describe, expect, it } from 'vitest'
-import { exitCodeForOutcomes, outcomeJson, outcomeSummary, runJson } from './outcome-report.js'
+import { EXIT_CODE_FOR_VERDICT, outcomeSummary } from './outcome-report.js'
 import { createStyle } from './style.js'
 
 function outcome(status: OutcomeStatus, extra: Partial<JobOutcome> = {}): JobOutcome {
@@ -25,54 +22,6 @@ function outcome(status: OutcomeStatus, extra: Partial<JobOutcome> = {}): JobOut
   }
 }
 
-describe('exitCodeForOutcomes', () => {
-  it('is 0 when every job completed', () => {
-    expect(exitCodeForOutcomes([outcome('completed'), outcome('completed')])).toBe(0)
-  })
-
-  it.each([
-    [[outcome('failed', { error: new JobFailedError('j', 'boom') })], 1],
-    [[outcome('rejected', { error: new JobRejectedError('dup') })], 1],
-    [[outcome('cancelled')], 1],
-    [[outcome('timeout', { error: new JobTimeoutError(['j'], 1000, false) }), outcome('failed')], 4],
-    [
-      [outcome('unknown', { error: new DaemonUnreachableError('http://x', 'refused') }), outcome('timeout')],
-      3,
-    ],
-    [[outcome('aborted', { error: new OperationAbortedError('the wait') }), outcome('unknown')], 130],
-  ] as const)('gives the most urgent code (%#)', (outcomes, code) => {
-    expect(exitCodeForOutcomes([...outcomes, outcome('completed')])).toBe(code)
-  })
-
-  it('accepts pending and running after a submit without waiting', () => {
-    expect(
-      exitCodeForOutcomes([outcome('pending'), outcome('running')], ['pending', 'running', 'completed']),
-    ).toBe(0)
-  })
-})
-
-describe('outcomeJson', () => {
-  it('gives jobId, vmPath, status, and the error message and kind', () => {
-    const json = outcomeJson(
-      outcome('failed', { error: new JobFailedError('j', 'vcenter server is required') }),
-    )
-    expect(json).toMatchObject({
-      jobId: 'j',
-      vmPath: '/DC/vm/a',
-      status: 'failed',
-      error: 'job j failed: vcenter server is required',
-      errorKind: 'job-failed',
-    })
-    expect(json).not.toHaveProperty('result')
-  })
-
-  it('gives the result files of a completed job', () => {
-    const json = outcomeJson(outcome('completed', { result: { files: ['/o/a.ovf'], outputDir: '/o' } }))
-    expect(json.result).toEqual({ files: ['/o/a.ovf'], outputDir: '/o' })
-    expect(json).not.toHaveProperty('error')
-  })
-})
-
 describe('outcomeSummary', () => {
   it('lists the files of a completed job and the error and hint of a failed one', () => {
     const text = outcomeSummary(
@@ -86,7 +35,7 @@ describe('outcomeSummary', () => {
       ],
       createStyle(false),
     )
-    expect(text).toContain('a  completed in 0:05  job j1')
+    expect(text).toContain('a  completed in 5s  job j1')
     expect(text).toContain('  file    /o/a-disk1.vmdk')
     expect(text).toContain('  error   job j2 failed: export failed: \\x1b[2J')
     expect(text).toContain('  hint    ')
@@ -115,18 +64,18 @@ describe('outcomeSummary and runJson with verified files', () => {
     expect(text).toContain(`  file    /e/a.ovf  (descriptor, 1000 B)  sha256 ${'a'.repeat(64)}`)
     expect(text).toContain(`  file    /e/a-disk-0.vmdk  (disk, 8.58 MiB)  sha256 ${'b'.repeat(64)}`)
     // 9 001 000 bytes in 2 s
-    expect(text).toContain('  verified  2 files, 8.58 MiB in 0:02, 4.5 MB/s')
+    expect(text).toContain('  verified  2 files, 8.58 MiB in 2s, 4.5 MB/s')
   })
 
   it('names the missing file of an incomplete export, exits 1 for it, and lists only completed files in JSON', () => {
     expect(outcomeSummary([incomplete], createStyle(false))).toContain('/e/b-disk-0.vmdk: is missing')
-    expect(exitCodeForOutcomes([verified, incomplete])).toBe(1)
-    const json = runJson([verified, incomplete])
+    const json = runJson([verified, incomplete], { waited: true })
+    expect(EXIT_CODE_FOR_VERDICT[json.verdict]).toBe(1)
     expect(json.files).toEqual(verified.files)
     expect(json.verified).toBe(true)
     expect(json.checksums).toEqual({ '/e/a.ovf': 'a'.repeat(64), '/e/a-disk-0.vmdk': 'b'.repeat(64) })
-    expect((json.jobs as Record<string, unknown>[])[1]).toMatchObject({
-      errorKind: 'incomplete-export',
+    expect(json.jobs[1]).toMatchObject({
+      error: { kind: 'incomplete-export' },
       verified: false,
     })
   })

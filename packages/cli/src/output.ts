@@ -1,7 +1,6 @@
-import { HyperctlError, redactText } from '@hyperctl-export/core'
+import { HyperctlError, redactText, safeJson, sanitizeText } from '@hyperctl-export/core'
 import type { CliIo, OutStream } from './cli-io.js'
 import { createStyle, isLiveTerminal, type Style } from './style.js'
-import { neutralise, safeJson } from './terminal-text.js'
 
 export interface OutputOptions {
   json: boolean
@@ -83,14 +82,14 @@ export class Output {
   }
 
   warn(text: string): void {
-    this.writeErr(`${this.err.yellow('warning:')} ${neutralise(text)}\n`)
+    this.writeErr(`${this.err.yellow('warning:')} ${sanitizeText(text)}\n`)
   }
 
   /** A failure that ends the command: message and hint on stderr, and `{"error": ...}` on stdout with --json. */
   fail(error: unknown): void {
     const { kind, message, hint } = describeError(error)
-    this.writeErr(`${this.err.red('error:')} ${neutralise(message, { keepNewlines: true })}\n`)
-    if (hint) this.writeErr(`${this.err.dim('hint:')} ${neutralise(hint)}\n`)
+    this.writeErr(`${this.err.red('error:')} ${sanitizeText(message, { keepNewlines: true })}\n`)
+    if (hint) this.writeErr(`${this.err.dim('hint:')} ${sanitizeText(hint)}\n`)
     if (this.json && !this.#jsonWritten)
       this.document({ error: { kind, message, ...(hint ? { hint } : {}) } })
   }

@@ -1,35 +1,24 @@
 import { readFileSync } from 'node:fs'
 import { exitCodeFor, HyperctlError, OperationAbortedError } from '@hyperctl-export/core'
 import type { CliIo } from './cli-io.js'
-import type { CommandContext } from './command-context.js'
-import { type CommandName, parseCommandLine } from './command-line.js'
-import { runCancel } from './commands/cancel-command.js'
-import { runDoctor } from './commands/doctor-command.js'
-import { runExport } from './commands/export-command.js'
-import { runJob } from './commands/job-command.js'
-import { runJobs } from './commands/jobs-command.js'
-import { runStatus } from './commands/status-command.js'
-import { runWait } from './commands/wait-command.js'
-import { PASSWORD_ENV } from './job-input.js'
+import { parseCommandLine } from './command-line.js'
+import { COMMAND_LOADERS } from './command-loaders.js'
+import { commandNamed } from './command-table.js'
+import { resolveOptions } from './option-sources.js'
+import { PASSWORD_ENV } from './option-table.js'
 import { Output } from './output.js'
 import { readSettings } from './settings.js'
+import { trackReads } from './settings-reads.js'
 
-const COMMANDS: Record<CommandName, (ctx: CommandContext) => Promise<number>> = {
-  export: (ctx) => runExport(ctx, true),
-  submit: (ctx) => runExport(ctx, false),
-  status: runStatus,
-  jobs: runJobs,
-  job: runJob,
-  wait: runWait,
-  cancel: runCancel,
-  doctor: runDoctor,
-}
+/** Set by a test only: the options a command read, printed to stderr when it ends. */
+const READS_ENV = 'HYPERCTL_EXPORT_TEST_OPTION_READS'
 
 /** Runs one command line; resolves with the process exit code and never rejects. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const output = new Output(io, { json: argv.includes('--json'), quiet: false })
   // why: known before anything is parsed, so no path (not even a usage error) can print them
   output.addSecret(io.env.HYPERVISORD_API_KEY)
+  output.addSecret(io.env.HYPERCTL_EXPORT_API_KEY)
   output.addSecret(io.env[PASSWORD_ENV])
   output.addSecret(apiKeyInArgv(argv))
 
@@ -56,14 +45,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   })
 
   try {
-    const parsed = parseCommandLine(argv, readVersion(), (text) => io.stdout.write(text))
-    if (parsed.kind === 'shown') return 0
-    const settings = readSettings(parsed.command, parsed.values, io.env)
+    const parsed = parseCommandLine(argv, readVersion())
+    if (parsed.kind === 'shown') {
+      io.stdout.write(parsed.text)
+      return 0
+    }
+    const spec = commandNamed(parsed.command)!
+    const settings = readSettings(parsed.command, resolveOptions(spec, parsed.values, io.env))
     output.configure({ json: settings.global.json, quiet: settings.global.quiet })
     output.addSecret(settings.global.apiKey)
     cancelOnInterrupt = settings.global.cancelOnInterrupt
-    for (const warning of settings.warnings) output.warn(warning)
-    return await COMMANDS[parsed.command]({ io, output, settings, args: parsed.args, signal: stop.signal })
+    const run = await COMMAND_LOADERS[parsed.command]()
+    // why: json and quiet are applied here, by Output, for every command
+    const reads = new Set(['json', 'quiet'])
+    const seen = io.env[READS_ENV] ? trackReads(settings, (name) => reads.add(name)) : settings
+    try {
+      return await run({ io, output, settings: seen, args: parsed.args, signal: stop.signal })
+    } finally {
+      if (io.env[READS_ENV]) io.stderr.write(`option reads: ${[...reads].sort().join(' ')}\n`)
+    }
   } catch (error) {
     output.fail(error)
     if (stop.signal.aborted) return 130

@@ -1,22 +1,25 @@
 import { UsageError } from '@hyperctl-export/core'
 import { describe, expect, it } from 'vitest'
+import type { OptionValues } from './command-line.js'
+import { type CommandName, commandNamed } from './command-table.js'
+import { resolveOptions } from './option-sources.js'
 import { readSettings } from './settings.js'
+
+function settings(command: CommandName, flags: OptionValues, env: NodeJS.ProcessEnv = {}) {
+  return readSettings(command, resolveOptions(commandNamed(command)!, flags, env))
+}
 
 describe('readSettings', () => {
   it('types durations, counts, booleans and the method', () => {
-    const s = readSettings(
-      'export',
-      {
-        timeout: '1h30m',
-        'poll-interval': '250ms',
-        'max-concurrent': '3',
-        'fail-fast': true,
-        'export-method': 'govc',
-        'parallel-downloads': '8',
-        'remove-cdrom': true,
-      },
-      {},
-    )
+    const s = settings('export', {
+      timeout: '1h30m',
+      'poll-interval': '250ms',
+      'max-concurrent': '3',
+      'fail-fast': true,
+      'export-method': 'govc',
+      'parallel-downloads': '8',
+      'remove-cdrom': true,
+    })
     expect(s.global).toMatchObject({
       timeoutMs: 5_400_000,
       pollIntervalMs: 250,
@@ -25,29 +28,32 @@ describe('readSettings', () => {
     })
     expect(s.job).toMatchObject({ exportMethod: 'govc', parallelDownloads: 8, removeCdrom: true })
     expect(s.global.transport).toBe('auto')
-    expect(s.warnings).toEqual([])
   })
 
-  it('takes the API key from HYPERVISORD_API_KEY when no flag is given, and the flag over it', () => {
-    expect(readSettings('status', {}, { HYPERVISORD_API_KEY: 'env-key' }).global.apiKey).toBe('env-key')
-    expect(
-      readSettings('status', { 'api-key': 'flag-key' }, { HYPERVISORD_API_KEY: 'env-key' }).global.apiKey,
-    ).toBe('flag-key')
-    expect(readSettings('status', {}, { HYPERVISORD_API_KEY: '' }).global.apiKey).toBeUndefined()
+  it('takes a flag over HYPERCTL_EXPORT_<FLAG>, and that over the older variable', () => {
+    expect(settings('status', {}, { HYPERVISORD_API_KEY: 'old' }).global.apiKey).toBe('old')
+    const both = { HYPERVISORD_API_KEY: 'old', HYPERCTL_EXPORT_API_KEY: 'new' }
+    expect(settings('status', {}, both).global.apiKey).toBe('new')
+    expect(settings('status', { 'api-key': 'flag' }, both).global.apiKey).toBe('flag')
+    expect(settings('status', {}, { HYPERVISORD_API_KEY: '' }).global.apiKey).toBeUndefined()
+    const s = settings(
+      'export',
+      { timeout: '5m' },
+      { HYPERCTL_EXPORT_TIMEOUT: '2h', HYPERCTL_EXPORT_THIN: 'yes' },
+    )
+    expect(s.global.timeoutMs).toBe(300_000)
+    expect(s.job.thin).toBe(true)
+    expect(s.given.sources).toMatchObject({
+      timeout: { from: 'flag' },
+      thin: { from: 'env', name: 'HYPERCTL_EXPORT_THIN' },
+      compress: { from: 'default' },
+    })
   })
 
   it('splits and checks a status list', () => {
-    expect(readSettings('jobs', { status: 'running, failed,running' }, {}).statusFilter).toEqual([
+    expect(settings('jobs', { status: 'running, failed,running' }).statusFilter).toEqual([
       'running',
       'failed',
-    ])
-  })
-
-  it('warns about options that do nothing for the command', () => {
-    const s = readSettings('status', { 'fail-fast': true, 'poll-interval': '1s' }, {})
-    expect(s.warnings).toEqual([
-      '--poll-interval has no effect on status',
-      '--fail-fast has no effect on status',
     ])
   })
 
@@ -57,11 +63,20 @@ describe('readSettings', () => {
     [{ 'max-concurrent': '0' }, '--max-concurrent must be a whole number from 1'],
     [{ 'max-concurrent': '2.5' }, '--max-concurrent must be a whole number'],
     [{ transport: 'ssh' }, '--transport must be one of auto, cli, api, not "ssh"'],
+    [{ transport: 'apu' }, 'not "apu"; did you mean "api"?'],
     [{ 'export-method': 'scp' }, '--export-method must be one of web, govc, ovftool, ctl'],
-    [{ status: 'done' }, '--status must list statuses among pending'],
     [{ output: ' ' }, '--output is empty'],
   ])('throws UsageError naming the flag for %j', (values, message) => {
-    expect(() => readSettings('export', values, {})).toThrow(UsageError)
-    expect(() => readSettings('export', values, {})).toThrow(message)
+    expect(() => settings('export', values)).toThrow(UsageError)
+    expect(() => settings('export', values)).toThrow(message)
+  })
+
+  it('names the variable when the bad value came from the environment', () => {
+    expect(() => settings('jobs', {}, { HYPERCTL_EXPORT_STATUS: 'runing' })).toThrow(
+      'HYPERCTL_EXPORT_STATUS must list statuses among pending, running, completed, failed, cancelled, not "runing"; did you mean "running"?',
+    )
+    expect(() => settings('export', {}, { HYPERCTL_EXPORT_JSON: 'maybe' })).toThrow(
+      'HYPERCTL_EXPORT_JSON must be 1 or 0',
+    )
   })
 })

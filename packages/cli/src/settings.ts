@@ -9,7 +9,9 @@ import {
   type VerifyMode,
 } from '@hyperctl-export/core'
 import { z } from 'zod'
-import type { CommandName, OptionValues } from './command-line.js'
+import type { CommandName } from './command-line.js'
+import { type ResolvedOptions, sourceLabel } from './option-sources.js'
+import { didYouMean } from './suggest.js'
 
 /** The options every command takes. */
 export interface GlobalSettings {
@@ -19,6 +21,7 @@ export interface GlobalSettings {
   transport: 'auto' | 'cli' | 'api'
   json: boolean
   quiet: boolean
+  verbose: boolean
   timeoutMs?: number
   pollIntervalMs?: number
   cancelOnInterrupt: boolean
@@ -51,8 +54,8 @@ export interface Settings {
   job: JobSettings
   /** `jobs --status`. */
   statusFilter?: JobStatus[]
-  /** Options given that do nothing for this command, one sentence each. */
-  warnings: string[]
+  /** The values as given (text) and where each came from (flag, variable, default), for `config`. */
+  given: ResolvedOptions
 }
 
 const MAX_DURATION_MS = 24 * 86_400_000
@@ -118,7 +121,7 @@ function oneOf<const T extends readonly string[]>(choices: T) {
       if (!choices.includes(s)) {
         ctx.addIssue({
           code: 'custom',
-          message: `must be one of ${choices.join(', ')}, not ${JSON.stringify(s)}`,
+          message: `must be one of ${choices.join(', ')}, not ${JSON.stringify(s)}${didYouMean(s, choices)}`,
         })
         return z.NEVER
       }
@@ -139,7 +142,7 @@ const statusList = z
     if (wanted.length === 0 || bad.length > 0) {
       ctx.addIssue({
         code: 'custom',
-        message: `must list statuses among ${JOB_STATUSES.join(', ')}, not ${JSON.stringify(s)}`,
+        message: `must list statuses among ${JOB_STATUSES.join(', ')}, not ${JSON.stringify(s)}${bad[0] === undefined ? '' : didYouMean(bad[0], JOB_STATUSES)}`,
       })
       return z.NEVER
     }
@@ -154,6 +157,7 @@ const Schema = z.object({
   transport: oneOf(['auto', 'cli', 'api'] as const),
   json: flag,
   quiet: flag,
+  verbose: flag,
   timeout: duration,
   'poll-interval': duration,
   'cancel-on-interrupt': flag,
@@ -177,43 +181,28 @@ const Schema = z.object({
   status: statusList,
 })
 
-/** Which commands an option does something for; anywhere else it earns a warning. */
-const EFFECTIVE_FOR: Partial<Record<keyof z.input<typeof Schema>, readonly CommandName[]>> = {
-  'poll-interval': ['export', 'wait'],
-  'cancel-on-interrupt': ['export', 'wait'],
-  'idempotency-key': ['export', 'submit'],
-  'max-concurrent': ['export'],
-  'fail-fast': ['export'],
-  verify: ['export', 'wait'],
-  'checksums-file': ['export', 'wait'],
-}
-
-/** Checks and types every option value; throws UsageError naming the first bad flag. */
-export function readSettings(command: CommandName, values: OptionValues, env: NodeJS.ProcessEnv): Settings {
+/** Checks and types every option value; throws UsageError naming the first bad flag or variable. */
+export function readSettings(command: CommandName, resolved: ResolvedOptions): Settings {
+  const { values, sources } = resolved
   const parsed = Schema.safeParse(values)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
+    const name = String(issue.path[0])
     throw new UsageError(
-      `--${String(issue.path[0])} ${issue.message}`,
-      `Run \`hyperctl-export ${command} --help\`.`,
+      `${sourceLabel(name, sources[name])} ${issue.message}`,
+      `Run \`hyperctl-export help ${command}\`.`,
     )
   }
   const v = parsed.data
-  const warnings: string[] = []
-  for (const [name, commands] of Object.entries(EFFECTIVE_FOR)) {
-    if (values[name] !== undefined && !commands.includes(command)) {
-      warnings.push(`--${name} has no effect on ${command}`)
-    }
-  }
-  const apiKey = v['api-key'] ?? (env.HYPERVISORD_API_KEY || undefined)
   return {
     global: {
       daemonUrl: v['daemon-url'],
-      apiKey,
+      apiKey: v['api-key'],
       hyperctlPath: v['hyperctl-path'],
       transport: v.transport ?? 'auto',
       json: v.json,
       quiet: v.quiet,
+      verbose: v.verbose,
       timeoutMs: v.timeout,
       pollIntervalMs: v['poll-interval'],
       cancelOnInterrupt: v['cancel-on-interrupt'],
@@ -238,6 +227,6 @@ export function readSettings(command: CommandName, values: OptionValues, env: No
       ...(v['remove-cdrom'] ? { removeCdrom: true as const } : {}),
     },
     statusFilter: v.status,
-    warnings,
+    given: resolved,
   }
 }

@@ -10,3 +10,9 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
       .trimEnd()
   return [line(header), ...rows.map(line)].join('\n')
 }
+
+/** `label  value` lines, the values in one column after the widest label (display width). */
+export function labelledLines(rows: readonly (readonly [string, string])[], gap = 2): string[] {
+  const width = Math.max(0, ...rows.map(([label]) => displayWidth(label))) + gap
+  return rows.map(([label, value]) => `${label}${' '.repeat(width - displayWidth(label))}${value}`.trimEnd())
+}

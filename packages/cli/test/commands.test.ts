@@ -41,10 +41,19 @@ describe('hyperctl-export submit', () => {
     expect(daemon.sim.control.job(jobs[0].jobId)).toBeDefined()
   })
 
-  it('reads a YAML job file and fills the output path from --output', async () => {
+  it('reads a YAML job file and fills the output path from --output, {name} included', async () => {
     const yaml = 'jobs:\n  - vm_path: /DC/vm/y1\n    id: y-one\n  - vm_path: /DC/vm/y2\n    id: y-two\n'
     const result = await runCli(
-      ['submit', '--job-file', '-', '-o', daemon.out, '--daemon-url', daemon.url, ...vcenterArgs()],
+      [
+        'submit',
+        '--job-file',
+        '-',
+        '-o',
+        join(daemon.out, '{name}'),
+        '--daemon-url',
+        daemon.url,
+        ...vcenterArgs(),
+      ],
       env,
       yaml,
     )
@@ -196,7 +205,7 @@ describe('every command', () => {
     for (const command of ['export', 'submit', 'status', 'jobs', 'job', 'wait', 'cancel', 'doctor']) {
       const result = await runCli([command, '--help'])
       expect(result.code, command).toBe(0)
-      expect(result.stdout).toContain(`$ hyperctl-export ${command}`)
+      expect(result.stdout).toContain(`  hyperctl-export ${command}`)
       expect(result.stdout).toContain('Examples:')
       expect(result.stdout).toContain('Exit codes:')
       expect(result.stdout).toContain('4    timeout')

@@ -58,13 +58,14 @@ describe('hyperctl-export export', () => {
     })
   })
 
-  it('prints one JSON document with jobId, vmPath, status and result on stdout when --json is given', async () => {
+  it("prints core's run JSON (schema version, verdict, jobs with jobId, vmPath, status and result) on stdout when --json is given", async () => {
     const { run, jobId } = await startExport(exportArgs('--json'))
     daemon.sim.control.completeJob(jobId)
     const result = await run.done
     expect(result.code).toBe(0)
     const doc = JSON.parse(result.stdout)
-    expect(Object.keys(doc)).toEqual(['jobs', 'files', 'verified', 'checksums'])
+    expect(doc).toMatchObject({ schemaVersion: 1, verdict: 'completed' })
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'verdict', 'jobs', 'files', 'verified', 'checksums'])
     const ovf = join(daemon.out, 'web-01', 'web-01.ovf')
     const vmdk = join(daemon.out, 'web-01', 'web-01-disk-0.vmdk')
     expect(doc.verified).toBe(true)
@@ -99,8 +100,12 @@ describe('hyperctl-export export', () => {
     const result = await run.done
     expect(result.code).toBe(1)
     const doc = JSON.parse(result.stdout)
-    expect(doc.jobs[0]).toMatchObject({ status: 'failed', errorKind: 'incomplete-export', verified: false })
-    expect(doc.jobs[0].error).toContain(`${ovf}: the OVF descriptor is missing`)
+    expect(doc.jobs[0]).toMatchObject({
+      status: 'failed',
+      error: { kind: 'incomplete-export' },
+      verified: false,
+    })
+    expect(doc.jobs[0].error.message).toContain(`${ovf}: the OVF descriptor is missing`)
     expect(doc.verified).toBe(false)
   })
 
@@ -127,8 +132,8 @@ describe('hyperctl-export export', () => {
     const result = await run.done
     expect(result.code).toBe(1)
     const [job] = JSON.parse(result.stdout).jobs
-    expect(job).toMatchObject({ jobId, status: 'failed', errorKind: 'job-failed' })
-    expect(job.error).toContain('export failed: govc export failed: exit status 1')
+    expect(job).toMatchObject({ jobId, status: 'failed', error: { kind: 'job-failed' } })
+    expect(job.error.message).toContain('export failed: govc export failed: exit status 1')
   })
 
   it('exits 1 when the daemon rejects the job (its ID is taken by another VM)', async () => {
@@ -156,7 +161,7 @@ describe('hyperctl-export export', () => {
     )
     expect(result.code).toBe(1)
     const [job] = JSON.parse(result.stdout).jobs
-    expect(job).toMatchObject({ jobId: 'taken', status: 'rejected', errorKind: 'job-rejected' })
+    expect(job).toMatchObject({ jobId: 'taken', status: 'rejected', error: { kind: 'job-rejected' } })
   })
 
   it('exits 1 when the job is cancelled on the daemon while it waits', async () => {
@@ -222,7 +227,7 @@ describe('hyperctl-export export', () => {
     const result = await runCli(exportArgs('--timeout', '300ms', '--json'), env)
     expect(result.code).toBe(4)
     const [job] = JSON.parse(result.stdout).jobs
-    expect(job).toMatchObject({ status: 'timeout', errorKind: 'job-timeout' })
+    expect(job).toMatchObject({ status: 'timeout', error: { kind: 'job-timeout' } })
     expect(daemon.sim.control.job(job.jobId)!.status).toBe('pending')
   })
 
@@ -264,14 +269,14 @@ describe('hyperctl-export export', () => {
     expect(result.stdout).toContain('export failed: \\x1b]0;owned\\x07\\x1b[31mred\\x9b2J')
   })
 
-  it('exports several VMs each into its own directory, at most --max-concurrent at once', async () => {
+  it('exports several VMs each into its own directory with {name}, at most --max-concurrent at once', async () => {
     const run = startCli(
       [
         'export',
         '/DC/vm/a',
         '/DC/vm/b',
         '--output',
-        daemon.out,
+        join(daemon.out, '{name}'),
         '--daemon-url',
         daemon.url,
         ...vcenterArgs(),

@@ -75,8 +75,8 @@ describe('hyperctl-export export when the daemon fails', () => {
 
       expect(result.code).toBe(1)
       const [job] = JSON.parse(result.stdout).jobs
-      expect(job).toMatchObject({ jobId: id, status: 'lost', errorKind: 'job-not-found' })
-      expect(job.error).toContain('disappeared from the daemon')
+      expect(job).toMatchObject({ jobId: id, status: 'lost', error: { kind: 'job-not-found' } })
+      expect(job.error.message).toContain('disappeared from the daemon')
     },
   )
 

@@ -62,7 +62,7 @@ export class HyperctlNotInstalledError extends HyperctlError {
 export class DaemonUnreachableError extends HyperctlError {
   readonly url: string
   readonly jobIds: readonly string[]
-  /** true when the request surely never reached the daemon (the connection was refused). */
+  /** true when the request surely never reached the daemon (refused, a blocked port, DNS, TLS). */
   readonly notSent: boolean
   constructor(
     url: string,
@@ -150,12 +150,17 @@ export class DaemonError extends HyperctlError {
 export class HyperctlParseError extends HyperctlError {
   /** The raw text that could not be read (secrets already redacted by the caller where relevant). */
   readonly raw: string
-  constructor(what: string, raw: string, options?: ErrorOptions & { source?: 'hyperctl' | 'hypervisord' }) {
+  constructor(
+    what: string,
+    raw: string,
+    options?: ErrorOptions & { source?: 'hyperctl' | 'hypervisord'; hint?: string },
+  ) {
     const api = options?.source === 'hypervisord'
     super(
       'parse-failure',
       `${api ? 'hypervisord answered' : 'hyperctl printed'} something we cannot read as ${what}: ${excerpt(raw)}`,
-      `Check the ${api ? 'hypervisord' : 'hyperctl'} version with \`hyperctl-export doctor\` and report the raw output.`,
+      options?.hint ??
+        `Check the ${api ? 'hypervisord' : 'hyperctl'} version with \`hyperctl-export doctor\` and report the raw output.`,
       options,
     )
     this.raw = raw
@@ -347,12 +352,18 @@ function excerpt(raw: string): string {
   return oneLine
 }
 
-/** `90m`, `5s`, `1h30m`: for messages. */
+/** `1h02m`, `2m05s`, `23s`, `250ms` (two units at most): every duration a person reads. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`
-  const total = Math.round(ms / 1000)
-  const h = Math.floor(total / 3600)
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`
+  const total = Math.floor(ms / 1000)
+  const d = Math.floor(total / 86_400)
+  const h = Math.floor((total % 86_400) / 3600)
   const m = Math.floor((total % 3600) / 60)
   const s = total % 60
-  return [h ? `${h}h` : '', m ? `${m}m` : '', s || (!h && !m) ? `${s}s` : ''].join('')
+  const two = (n: number) => String(n).padStart(2, '0')
+  // why: two units at most, the second padded, so a column of durations reads at a glance
+  if (d > 0) return `${d}d${two(h)}h`
+  if (h > 0) return `${h}h${two(m)}m`
+  if (m > 0) return `${m}m${two(s)}s`
+  return `${s}s`
 }

@@ -34,9 +34,9 @@ export {
 } from './jobs/job-definition.js'
 export * from './jobs/job-file.js'
 export { getJobByIdOrPrefix, MIN_ID_PREFIX, resolveJobIds } from './jobs/resolve-job-ids.js'
-export { isSuccess, type JobOutcome, type OutcomeStatus } from './outcome/job-outcome.js'
+export * from './outcome/index.js'
 export * from './parse/index.js'
-export { idempotentJobIds, uuidV5 } from './plan/idempotent-ids.js'
+export * from './plan/index.js'
 export * from './run/run-export.js'
 export * from './runner/index.js'
 export {
@@ -56,7 +56,8 @@ export {
   sanitizeLogText,
   sanitizeText,
 } from './text/sanitize.js'
+export * from './transport-log.js'
 export * from './types.js'
-export { parseDuration } from './util/duration.js'
+export { parseDuration, parseGoDuration } from './util/duration.js'
 export { type Clock, systemClock } from './wait/clock.js'
 export { PollInterval } from './wait/poll-interval.js'

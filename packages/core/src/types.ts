@@ -71,6 +71,8 @@ export interface JobInfo {
   outputPath?: string
   /** hyperctl cuts VM paths to their last 27 bytes; true when `vmPath` is such a tail. */
   vmPathTruncated?: boolean
+  /** hyperctl's row could not tell the name from the path (a " | " in them): both are '', the ID is certain. */
+  vmPathUnreadable?: boolean
   /**
    * hyperctl shows only the first 8 bytes of a longer ID; true when `id` is such a prefix (CLI queries
    * by status or of all jobs; queries by ID map rows back to the full IDs).
@@ -121,6 +123,31 @@ export interface DaemonStatus {
   failedJobs: number
   cancelledJobs?: number
 }
+
+/**
+ * What a transport did, for a verbose log: the request line and status, or hyperctl's argv and exit code.
+ * Never a body, a header or an environment: nothing in it can hold a secret.
+ */
+export type TransportEvent =
+  | {
+      kind: 'request'
+      method: string
+      path: string
+      status?: number
+      ms: number
+      attempt: number
+      error?: string
+    }
+  | {
+      kind: 'command'
+      file: string
+      args: readonly string[]
+      exitCode: number | null
+      ms: number
+      error?: string
+    }
+
+export type TransportListener = (event: TransportEvent) => void
 
 export interface CallOptions {
   signal?: AbortSignal

@@ -742,6 +742,38 @@ describe('HypervisordClient', () => {
       expect((error as DaemonUnreachableError).notSent).toBe(true)
     })
 
+    it('says nothing was submitted, in one short line, when fetch will not dial the port (9: "bad port")', async () => {
+      const error = await caught(client({ url: 'http://127.0.0.1:9' }).submitJobs(specs))
+      expect(error).toBeInstanceOf(DaemonUnreachableError)
+      expect((error as DaemonUnreachableError).notSent).toBe(true)
+      expect(error.message).toBe(
+        'hypervisord at http://127.0.0.1:9 could not be reached: POST /jobs/submit failed: bad port; nothing was submitted',
+      )
+    })
+
+    it('says nothing was submitted when the TLS handshake fails before the request', async () => {
+      // why: an http server answering a TLS hello: the handshake fails, our request is never written
+      const daemon = await startDaemon((_req, res) => json(res, 200, {}))
+      const error = await caught(client({ url: daemon.url.replace('http:', 'https:') }).submitJobs(specs))
+      expect(error).toBeInstanceOf(DaemonUnreachableError)
+      expect((error as DaemonUnreachableError).notSent).toBe(true)
+      expect(error.message).toContain('nothing was submitted')
+      expect(daemon.requests).toHaveLength(0)
+    })
+
+    it('says nothing was submitted when the name does not resolve', async () => {
+      // why: no DNS lookup leaves this machine in a test; the error is the one undici throws for ENOTFOUND
+      const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND exporter.invalid'), {
+        code: 'ENOTFOUND',
+      })
+      const fetch = async () => {
+        throw new TypeError('fetch failed', { cause: notFound })
+      }
+      const error = await caught(client({ url: 'http://exporter.invalid:8080' }, { fetch }).submitJobs(specs))
+      expect((error as DaemonUnreachableError).notSent).toBe(true)
+      expect(error.message).toContain('ENOTFOUND exporter.invalid; nothing was submitted')
+    })
+
     it('throws DaemonError with the daemon message for a 400', async () => {
       const daemon = await startDaemon((_req, res) =>
         json(

@@ -1,6 +1,5 @@
-import { resolveJobIds } from '@hyperctl-export/core'
+import { resolveJobIds, sanitizeText } from '@hyperctl-export/core'
 import { type CommandContext, commandDeadline, openBackend } from '../command-context.js'
-import { neutralise } from '../terminal-text.js'
 
 /** `cancel <id...>`. hypervisord only labels a job cancelled; the export itself goes on (docs/hyperctl.md#cancel-is-a-label). */
 export async function runCancel(ctx: CommandContext): Promise<number> {
@@ -12,9 +11,9 @@ export async function runCancel(ctx: CommandContext): Promise<number> {
   if (output.json) {
     output.document(result)
   } else {
-    for (const id of result.cancelled) output.result(`cancelled ${neutralise(id)}`)
+    for (const id of result.cancelled) output.result(`cancelled ${sanitizeText(id)}`)
     for (const f of result.failed) {
-      output.writeErr(`${output.err.red('not cancelled')} ${neutralise(f.id)}: ${neutralise(f.error)}\n`)
+      output.writeErr(`${output.err.red('not cancelled')} ${sanitizeText(f.id)}: ${sanitizeText(f.error)}\n`)
     }
   }
   if (result.cancelled.length > 0) {

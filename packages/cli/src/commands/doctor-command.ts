@@ -5,11 +5,14 @@ import {
   DaemonUnreachableError,
   detectHyperctl,
   exitCodeFor,
+  formatDuration,
   HyperctlError,
   HypervisordClient,
+  parseGoDuration,
+  sanitizeText,
 } from '@hyperctl-export/core'
-import type { CommandContext } from '../command-context.js'
-import { neutralise } from '../terminal-text.js'
+import { type CommandContext, transportLog } from '../command-context.js'
+import { displayWidth } from '../progress/display-width.js'
 
 export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail' | 'skipped'
 
@@ -45,9 +48,12 @@ export async function runDoctor(ctx: CommandContext): Promise<number> {
       skipped: style.dim('-'),
     }
     const lines: string[] = []
+    // why: the message column starts after the widest check name, however long a name is
+    const width = Math.max(...checks.map((c) => displayWidth(c.name))) + 2
     for (const check of checks) {
-      lines.push(`${symbol[check.status]} ${check.name.padEnd(14)}${neutralise(check.message)}`)
-      if (check.fix) lines.push(`  ${' '.repeat(14)}${style.dim('fix:')} ${neutralise(check.fix)}`)
+      const pad = ' '.repeat(width - displayWidth(check.name))
+      lines.push(`${symbol[check.status]} ${check.name}${pad}${sanitizeText(check.message)}`)
+      if (check.fix) lines.push(`  ${' '.repeat(width)}${style.dim('fix:')} ${sanitizeText(check.fix)}`)
     }
     const warned = checks.filter((c) => c.status === 'warn').length
     lines.push(
@@ -103,6 +109,7 @@ async function diagnose(ctx: CommandContext): Promise<Check[]> {
       env,
       requestTimeoutMs: timeoutMs,
       retries: 0,
+      ...transportLog(ctx),
     })
   } catch (error) {
     checks.push(failure('daemon', error))
@@ -126,7 +133,7 @@ async function diagnose(ctx: CommandContext): Promise<Check[]> {
       checks.push({
         name: 'daemon version',
         status: 'ok',
-        message: `hypervisord ${status.version}, up ${status.uptime}, ${status.totalJobs} job(s) since its start`,
+        message: `hypervisord ${status.version}, up ${uptimeText(status.uptime)}, ${status.totalJobs} job(s) since its start`,
       })
       authOff = global.apiKey ? await answersWithoutKey(url, env, call) : true
       checks.push({
@@ -157,6 +164,7 @@ async function diagnose(ctx: CommandContext): Promise<Check[]> {
       env,
       requestTimeoutMs: timeoutMs,
       commandTimeoutMs: timeoutMs,
+      ...transportLog(ctx),
     })
     const asked = global.transport === 'auto' ? 'auto picks' : 'using'
     checks.push({
@@ -222,6 +230,12 @@ function methodCheck(capabilities: Capabilities): Check {
     message: `the daemon would choose ${method} for a job that names no method; hyperctl-export sends web unless told otherwise${webNote}`,
     ...(webNote ? { fix: 'Pass --export-method with a method the daemon has (govc or ovftool).' } : {}),
   }
+}
+
+/** Go's duration text as a person reads it (`23.399311212s` → `23s`); other text as it came. */
+export function uptimeText(uptime: string): string {
+  const ms = parseGoDuration(uptime)
+  return ms === undefined ? uptime : formatDuration(ms)
 }
 
 async function answersWithoutKey(

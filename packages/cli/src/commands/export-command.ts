@@ -1,13 +1,7 @@
-import { exportVms, type JobOutcome } from '@hyperctl-export/core'
+import { exportVms, type JobOutcome, runJson, runVerdict } from '@hyperctl-export/core'
 import { type CommandContext, createProgressView, openBackend, passwordPrompt } from '../command-context.js'
 import { buildJobs } from '../job-input.js'
-import {
-  distinctWarnings,
-  exitCodeForOutcomes,
-  outcomeJson,
-  outcomeSummary,
-  runJson,
-} from '../outcome-report.js'
+import { distinctWarnings, EXIT_CODE_FOR_VERDICT, outcomeSummary } from '../outcome-report.js'
 
 /** `export` (submit and wait) and `submit` (submit only, print the IDs). */
 export async function runExport(ctx: CommandContext, wait: boolean): Promise<number> {
@@ -22,9 +16,6 @@ export async function runExport(ctx: CommandContext, wait: boolean): Promise<num
   })
   for (const notice of input.notices) output.info(`note: ${notice}`)
   for (const warning of input.warnings) output.warn(warning)
-  if (!wait && global.maxConcurrent !== undefined) {
-    output.warn('--max-concurrent has no effect on submit: without waiting, every job is submitted at once')
-  }
 
   const { backend } = await openBackend(ctx, wait)
   const view = wait ? createProgressView(ctx) : undefined
@@ -49,17 +40,17 @@ export async function runExport(ctx: CommandContext, wait: boolean): Promise<num
     view?.finish(outcomes)
   }
   for (const warning of distinctWarnings(outcomes)) output.warn(warning)
-  report(ctx, outcomes, wait)
-  if (ctx.signal.aborted) return 130
-  return exitCodeForOutcomes(outcomes, wait ? ['completed'] : ['pending', 'running', 'completed'])
+  return report(ctx, outcomes, wait)
 }
 
-/** Shared by export, submit and wait. */
-export function report(ctx: CommandContext, outcomes: readonly JobOutcome[], waited: boolean): void {
+/** Shared by export, submit and wait: prints the outcomes and returns the exit code of their verdict. */
+export function report(ctx: CommandContext, outcomes: readonly JobOutcome[], waited: boolean): number {
   const { output } = ctx
+  const context = { waited, interrupted: ctx.signal.aborted }
+  const code = EXIT_CODE_FOR_VERDICT[runVerdict(outcomes, context)]
   if (output.json) {
-    output.document(waited ? runJson(outcomes) : { jobs: outcomes.map(outcomeJson) })
-    return
+    output.document(runJson(outcomes, context))
+    return code
   }
   if (!waited) {
     // why: one ID per line on stdout, so `id=$(hyperctl-export submit …)` works; the rest goes to stderr
@@ -68,7 +59,8 @@ export function report(ctx: CommandContext, outcomes: readonly JobOutcome[], wai
     }
     const failed = outcomes.filter((o) => o.error)
     if (failed.length > 0) output.writeErr(`${outcomeSummary(failed, output.err)}\n`)
-    return
+    return code
   }
   output.result(outcomeSummary(outcomes, output.out))
+  return code
 }

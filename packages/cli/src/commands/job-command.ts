@@ -4,10 +4,11 @@ import {
   JobNotFoundError,
   type JobProgress,
   redactSecrets,
+  safeJson,
+  sanitizeText,
 } from '@hyperctl-export/core'
 import { type CommandContext, commandDeadline, openBackend } from '../command-context.js'
 import { formatElapsed } from '../progress/job-rows.js'
-import { neutralise, safeJson } from '../terminal-text.js'
 
 /** `job <id>`: one job in full. The definition comes with every secret redacted. */
 export async function runJob(ctx: CommandContext): Promise<number> {
@@ -29,7 +30,7 @@ export async function runJob(ctx: CommandContext): Promise<number> {
     return 0
   }
   const line = (label: string, value: string | number | undefined) =>
-    value === undefined || value === '' ? [] : [`${label.padEnd(11)}${neutralise(String(value))}`]
+    value === undefined || value === '' ? [] : [`${label.padEnd(11)}${sanitizeText(String(value))}`]
   const percent = job.percent !== undefined ? `${job.percent}%` : undefined
   const lines = [
     ...line('job', job.id + (job.idTruncated ? '… (hyperctl shows only the start of the ID)' : '')),
@@ -50,7 +51,7 @@ export async function runJob(ctx: CommandContext): Promise<number> {
     ...line('completed', job.completedAt),
     ...line('updated', job.updatedAt),
   ]
-  if (job.error) lines.push(`${'error'.padEnd(11)}${output.out.red(neutralise(job.error))}`)
+  if (job.error) lines.push(`${'error'.padEnd(11)}${output.out.red(sanitizeText(job.error))}`)
   if (job.result) {
     const r = job.result
     lines.push(...line('result', r.success === false ? 'unsuccessful' : 'success'))

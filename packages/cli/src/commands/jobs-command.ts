@@ -1,7 +1,6 @@
-import { type JobInfo, redactSecrets } from '@hyperctl-export/core'
+import { type JobInfo, redactSecrets, sanitizeText } from '@hyperctl-export/core'
 import { type CommandContext, commandDeadline, openBackend } from '../command-context.js'
 import { colourStatus } from '../progress/job-rows.js'
-import { neutralise } from '../terminal-text.js'
 import { textTable } from '../text-table.js'
 
 /** `jobs [--status …]`: every job on the daemon, or those with the given statuses. */
@@ -19,17 +18,22 @@ export async function runJobs(ctx: CommandContext): Promise<number> {
     output.document({ jobs: sorted.map((job) => redactSecrets(job)) })
     return 0
   }
+  if (ctx.settings.global.quiet) {
+    // why: IDs only, one per line, like `docker ps -q`: what scripts and shell completion read
+    for (const job of sorted) if (!job.idTruncated) output.result(sanitizeText(job.id))
+    return 0
+  }
   if (sorted.length === 0) {
     output.info(filter ? `no job is ${filter.join(' or ')}` : 'the daemon has no job')
     return 0
   }
   const rows = sorted.map((job) => [
-    neutralise(job.id) + (job.idTruncated ? '…' : ''),
+    sanitizeText(job.id) + (job.idTruncated ? '…' : ''),
     job.status,
     progressCell(job),
-    neutralise(job.startedAt ?? ''),
-    neutralise(job.name),
-    (job.vmPathTruncated ? '…' : '') + neutralise(job.vmPath),
+    sanitizeText(job.startedAt ?? ''),
+    sanitizeText(job.name),
+    (job.vmPathTruncated ? '…' : '') + sanitizeText(job.vmPath),
   ])
   let table = textTable(['ID', 'STATUS', 'PHASE', 'STARTED', 'NAME', 'VM'], rows)
   if (output.out.enabled) {
@@ -44,7 +48,7 @@ export async function runJobs(ctx: CommandContext): Promise<number> {
 }
 
 function progressCell(job: JobInfo): string {
-  const phase = job.phase ? neutralise(job.phase) : ''
+  const phase = job.phase ? sanitizeText(job.phase) : ''
   const percent = job.percent !== undefined && job.percent > 0 ? ` ${job.percent.toFixed(0)}%` : ''
   return phase + percent
 }

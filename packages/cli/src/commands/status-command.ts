@@ -1,5 +1,7 @@
+import { sanitizeText } from '@hyperctl-export/core'
 import { type CommandContext, commandDeadline, openBackend } from '../command-context.js'
-import { neutralise } from '../terminal-text.js'
+import { labelledLines } from '../text-table.js'
+import { uptimeText } from './doctor-command.js'
 
 /** `status`: the daemon's version, uptime and job counts. */
 export async function runStatus(ctx: CommandContext): Promise<number> {
@@ -25,12 +27,13 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
     ...(status.cancelledJobs !== undefined && pending > 0 ? [`${pending} pending`] : []),
   ]
   output.result(
-    [
-      `daemon     hypervisord ${neutralise(status.version)} at ${neutralise(status.url)}`,
-      `via        ${neutralise(backend.target)}`,
-      `uptime     ${neutralise(status.uptime)}`,
-      `jobs       ${status.totalJobs} total: ${counts.join(', ')}`,
-    ].join('\n'),
+    labelledLines([
+      ['daemon', `hypervisord ${sanitizeText(status.version)} at ${sanitizeText(status.url)}`],
+      ['via', sanitizeText(backend.target)],
+      // why: the daemon sends Go's duration text (23.399311212s); a person reads 23s
+      ['uptime', sanitizeText(uptimeText(status.uptime))],
+      ['jobs', `${status.totalJobs} total: ${counts.join(', ')}`],
+    ]).join('\n'),
   )
   return 0
 }

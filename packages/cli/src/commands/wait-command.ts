@@ -1,6 +1,6 @@
 import { type JobOutcome, settleJobs } from '@hyperctl-export/core'
 import { type CommandContext, createProgressView, openBackend } from '../command-context.js'
-import { distinctWarnings, exitCodeForOutcomes } from '../outcome-report.js'
+import { distinctWarnings } from '../outcome-report.js'
 import { report } from './export-command.js'
 
 /** `wait <id...>`: watches jobs already on the daemon to their end. */
@@ -24,7 +24,5 @@ export async function runWait(ctx: CommandContext): Promise<number> {
     view?.finish(outcomes)
   }
   for (const warning of distinctWarnings(outcomes)) ctx.output.warn(warning)
-  report(ctx, outcomes, true)
-  if (ctx.signal.aborted) return 130
-  return exitCodeForOutcomes(outcomes)
+  return report(ctx, outcomes, true)
 }

@@ -1,35 +1,23 @@
-import type { JobOutcome, OutcomeStatus } from '@hyperctl-export/core'
+import {
+  formatDuration,
+  isTerminal,
+  type JobOutcome,
+  type OutcomeStatus,
+  sanitizeText,
+} from '@hyperctl-export/core'
 import type { Style } from '../style.js'
-import { neutralise } from '../terminal-text.js'
 
-const FINISHED: ReadonlySet<OutcomeStatus> = new Set([
-  'completed',
-  'failed',
-  'cancelled',
-  'rejected',
-  'skipped',
-  'lost',
-  'timeout',
-  'aborted',
-  'unknown',
-])
+/** The job has ended (whether well or not): core's `isTerminal`. */
+export const isFinished = isTerminal
 
-export function isFinished(status: OutcomeStatus): boolean {
-  return FINISHED.has(status)
-}
-
-/** `0:07`, `12:30`, `1:02:03`. */
+/** `0s`, `23s`, `2m05s`, `1h02m`: core's one way of writing a duration, whole seconds. */
 export function formatElapsed(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000))
-  const h = Math.floor(total / 3600)
-  const m = Math.floor((total % 3600) / 60)
-  const s = String(total % 60).padStart(2, '0')
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
+  return ms < 1000 ? '0s' : formatDuration(ms)
 }
 
 /** The label a person reads for a job, made safe for a terminal. */
 export function jobLabel(outcome: JobOutcome): string {
-  return neutralise(outcome.name || lastSegment(outcome.vmPath) || outcome.jobId)
+  return sanitizeText(outcome.name || lastSegment(outcome.vmPath) || outcome.jobId)
 }
 
 /**
@@ -39,13 +27,13 @@ export function jobLabel(outcome: JobOutcome): string {
  */
 export function phaseText(outcome: JobOutcome): string {
   if (outcome.status !== 'running' && outcome.status !== 'pending') return ''
-  const phase = outcome.job?.phase ? neutralise(outcome.job.phase) : ''
+  const phase = outcome.job?.phase ? sanitizeText(outcome.job.phase) : ''
   const percent = outcome.job?.percent
   const shown = percent !== undefined && percent > 0 ? `${percent.toFixed(percent < 10 ? 1 : 0)}%` : ''
   return [phase, shown].filter((p) => p !== '').join(' ')
 }
 
-export function colourStatus(status: OutcomeStatus, style: Style): string {
+export function colourStatus(status: OutcomeStatus | 'queued', style: Style): string {
   switch (status) {
     case 'completed':
       return style.green(status)
@@ -66,22 +54,43 @@ export function colourStatus(status: OutcomeStatus, style: Style): string {
   }
 }
 
-/** When each job was first seen and when it finished, by our clock (the daemon's may differ). */
+/**
+ * Each job's elapsed time, from its own submit (or, for jobs already on the daemon, from when we first saw
+ * them). A finished job shows the outcome's duration: the very number the final report prints.
+ */
 export class JobClock {
-  readonly #seen = new Map<string, number>()
+  readonly #started = new Map<string, number>()
   readonly #ended = new Map<string, number>()
+  #submits = false
+
+  /** The jobs the daemon just accepted; once called, a job not yet accepted is queued. */
+  submitted(outcomes: readonly JobOutcome[], now: number): void {
+    this.#submits = true
+    for (const o of outcomes) if (!this.#started.has(o.jobId)) this.#started.set(o.jobId, now)
+  }
 
   observe(outcomes: readonly JobOutcome[], now: number): void {
     for (const o of outcomes) {
-      if (!this.#seen.has(o.jobId)) this.#seen.set(o.jobId, now)
+      if (!this.#submits && !this.#started.has(o.jobId)) this.#started.set(o.jobId, now)
       if (isFinished(o.status) && !this.#ended.has(o.jobId)) this.#ended.set(o.jobId, now)
     }
   }
 
-  elapsed(jobId: string, now: number): number {
-    const seen = this.#seen.get(jobId)
-    if (seen === undefined) return 0
-    return (this.#ended.get(jobId) ?? now) - seen
+  /** Held back (by --max-concurrent) and not submitted yet. */
+  isQueued(o: JobOutcome): boolean {
+    return this.#submits && !this.#started.has(o.jobId) && !isFinished(o.status)
+  }
+
+  /** The word a row shows: the outcome's status, or `queued` (the footer's word) for a held-back job. */
+  statusOf(o: JobOutcome): OutcomeStatus | 'queued' {
+    return this.isQueued(o) ? 'queued' : o.status
+  }
+
+  elapsed(o: JobOutcome, now: number): number {
+    if (isFinished(o.status) && o.durationMs !== undefined) return o.durationMs
+    const start = this.#started.get(o.jobId)
+    if (start === undefined) return 0
+    return (this.#ended.get(o.jobId) ?? now) - start
   }
 }
 

@@ -53,11 +53,11 @@ describe('LineLog', () => {
     clock.now = 4_000
     view.finish([outcome('completed', { phase: 'finishing', percent: 90 })])
     expect(lines()).toEqual([
-      '[0:00] web submitted as job j-1',
-      '[0:01] web (j-1): running, exporting 10%',
-      '[0:03] web (j-1): running, finishing 90%',
+      '[0s] web submitted as job j-1',
+      '[1s] web (j-1): running, exporting 10%',
+      '[3s] web (j-1): running, finishing 90%',
       // the daemon's last phase is stale once the job ended, so it is not shown
-      '[0:04] web (j-1): completed after 0:04',
+      '[4s] web (j-1): completed after 4s',
     ])
   })
 
@@ -71,7 +71,7 @@ describe('LineLog', () => {
     view.update(update([outcome('running')]))
     clock.now = 40_000
     view.update(update([outcome('running')]))
-    expect(lines()).toEqual(['[0:00] web (j-1): running', '[0:31] still waiting: 1 active'])
+    expect(lines()).toEqual(['[0s] web (j-1): running', '[31s] still waiting: 1 active'])
   })
 
   it('says when the daemon stops answering and when it is back', () => {
@@ -80,9 +80,9 @@ describe('LineLog', () => {
     view.update(update([outcome('running')], { daemonUnreachable: 'connect ECONNREFUSED' }))
     view.update(update([outcome('running')]))
     expect(lines()).toEqual([
-      '[0:00] daemon unreachable, retrying: connect ECONNREFUSED',
-      '[0:00] web (j-1): running',
-      '[0:00] daemon reachable again',
+      '[0s] daemon unreachable, retrying: connect ECONNREFUSED',
+      '[0s] web (j-1): running',
+      '[0s] daemon reachable again',
     ])
   })
 
@@ -116,9 +116,9 @@ describe('LineLog', () => {
     clock.now = 20_000
     view.finish(['completed', 'failed', 'completed', 'skipped'].map((s, i) => job(i, s as OutcomeStatus)))
     expect(lines().filter((l) => l.includes('batch'))).toEqual([
-      '[0:00] batch of 4: 0 done, 2 running, 2 queued, 0 failed',
-      '[0:10] batch of 4: 1 done, 2 running, 1 queued, 0 failed',
-      '[0:20] batch of 4: 2 done, 0 running, 0 queued, 1 failed, 1 ended otherwise',
+      '[0s] batch of 4: 0 done, 2 running, 2 queued, 0 failed',
+      '[10s] batch of 4: 1 done, 2 running, 1 queued, 0 failed',
+      '[20s] batch of 4: 2 done, 0 running, 0 queued, 1 failed, 1 ended otherwise',
     ])
   })
 

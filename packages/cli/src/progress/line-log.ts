@@ -1,6 +1,12 @@
-import type { JobOutcome, WaitUpdate } from '@hyperctl-export/core'
-import { neutralise } from '../terminal-text.js'
-import { type BatchCounts, batchCounts, batchParts, finalBatchCounts } from './batch-counts.js'
+import {
+  type BatchCounts,
+  batchCounts,
+  batchLine,
+  finalBatchCounts,
+  type JobOutcome,
+  sanitizeText,
+  type WaitUpdate,
+} from '@hyperctl-export/core'
 import { formatElapsed, JobClock, jobLabel, phaseText } from './job-rows.js'
 import type { ProgressView } from './live-display.js'
 
@@ -36,11 +42,11 @@ export class LineLog implements ProgressView {
 
   submitted(outcomes: readonly JobOutcome[]): void {
     const now = this.#now()
-    this.#clock.observe(outcomes, now)
+    this.#clock.submitted(outcomes, now)
     for (const o of outcomes) {
       this.#line(
         now,
-        `${jobLabel(o)} submitted as job ${neutralise(o.jobId)}${o.attached ? ' (already on the daemon; attached)' : ''}`,
+        `${jobLabel(o)} submitted as job ${sanitizeText(o.jobId)}${o.attached ? ' (already on the daemon; attached)' : ''}`,
       )
     }
   }
@@ -52,7 +58,7 @@ export class LineLog implements ProgressView {
       this.#line(
         now,
         update.daemonUnreachable
-          ? `daemon unreachable, retrying: ${neutralise(update.daemonUnreachable)}`
+          ? `daemon unreachable, retrying: ${sanitizeText(update.daemonUnreachable)}`
           : 'daemon reachable again',
       )
     }
@@ -79,7 +85,7 @@ export class LineLog implements ProgressView {
   /** For several jobs, a line with where the batch stands whenever a count moved. */
   #batch(counts: BatchCounts, now: number): void {
     if (counts.total < 2) return
-    const text = `batch of ${counts.total}: ${batchParts(counts).join(', ')}`
+    const text = batchLine(counts)
     if (text === this.#lastBatch) return
     this.#lastBatch = text
     this.#line(now, text)
@@ -90,7 +96,7 @@ export class LineLog implements ProgressView {
     this.#clock.observe(outcomes, now)
     let any = false
     for (const o of outcomes) {
-      const phase = o.job?.phase ? neutralise(o.job.phase) : ''
+      const phase = o.job?.phase ? sanitizeText(o.job.phase) : ''
       const key = `${o.status}|${phase}`
       if (this.#printed.get(o.jobId) === key) continue
       this.#printed.set(o.jobId, key)
@@ -98,10 +104,10 @@ export class LineLog implements ProgressView {
       const took =
         o.status === 'running' || o.status === 'pending'
           ? ''
-          : ` after ${formatElapsed(this.#clock.elapsed(o.jobId, now))}`
+          : ` after ${formatElapsed(this.#clock.elapsed(o, now))}`
       this.#line(
         now,
-        `${jobLabel(o)} (${neutralise(o.jobId)}): ${o.status}${detail ? `, ${detail}` : ''}${took}`,
+        `${jobLabel(o)} (${sanitizeText(o.jobId)}): ${o.status}${detail ? `, ${detail}` : ''}${took}`,
       )
       any = true
     }

@@ -99,9 +99,9 @@ describe('LiveDisplay', () => {
     )
     const lines = screen(tty.text)
     expect(lines).toHaveLength(3)
-    expect(lines[0]).toMatch(/^. vm-0 +running +exporting 42% +1:05 +job-0-0…$/)
-    expect(lines[1]).toMatch(/^✔ vm-1 +completed +1:05 +job-1-0…$/)
-    expect(lines[2]).toBe('1:05 elapsed · 1 done · 1 running · 0 queued · 0 failed')
+    expect(lines[0]).toMatch(/^. vm-0 +running +exporting 42% +1m05s +job-0-0…$/)
+    expect(lines[1]).toMatch(/^✔ vm-1 +completed +1m05s +job-1-0…$/)
+    expect(lines[2]).toBe('1m05s elapsed · 1 done · 1 running · 0 queued · 0 failed')
   })
 
   it('redraws in place: the second frame moves the cursor up over the first', () => {
@@ -224,7 +224,43 @@ describe('LiveDisplay', () => {
     ]
     // jobs 4 and 5 wait for a slot: the session counts them queued though their outcomes say pending
     display.update(update(jobs, { counts: { queued: 2, active: 2, completed: 1, failed: 1 } }))
-    expect(screen(tty.text).at(-1)).toBe('0:00 elapsed · 1 done · 2 running · 2 queued · 1 failed')
+    expect(screen(tty.text).at(-1)).toBe('0s elapsed · 1 done · 2 running · 2 queued · 1 failed')
+  })
+
+  it('shows a held-back job as queued like the footer, and times it from its own submit to the reported duration', () => {
+    let now = 0
+    const tty = fakeTty(100, 40)
+    const display = new LiveDisplay({
+      write: tty.write,
+      style: createStyle(false),
+      size: () => tty,
+      now: () => now,
+      tickMs: 0,
+    })
+    const held = { queued: 1, active: 2, completed: 0, failed: 0 }
+    display.submitted([outcome(0, 'pending'), outcome(1, 'pending')])
+    display.update(
+      update([outcome(0, 'running'), outcome(1, 'running'), outcome(2, 'pending')], { counts: held }),
+    )
+    let lines = screen(tty.text)
+    expect(lines[2]).toMatch(/^◌ vm-2 +queued +job-2-0…$/)
+    expect(lines.at(-1)).toContain('1 queued')
+    now = 6_000
+    display.update(
+      update([
+        { ...outcome(0, 'completed'), durationMs: 6_000 },
+        outcome(1, 'running'),
+        outcome(2, 'pending'),
+      ]),
+    )
+    display.submitted([outcome(2, 'pending')])
+    now = 12_000
+    display.update(update([outcome(1, 'running'), outcome(2, 'running', { phase: 'exporting' })]))
+    lines = screen(tty.text)
+    expect(lines[0]).toMatch(/^✔ vm-0 +completed +6s /)
+    expect(lines[2]).toMatch(/^. vm-2 +running +exporting +6s /)
+    display.finish([{ ...outcome(2, 'completed'), durationMs: 7_000 }])
+    expect(screen(tty.text)[2]).toMatch(/^✔ vm-2 +completed +7s /)
   })
 
   it('shows the final counts of a batch when finished, skipped jobs as ended otherwise', () => {
@@ -237,7 +273,7 @@ describe('LiveDisplay', () => {
     })
     display.finish([outcome(0, 'completed'), outcome(1, 'failed'), outcome(2, 'skipped')])
     expect(screen(tty.text).at(-1)).toBe(
-      '0:00 elapsed · 1 done · 0 running · 0 queued · 1 failed · 1 ended otherwise',
+      '0s elapsed · 1 done · 0 running · 0 queued · 1 failed · 1 ended otherwise',
     )
   })
 
@@ -250,7 +286,7 @@ describe('LiveDisplay', () => {
       tickMs: 0,
     })
     display.update(update([outcome(0, 'running')]))
-    expect(screen(tty.text).at(-1)).toBe('0:00 elapsed · 1 running')
+    expect(screen(tty.text).at(-1)).toBe('0s elapsed · 1 running')
   })
 
   it('animates the spinner and the elapsed time on its timer', () => {
@@ -270,7 +306,7 @@ describe('LiveDisplay', () => {
     now += 3_000
     vi.advanceTimersByTime(100)
     expect(frames()).not.toBe(before)
-    expect(frames()).toContain('0:03')
+    expect(frames()).toContain('3s')
     display.finish([outcome(0, 'completed')])
     const done = tty.text.length
     vi.advanceTimersByTime(1_000)

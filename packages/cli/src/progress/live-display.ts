@@ -1,7 +1,13 @@
-import type { JobOutcome, WaitUpdate } from '@hyperctl-export/core'
+import {
+  type BatchCounts,
+  batchCounts,
+  batchParts,
+  finalBatchCounts,
+  type JobOutcome,
+  sanitizeText,
+  type WaitUpdate,
+} from '@hyperctl-export/core'
 import type { Style } from '../style.js'
-import { neutralise } from '../terminal-text.js'
-import { type BatchCounts, batchCounts, batchParts, finalBatchCounts } from './batch-counts.js'
 import { displayWidth, padToWidth, truncateToWidth } from './display-width.js'
 import { colourStatus, formatElapsed, isFinished, JobClock, jobLabel, phaseText } from './job-rows.js'
 
@@ -62,6 +68,7 @@ export class LiveDisplay implements ProgressView {
   }
 
   submitted(outcomes: readonly JobOutcome[]): void {
+    this.#clock.submitted(outcomes, this.#now())
     this.#merge(outcomes)
     this.render()
   }
@@ -138,18 +145,20 @@ export class LiveDisplay implements ProgressView {
   #row(o: JobOutcome, now: number, width: number, nameWidth: number): string {
     const { style } = this.#options
     const symbol = symbolFor(o, this.#frame, style)
-    const elapsed = formatElapsed(this.#clock.elapsed(o.jobId, now)).padStart(ELAPSED_WIDTH)
+    const queued = this.#clock.isQueued(o)
+    const status = this.#clock.statusOf(o)
+    const elapsed = (queued ? '' : formatElapsed(this.#clock.elapsed(o, now))).padStart(ELAPSED_WIDTH)
     const cells = [
       padToWidth(jobLabel(o), nameWidth),
-      colourStatus(o.status, style) + ' '.repeat(Math.max(0, STATUS_WIDTH - o.status.length)),
+      colourStatus(status, style) + ' '.repeat(Math.max(0, STATUS_WIDTH - status.length)),
       padToWidth(phaseText(o), PHASE_WIDTH),
       elapsed,
-      style.dim(truncateToWidth(neutralise(o.jobId), ID_WIDTH)),
+      style.dim(truncateToWidth(sanitizeText(o.jobId), ID_WIDTH)),
     ]
     const plainWidth = 2 + nameWidth + 2 + STATUS_WIDTH + 2 + PHASE_WIDTH + 2 + ELAPSED_WIDTH + 2 + ID_WIDTH
     if (plainWidth <= width) return `${symbol} ${cells.join('  ')}`
     // why: a wrapped line would break the redraw; on a narrow terminal the row is cut, without colour
-    const plain = `${symbolFor(o, this.#frame, style, true)} ${jobLabel(o)} ${o.status} ${phaseText(o)} ${elapsed.trim()}`
+    const plain = `${symbolFor(o, this.#frame, style, true)} ${jobLabel(o)} ${status} ${phaseText(o)} ${elapsed.trim()}`
     return truncateToWidth(plain, width)
   }
 
@@ -166,7 +175,7 @@ export class LiveDisplay implements ProgressView {
     }
     const text = `${formatElapsed(now - this.#start)} elapsed · ${parts.length > 0 ? parts.join(' · ') : 'submitting…'}`
     const notice = this.#unreachable
-      ? ` · daemon unreachable, retrying: ${neutralise(this.#unreachable)}`
+      ? ` · daemon unreachable, retrying: ${sanitizeText(this.#unreachable)}`
       : ''
     const line = truncateToWidth(text + notice, width)
     return style.dim(line)

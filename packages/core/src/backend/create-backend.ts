@@ -3,7 +3,7 @@ import { HypervisordClient } from '../client/hypervisord-client.js'
 import { UsageError } from '../errors.js'
 import { detectHyperctl } from '../runner/detect-hyperctl.js'
 import { HyperctlRunner } from '../runner/hyperctl-runner.js'
-import type { ExportBackend, Transport } from '../types.js'
+import type { ExportBackend, Transport, TransportListener } from '../types.js'
 
 export { DEFAULT_DAEMON_URL }
 
@@ -23,6 +23,8 @@ export interface BackendOptions {
   commandTimeoutMs?: number
   /** Where hyperctl's private job-file directories are made (cli); default os.tmpdir(). */
   tempDir?: string
+  /** Told of each daemon request and each hyperctl run, for a verbose log. */
+  onEvent?: TransportListener
   /** Told once when hyperctl cannot tell some jobs' rows apart and asks for them one by one (cli). */
   onNotice?: (message: string) => void
 }
@@ -52,6 +54,7 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
       requestTimeoutMs: options.requestTimeoutMs,
       retries: options.retries,
       env,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     }),
     transport: 'api',
     reason,
@@ -63,6 +66,7 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
       env,
       commandTimeoutMs: options.commandTimeoutMs,
       tempDir: options.tempDir,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       onNotice: options.onNotice,
     }),
     transport: 'cli',

@@ -8,7 +8,7 @@ import {
   HyperctlParseError,
   OperationAbortedError,
 } from '../errors.js'
-import type { CallOptions } from '../types.js'
+import type { CallOptions, TransportListener } from '../types.js'
 import { isRecord, redactBodyText, scrubReply } from './redact-reply.js'
 import { type BackoffOptions, backoffDelayMs, parseRetryAfter, sleep } from './retry-delay.js'
 
@@ -24,6 +24,8 @@ export interface HttpClientConfig {
   retryAfterMaxMs: number
   fetch: typeof fetch
   random?: () => number
+  /** Told of each attempt as it ends (method, path, status or error, ms). */
+  onEvent?: TransportListener
 }
 
 export interface DaemonRequest {
@@ -147,6 +149,17 @@ async function attemptOnce(
 
   let response: Response
   let text: string
+  const started = performance.now()
+  const report = (status: number | undefined, error?: unknown) =>
+    config.onEvent?.({
+      kind: 'request',
+      method: request.method,
+      path: request.path,
+      ...(status === undefined ? {} : { status }),
+      ms: Math.round(performance.now() - started),
+      attempt: context.attempt,
+      ...(error === undefined ? {} : { error: redactBodyText(transportDetail(error), secrets) }),
+    })
   try {
     response = await config.fetch(`${config.daemonUrl}${request.path}`, {
       method: request.method,
@@ -158,6 +171,7 @@ async function attemptOnce(
     })
     text = await response.text()
   } catch (cause) {
+    report(undefined, cause)
     if (caller?.aborted) throw new AbortError(abortedError(what, request, false, cause))
     const note = request.retry ? '' : (request.deliveryNote?.(false) ?? '')
     if (deadline?.aborted || attemptTimeout.aborted) {
@@ -172,18 +186,19 @@ async function attemptOnce(
         ),
       )
     }
-    const refused = isConnectionRefused(cause)
+    const notSent = neverLeft(cause)
     const detail = redactBodyText(transportDetail(cause), secrets)
-    const refusedNote = request.retry ? '' : (request.deliveryNote?.(refused) ?? '')
-    const failure = new DaemonUnreachableError(config.daemonUrl, `${what} failed: ${detail}${refusedNote}`, {
+    const sentNote = request.retry ? '' : (request.deliveryNote?.(notSent) ?? '')
+    const failure = new DaemonUnreachableError(config.daemonUrl, `${what} failed: ${detail}${sentNote}`, {
       cause,
-      notSent: refused,
+      notSent,
     })
     if (request.retry) throw new RetryableFailure(failure)
     throw new AbortError(failure)
   }
 
   const { status } = response
+  report(status)
   if (status >= 200 && status < 300) {
     let parsed: unknown
     try {
@@ -285,14 +300,23 @@ function rootCause(error: unknown): ErrorWithCode | undefined {
   return current
 }
 
-function isConnectionRefused(error: unknown): boolean {
+// why: each of these fails before a byte of the request is written: DNS, a port fetch will not dial
+// (https://fetch.spec.whatwg.org/#port-blocking), a refused dial, a TLS handshake that did not complete
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EPROTO'])
+const TLS_CODE =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/
+
+/** True when the request surely never left this machine, so the daemon cannot have acted on it. */
+export function neverLeft(error: unknown): boolean {
   const root = rootCause(error)
-  if (root?.code === 'ECONNREFUSED') return true
+  if (typeof root?.code === 'string' && (NOT_SENT_CODES.has(root.code) || TLS_CODE.test(root.code)))
+    return true
+  if (root?.message === 'bad port') return true
   // why: with happy eyeballs (localhost → ::1 and 127.0.0.1) Node reports an AggregateError of dials
   return (
     Array.isArray(root?.errors) &&
     root.errors.length > 0 &&
-    root.errors.every((e: ErrorWithCode) => e?.code === 'ECONNREFUSED')
+    root.errors.every((e: ErrorWithCode) => typeof e?.code === 'string' && NOT_SENT_CODES.has(e.code))
   )
 }
 

@@ -9,6 +9,7 @@ import type {
   JobInfo,
   JobSpec,
   SubmitResult,
+  TransportListener,
 } from '../types.js'
 import { type Capabilities, toCapabilities, toDaemonStatus, toHealth } from './daemon-mapping.js'
 import { DEFAULT_DAEMON_URL, normalizeDaemonUrl } from './daemon-url.js'
@@ -41,6 +42,8 @@ export interface HypervisordClientOptions {
   retryAfterMaxMs?: number
   fetch?: typeof fetch
   env?: NodeJS.ProcessEnv
+  /** Told of each HTTP attempt (method, path, status, ms), for a verbose log. */
+  onEvent?: TransportListener
 }
 
 const DEFAULTS = {
@@ -78,6 +81,7 @@ export class HypervisordClient implements ExportBackend {
       },
       retryAfterMaxMs: nonNegative('retryAfterMaxMs', options.retryAfterMaxMs ?? DEFAULTS.retryAfterMaxMs),
       fetch: fetchImpl,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     }
   }
 
@@ -114,7 +118,7 @@ export class HypervisordClient implements ExportBackend {
       secrets: prepared.flatMap((j) => (j.vcenter?.password ? [j.vcenter.password] : [])),
       deliveryNote: (notSent) =>
         notSent
-          ? `; nothing was submitted (job IDs ${ids})`
+          ? '; nothing was submitted'
           : `; the submit may or may not have reached the daemon, so job(s) ${ids} may exist: look them up by ID before submitting again`,
       call: options,
     })

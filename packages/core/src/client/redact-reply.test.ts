@@ -38,7 +38,7 @@ describe('scrubReply', () => {
     expect(text).not.toMatch(/shared-pw|pw-\d/)
     expect((value as { jobs: { error: string }[] }).jobs[1]!.error).toBe('login failed: *** rejected')
     expect(secrets).toHaveLength(251)
-  })
+  }, 30_000)
 
   it('masks a secret that contains another one whole', () => {
     const { value } = scrubReply(

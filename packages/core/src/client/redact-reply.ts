@@ -12,7 +12,9 @@ export function scrubReply(parsed: unknown, known: readonly string[]): { value: 
   collectMasked(parsed, masked, found)
   // why: a reply of N jobs echoes N passwords, usually the same one; unique, so the work stays linear in N
   const secrets = [...new Set(found)]
-  return { value: mapStrings(masked, secretScrubber(secrets)), secrets }
+  const scrub = secretScrubber(secrets)
+  // why: an error text can quote a body or a URL of its own (`{"token":"..."}`, `?api_key=...`)
+  return { value: mapStrings(masked, (text) => scrub(redactSecretFields(text))), secrets }
 }
 
 /** Raw reply text safe to put into an error: secret-named fields masked, known secrets removed. */

@@ -1,14 +1,9 @@
 import type { HyperctlError } from '../errors.js'
 import type { ExportFile } from '../inspect/inspect-export.js'
-import type { ExportMethod, ExportResult, JobInfo, JobStatus } from '../types.js'
+import type { ExportMethod, ExportResult, JobInfo } from '../types.js'
+import type { OutcomeStatus } from './status.js'
 
-/**
- * What became of one job. `rejected`: the daemon refused it at submit; `lost`: it vanished (daemon restart);
- * `timeout`/`aborted`: we stopped waiting; `unknown`: the daemon could not be asked (see `error`);
- * `skipped`: never submitted (fail-fast, a timeout or an interrupt came first).
- * `pending`/`running` appear only when the caller did not wait.
- */
-export type OutcomeStatus = JobStatus | 'rejected' | 'skipped' | 'lost' | 'timeout' | 'aborted' | 'unknown'
+export type { OutcomeStatus } from './status.js'
 
 export interface JobOutcome {
   /** Position in the caller's job list. */

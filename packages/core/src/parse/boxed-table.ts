@@ -22,8 +22,10 @@ const HEADER_ROW: RowBytes = { start: HEADER_START, end: HEADER_END, separator: 
 export interface BoxedTable {
   /** Header cells, padding removed. */
   header: string[]
-  /** Data rows, each with exactly `header.length` cells, padding removed. */
+  /** Data rows, each with exactly `header.length` cells, padding removed, a multi-line cell joined by `\n`. */
   rows: string[][]
+  /** Indexes of the rows whose middle cells (between the certain ends) could not be told apart. */
+  ambiguous: Set<number>
   /** Index of the first line after the bottom border. */
   next: number
 }
@@ -75,27 +77,71 @@ function splitColouredRow(raw: string, bytes: RowBytes): string[] {
 }
 
 function splitPlainRow(raw: string): string[] {
-  if (raw.includes('\x1b')) throw new TableShapeError('a row is coloured, the table is not')
+  // why: hyperctl without colours prints no escape code itself, so one in a row came with a VM name or path
+  if (raw.startsWith(ROW_START)) throw new TableShapeError('a row is coloured, the table is not')
   if (raw.length < 4 || !raw.startsWith('| ') || !raw.endsWith(' |')) {
     throw new TableShapeError('a row is not framed by the box borders')
   }
-  const inner = raw.slice(2, -2)
-  // why: without colours a cell ending in " |" or starting with "| " next to a separator reads as " | | ",
-  // which splits into the right number of cells at the wrong place; no reading of it is certain
-  if (inner.includes(' | | ')) throw new TableShapeError('a row has " | " next to a column boundary')
-  return cellsBetween(inner, 0, inner.length, PLAIN_SEPARATOR, false)
+  return cellsBetween(raw.slice(2, -2), 0, raw.length - 4, PLAIN_SEPARATOR, false)
 }
 
-function splitRow(raw: string, coloured: boolean, bytes: RowBytes, columns: number | undefined): string[] {
+/** How many cells at each end of a row hold text that can never contain " | " (IDs, status words, times). */
+export interface CertainEnds {
+  left: number
+  right: number
+}
+
+interface SplitRow {
+  cells: string[]
+  /** The cells between the certain ends could not be told apart; they are all '' then. */
+  ambiguous: boolean
+}
+
+function splitRow(
+  raw: string,
+  coloured: boolean,
+  bytes: RowBytes,
+  columns: number | undefined,
+  ends?: CertainEnds,
+): SplitRow {
   const cells = coloured ? splitColouredRow(raw, bytes) : splitPlainRow(raw)
-  if (columns !== undefined && cells.length !== columns) {
-    throw new TableShapeError(
-      coloured || cells.length < columns
-        ? `a row has ${cells.length} cells, the header ${columns}`
-        : `a row has ${cells.length} cells, the header ${columns}: without colours a " | " inside a cell cannot be told from a column boundary`,
-    )
+  // why: without colours a cell ending in " |" or starting with "| " next to a separator reads as " | | ",
+  // which splits into the right number of cells at the wrong place; no reading of it is certain
+  const unsure = !coloured && raw.slice(2, -2).includes(' | | ')
+  if (columns === undefined || (cells.length === columns && !unsure)) return { cells, ambiguous: false }
+  if (!coloured && ends && cells.length >= columns) {
+    // why: the cells at both ends are still certain (a job's ID, which we check, and its status, progress and
+    // start time, the daemon's own words), so the row can be matched to its job even when a VM name or path,
+    // which anyone who names a VM writes, holds " | "
+    const middle = columns - ends.left - ends.right
+    return {
+      cells: [
+        ...cells.slice(0, ends.left),
+        ...Array<string>(middle).fill(''),
+        ...cells.slice(cells.length - ends.right),
+      ],
+      ambiguous: true,
+    }
   }
-  return cells
+  if (unsure) throw new TableShapeError('a row has " | " next to a column boundary')
+  throw new TableShapeError(
+    coloured || cells.length < columns
+      ? `a row has ${cells.length} cells, the header ${columns}`
+      : `a row has ${cells.length} cells, the header ${columns}: without colours a " | " inside a cell cannot be told from a column boundary`,
+  )
+}
+
+/** pterm prints a cell with line breaks as several lines; the further ones have an empty first cell. */
+function continueRow(row: SplitRow, line: SplitRow): void {
+  row.ambiguous ||= line.ambiguous
+  line.cells.forEach((cell, i) => {
+    row.cells[i] = `${row.cells[i] ?? ''}\n${cell}`
+  })
+}
+
+/** A cell that spans lines loses the empty lines pterm padded it with to the row's height. */
+function trimPadLines(cell: string): string {
+  return cell.includes('\n') ? cell.replace(/\n+$/, '') : cell
 }
 
 /**
@@ -103,19 +149,25 @@ function splitRow(raw: string, coloured: boolean, bytes: RowBytes, columns: numb
  * split on the exact separator bytes when the table is coloured, else on " | " (refusing ambiguous rows).
  * Throws TableShapeError for anything else, including a table cut off before its bottom border.
  */
-export function readBoxedTable(lines: readonly string[], start: number): BoxedTable {
+export function readBoxedTable(lines: readonly string[], start: number, ends?: CertainEnds): BoxedTable {
   const topRaw = lines[start] ?? ''
   const top = stripAnsi(topRaw)
   if (!isTopBorder(top)) throw new TableShapeError('the table does not start with a top border')
   const coloured = topRaw.includes('\x1b')
   const headerRaw = lines[start + 1]
   if (headerRaw === undefined) throw new TableShapeError('the table is cut off before its header')
-  const header = splitRow(headerRaw, coloured, HEADER_ROW, undefined)
+  const header = splitRow(headerRaw, coloured, HEADER_ROW, undefined).cells
   const dashes = lines[start + 2]
   if (dashes === undefined || stripAnsi(dashes) !== `| ${'-'.repeat(top.length - 4)} |`) {
     throw new TableShapeError('the header is not followed by the dash line')
   }
-  const rows: string[][] = []
+  const rows: SplitRow[] = []
+  const done = (): BoxedTable => ({
+    header,
+    rows: rows.map((row) => row.cells.map(trimPadLines)),
+    ambiguous: new Set(rows.flatMap((row, i) => (row.ambiguous ? [i] : []))),
+    next: 0,
+  })
   for (let index = start + 3; index < lines.length; index++) {
     const raw = lines[index] ?? ''
     // why: a row starts with its border; only other lines can be the bottom border (and are stripped to check)
@@ -125,10 +177,13 @@ export function readBoxedTable(lines: readonly string[], start: number): BoxedTa
         if (!isBorder(stripped, '└', '┘') || stripped.length !== top.length) {
           throw new TableShapeError('the bottom border does not match the top border')
         }
-        return { header, rows, next: index + 1 }
+        return { ...done(), next: index + 1 }
       }
     }
-    rows.push(splitRow(raw, coloured, DATA_ROW, header.length))
+    const row = splitRow(raw, coloured, DATA_ROW, header.length, ends)
+    const previous = rows[rows.length - 1]
+    if (previous && header.length > 1 && row.cells[0] === '') continueRow(previous, row)
+    else rows.push(row)
   }
   throw new TableShapeError('the table is cut off before its bottom border')
 }

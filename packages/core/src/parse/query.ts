@@ -20,6 +20,11 @@ export interface QueryRow {
   percent: number | null
   /** `HH:MM:SS` on the daemon's clock, null for a job that has not started. */
   started: string | null
+  /**
+   * Set when the Name and VM Path cells could not be told apart (a " | " in them, without colours): both are
+   * '' then, and the row is known by its ID and its status only.
+   */
+  cellsUnreadable?: true
 }
 
 export interface QueryOutput {
@@ -39,11 +44,16 @@ function bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8')
 }
 
-function rowError(rowNumber: number, why: string, raw: string): HyperctlParseError {
-  return new HyperctlParseError(`a query result (row ${rowNumber}: ${why})`, raw)
+// why: the API's JSON carries any name whole; the table cannot (HYPERCTL.md §3.8, docs/hyperctl.md#boxed-table)
+const UNREADABLE_HINT =
+  'A VM name or path with line breaks, escape codes or " | " in it can make its row in hyperctl\'s table unreadable; use the API transport (transport: api, --transport api), whose JSON replies carry names whole.'
+
+function rowError(rowNumber: number, why: string, raw: string, idCell: string): HyperctlParseError {
+  const which = idCell === '' ? `row ${rowNumber}` : `row ${rowNumber}, job ${idCell}`
+  return new HyperctlParseError(`a query result (${which}: ${why})`, raw, { hint: UNREADABLE_HINT })
 }
 
-function readRow(cells: readonly string[], raw: string, rowNumber: number): QueryRow {
+function readRow(cells: readonly string[], raw: string, rowNumber: number, ambiguous: boolean): QueryRow {
   const idCell = cells[0] ?? ''
   const pathCell = cells[2] ?? ''
   const status = cells[3] ?? ''
@@ -54,12 +64,13 @@ function readRow(cells: readonly string[], raw: string, rowNumber: number): Quer
   // least 8 bytes (more when a UTF-8 sequence was cut and decoded to U+FFFD); "ab..." is a whole ID
   const idCut = idCell.endsWith('...') && bytes(idCell.slice(0, -3)) >= ID_SHOWN_BYTES
   const id = idCut ? idCell.slice(0, -3) : idCell
-  if (id === '') throw rowError(rowNumber, 'empty Job ID', raw)
+  if (id === '') throw rowError(rowNumber, 'empty Job ID', raw, '')
   // why: likewise "..." + the last 27 bytes of a longer path; a shorter tail can only be a whole path
   const pathCut = pathCell.startsWith('...') && bytes(pathCell.slice(3)) >= PATH_SHOWN_BYTES
   const vmPath = pathCut ? pathCell.slice(3) : pathCell
 
-  if (!STATUSES.has(status)) throw rowError(rowNumber, `unknown status ${JSON.stringify(status)}`, raw)
+  if (!STATUSES.has(status))
+    throw rowError(rowNumber, `unknown status ${JSON.stringify(status)}`, raw, idCell)
 
   let phase: string | null = null
   let percent: number | null = null
@@ -67,13 +78,13 @@ function readRow(cells: readonly string[], raw: string, rowNumber: number): Quer
     const open = progress.lastIndexOf(' (')
     const number = open >= 0 && progress.endsWith('%)') ? progress.slice(open + 2, -2) : ''
     if (!PERCENT.test(number))
-      throw rowError(rowNumber, `unreadable progress ${JSON.stringify(progress)}`, raw)
+      throw rowError(rowNumber, `unreadable progress ${JSON.stringify(progress)}`, raw, idCell)
     phase = progress.slice(0, open)
     percent = Number(number)
   }
 
   if (started !== '-' && !CLOCK.test(started)) {
-    throw rowError(rowNumber, `unreadable start time ${JSON.stringify(started)}`, raw)
+    throw rowError(rowNumber, `unreadable start time ${JSON.stringify(started)}`, raw, idCell)
   }
 
   return {
@@ -86,6 +97,7 @@ function readRow(cells: readonly string[], raw: string, rowNumber: number): Quer
     phase,
     percent,
     started: started === '-' ? null : started,
+    ...(ambiguous ? { cellsUnreadable: true as const } : {}),
   }
 }
 
@@ -111,10 +123,10 @@ function readJobs(stdout: string): QueryRow[] {
   }
   let table: ReturnType<typeof readBoxedTable>
   try {
-    table = readBoxedTable(lines, top)
+    table = readBoxedTable(lines, top, { left: 1, right: 3 })
   } catch (error) {
     if (error instanceof TableShapeError)
-      throw new HyperctlParseError(`a query result (${error.message})`, stdout)
+      throw new HyperctlParseError(`a query result (${error.message})`, stdout, { hint: UNREADABLE_HINT })
     throw error
   }
   if (!lines.slice(table.next).every(isBlank)) {
@@ -126,7 +138,7 @@ function readJobs(stdout: string): QueryRow[] {
       stdout,
     )
   }
-  return table.rows.map((cells, index) => readRow(cells, stdout, index + 1))
+  return table.rows.map((cells, index) => readRow(cells, stdout, index + 1, table.ambiguous.has(index)))
 }
 
 /**

@@ -3,6 +3,7 @@ import type { HyperctlError } from '../errors.js'
 import { JobSkippedError } from '../errors.js'
 import { ExportVerifier } from '../inspect/verify-outcomes.js'
 import type { JobOutcome, OutcomeStatus } from '../outcome/job-outcome.js'
+import { isFailure } from '../outcome/status.js'
 import type { CallOptions, ExportBackend, JobSpec } from '../types.js'
 import { type Clock, systemClock } from '../wait/clock.js'
 import { PollInterval } from '../wait/poll-interval.js'
@@ -21,23 +22,6 @@ export interface Entry {
   /** A submit holding this job was sent before, so a duplicate ID may be our own earlier attempt. */
   sent?: boolean
   sentBefore?: boolean
-}
-
-/** Statuses the run no longer watches. */
-export const TERMINAL: ReadonlySet<OutcomeStatus> = new Set([
-  'completed',
-  'skipped',
-  'failed',
-  'cancelled',
-  'rejected',
-  'lost',
-  'timeout',
-  'aborted',
-  'unknown',
-])
-
-export function isFailure(status: OutcomeStatus): boolean {
-  return status === 'failed' || status === 'cancelled' || status === 'rejected' || status === 'lost'
 }
 
 /** The state of one export run, shared by its submit, schedule, watch and cancel steps. */

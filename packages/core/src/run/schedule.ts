@@ -1,6 +1,7 @@
 import { JobSkippedError, OperationAbortedError } from '../errors.js'
+import { isFailure } from '../outcome/status.js'
 import { asHyperctlError } from './failure-kinds.js'
-import { isFailure, type RunState } from './run-state.js'
+import type { RunState } from './run-state.js'
 import { SubmitOutcomeUnknown, SubmitTimedOut, submitEntries } from './submit.js'
 
 /**

@@ -238,6 +238,8 @@ function isDuplicate(message: string, id: string): boolean {
 }
 
 function sameVm(job: JobInfo, vmPath: string): boolean {
+  // why: the ID, derived from the VM and the output, was read; the path could not be (a " | " in it)
+  if (job.vmPathUnreadable) return true
   if (!job.vmPathTruncated) return job.vmPath === vmPath
   // why: the hyperctl table shows only the last 27 bytes, decoded with U+FFFD for a cut character
   const tail = Buffer.from(vmPath, 'utf8').subarray(-Buffer.byteLength(job.vmPath, 'utf8'))

@@ -6,11 +6,12 @@ import {
   OperationAbortedError,
 } from '../errors.js'
 import type { JobOutcome } from '../outcome/job-outcome.js'
+import { isTerminal } from '../outcome/status.js'
 import type { JobInfo } from '../types.js'
 import { abortRun, timeOutRun } from './cancel.js'
 import { asHyperctlError, detailOf, isTransient } from './failure-kinds.js'
 import { RUN_DEFAULTS } from './run-options.js'
-import { type Entry, type RunState, TERMINAL } from './run-state.js'
+import type { Entry, RunState } from './run-state.js'
 import { applyFailFast, slotFree, submitNextWave } from './schedule.js'
 import { SubmitOutcomeUnknown, submitEntries } from './submit.js'
 
@@ -75,7 +76,7 @@ async function pollUntilDone(run: RunState): Promise<JobOutcome[]> {
     }
 
     for (let i = run.active.length - 1; i >= 0; i--) {
-      if (TERMINAL.has(run.active[i]!.outcome.status)) run.active.splice(i, 1)
+      if (isTerminal(run.active[i]!.outcome.status)) run.active.splice(i, 1)
     }
     applyFailFast(run)
     run.report(changed, unreachable)
@@ -169,7 +170,7 @@ async function missing(run: RunState, entry: Entry): Promise<boolean> {
       o.status = 'pending'
       return true
     }
-    if (TERMINAL.has(o.status)) return true
+    if (isTerminal(o.status)) return true
   }
   // why: only a job the daemon once showed us can have been lost; an ID it never had is simply unknown
   const seen = o.job !== undefined || (entry.spec !== undefined && entry.submittedAt !== undefined)

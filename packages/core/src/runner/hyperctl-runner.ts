@@ -33,6 +33,7 @@ import type {
   JobInfo,
   JobSpec,
   SubmitResult,
+  TransportListener,
 } from '../types.js'
 import { type Executor, nodeExecutor } from './executor.js'
 import { defaultHyperctlPath, HYPERCTL_DAEMON_URL, hyperctlEnv } from './hyperctl-env.js'
@@ -62,6 +63,8 @@ export interface HyperctlRunnerOptions {
    * Default ID_ARGUMENT_MAX_BYTES (30,000 on Windows, 64 KiB elsewhere: about 800 or 1,770 UUIDs).
    */
   idArgumentMaxBytes?: number
+  /** Told of each hyperctl run (argv, exit code, ms), for a verbose log. */
+  onEvent?: TransportListener
   /** Told once per set of jobs whose rows cannot be told apart, so they are then asked for one by one. */
   onNotice?: (message: string) => void
 }
@@ -77,6 +80,7 @@ export class HyperctlRunner implements ExportBackend {
   readonly target: string
   readonly hyperctlPath: string
   readonly #executor: Executor
+  readonly #onEvent: TransportListener | undefined
   readonly #timeoutMs: number
   readonly #env: NodeJS.ProcessEnv
   readonly #tempDir: string | undefined
@@ -92,6 +96,7 @@ export class HyperctlRunner implements ExportBackend {
     const env = options.env ?? process.env
     this.hyperctlPath = options.hyperctlPath ?? defaultHyperctlPath(env)
     this.#executor = options.executor ?? nodeExecutor
+    this.#onEvent = options.onEvent
     this.#timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS
     this.#env = hyperctlEnv(env)
     this.#tempDir = options.tempDir === undefined ? undefined : resolve(options.tempDir)
@@ -278,9 +283,21 @@ export class HyperctlRunner implements ExportBackend {
     const timeoutMs = Math.min(options?.timeoutMs ?? this.#timeoutMs, this.#timeoutMs)
     throwIfAborted(signal, command)
     let result: Awaited<ReturnType<Executor['run']>>
+    const started = performance.now()
+    const report = (exitCode: number | null, error?: string) =>
+      this.#onEvent?.({
+        kind: 'command',
+        file: this.hyperctlPath,
+        args: args.map((arg) => redactText(arg, [...this.#secrets])),
+        exitCode,
+        ms: Math.round(performance.now() - started),
+        ...(error === undefined ? {} : { error }),
+      })
     try {
       result = await this.#executor.run(this.hyperctlPath, args, { env: this.#env, timeoutMs, signal })
+      report(result.exitCode, result.timedOut ? 'timed out' : result.aborted ? 'aborted' : undefined)
     } catch (error) {
+      report(null, 'could not be started')
       if (error instanceof HyperctlError) throw error
       throw new CommandFailedError(
         `${command} could not be started: ${messageOf(error)}`,

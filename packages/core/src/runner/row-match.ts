@@ -103,6 +103,7 @@ export function toJobInfo(row: QueryRow, id: string): JobInfo {
   if (row.phase !== null) job.phase = row.phase
   if (row.percent !== null) job.percent = row.percent
   if (row.started !== null) job.startedAt = row.started
+  if (row.cellsUnreadable) job.vmPathUnreadable = true
   return job
 }
 

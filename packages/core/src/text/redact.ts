@@ -46,6 +46,7 @@ export function redactSecrets<T>(value: T): T {
 
 const KEY_WORDS = SECRET_KEY_ENDINGS.map((k) => k.replace('_', '[_-]')).join('|')
 const KEY = `[\\w.-]*(?:${KEY_WORDS})`
+const MENTIONS_SECRET_KEY = new RegExp(KEY_WORDS, 'i')
 // why: a body we cannot parse (cut off, not JSON) may still hold `"password":"..."`, with the secret not
 // known to us; a cut-off value runs to the text's end
 const JSON_FIELD = new RegExp(
@@ -62,6 +63,8 @@ const PLAIN_FIELD = new RegExp(`(\\b${KEY}(?:=|:[ \\t]?))(?![\\s"\\\\]|\\[redact
 
 /** A text with the value of every secret-named field masked, whether the field is JSON or `key=value`. */
 export function redactSecretFields(text: string): string {
+  // why: the field patterns try every position; most texts (names, paths, statuses) name no secret at all
+  if (!MENTIONS_SECRET_KEY.test(text)) return text
   return text
     .replace(JSON_FIELD, `$1"${REDACTED}"`)
     .replace(QUOTED_JSON_FIELD, `$1\\"${REDACTED}\\"`)
@@ -99,35 +102,42 @@ export function secretScrubber(secrets: readonly string[]): (text: string) => st
 const SCRUBBERS_KEPT = 16
 const scrubbers = new Map<string, (text: string) => string>()
 
+interface SecretMatcher {
+  /** Texts one of which every form of the secret contains; none: the pattern always runs. */
+  anchors: string[] | undefined
+  pattern: RegExp
+}
+
 function buildScrubber(secrets: readonly string[]): (text: string) => string {
-  const long = new Set<string>()
-  const short = new Set<string>()
-  for (const secret of expandSecrets(secrets))
-    (secret.length >= SHORT_SECRET_LENGTH ? long : short).add(secret)
-  const alternatives: string[] = []
-  // longest first: at each position the alternation takes the first that matches, so a secret that
-  // contains another is masked whole
-  for (const secret of [...long].sort((a, b) => b.length - a.length)) {
-    alternatives.push(formsPattern(secret), ...base64Variants(secret, true).map(escapeRegExp))
-  }
-  const shortForms = [...short]
-    .sort((a, b) => b.length - a.length)
-    .flatMap((secret) => [formsPattern(secret), ...base64Variants(secret, false).map(escapeRegExp)])
-  if (shortForms.length > 0) {
-    const forms = `(?:${shortForms.join('|')})`
-    const after = `(?=$|[^\\p{L}\\p{N}_])`
-    alternatives.push(
-      `(?<=[=:][ \\t]?)${forms}${after}`,
-      `(?<=//)${forms}(?=[@:])`,
-      ...['"', "'", '`'].map((q) => `(?<=${q})${forms}(?=${q})`),
-      `(?<=^[ \\t]*)${forms}(?=[ \\t]*$)`,
-    )
-  }
-  const pattern = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'gmu') : undefined
+  // longest first, so a secret that contains another is masked whole
+  const matchers = [...expandSecrets(secrets)].sort((a, b) => b.length - a.length).map(secretMatcher)
   return (text) => {
-    const masked = pattern ? text.replace(pattern, MASK) : text
+    let masked = text
+    for (const { anchors, pattern } of matchers) {
+      if (anchors === undefined || anchors.some((a) => masked.includes(a)))
+        masked = masked.replace(pattern, MASK)
+    }
     return masked.replace(URL_USERINFO, `$1${MASK}$2`)
   }
+}
+
+function secretMatcher(secret: string): SecretMatcher {
+  const long = secret.length >= SHORT_SECRET_LENGTH
+  const base64 = base64Variants(secret, long)
+  const forms = `(?:${[formsPattern(secret), ...base64.map(escapeRegExp)].join('|')})`
+  const source = long
+    ? forms
+    : [
+        `(?<=[=:][ \\t]?)${forms}(?=$|[^\\p{L}\\p{N}_])`,
+        `(?<=//)${forms}(?=[@:])`,
+        ...['"', "'", '`'].map((q) => `(?<=${q})${forms}(?=${q})`),
+        `(?<=^[ \\t]*)${forms}(?=[ \\t]*$)`,
+      ].join('|')
+  // why: one pattern per secret tried at every position of every reply string is slow with many secrets
+  // (a reply of 500 jobs can echo 500 passwords); letters and digits are never escaped by JSON, Go or URL
+  // encoding, so the secret's longest run of ASCII ones is in every form but base64, which is matched literally
+  const run = (secret.match(/[A-Za-z0-9]+/g) ?? []).sort((a, b) => b.length - a.length)[0]
+  return { anchors: run ? [run, ...base64] : undefined, pattern: new RegExp(source, 'gmu') }
 }
 
 /** Every text to mask for these secrets: each one, trimmed, and each line of a multi-line one. */
@@ -173,6 +183,8 @@ const HTML_ENTITIES: Record<string, string[]> = {
 }
 
 function charForms(ch: string): string {
+  // why: no encoder escapes an ASCII letter or digit, and a pattern per character keeps compiling cheap
+  if (/^[A-Za-z0-9]$/.test(ch)) return ch
   const codePoint = ch.codePointAt(0) ?? 0
   const bytes = [...Buffer.from(ch, 'utf8')]
   const forms = [

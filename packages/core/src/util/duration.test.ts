@@ -1,7 +1,7 @@
 import { fc, it as prop } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
-import { UsageError } from '../errors.js'
-import { parseDuration } from './duration.js'
+import { formatDuration, UsageError } from '../errors.js'
+import { parseDuration, parseGoDuration } from './duration.js'
 
 describe('parseDuration', () => {
   it.each([
@@ -51,5 +51,35 @@ describe('parseDuration', () => {
       return void expect(error).toBeInstanceOf(UsageError)
     }
     expect(Number.isSafeInteger(ms) && ms >= 0).toBe(true)
+  })
+})
+
+describe('parseGoDuration', () => {
+  it.each([
+    ['23.399311212s', 23_399.311212],
+    ['2h15m42.318476021s', 8_142_318.476021],
+    ['1h0m0s', 3_600_000],
+    ['0s', 0],
+    ['1.5µs', 0.0015],
+    ['500ms', 500],
+  ])('reads %s', (text, ms) => {
+    expect(parseGoDuration(text)).toBeCloseTo(ms, 6)
+  })
+
+  it.each(['', 'soon', '5', '1h30', '-5s'])('returns undefined for %j', (text) => {
+    expect(parseGoDuration(text)).toBeUndefined()
+  })
+})
+
+describe('formatDuration', () => {
+  it.each([
+    [250, '250ms'],
+    [23_399, '23s'],
+    [125_000, '2m05s'],
+    [3_720_000, '1h02m'],
+    [8_142_318, '2h15m'],
+    [2 * 86_400_000 + 3 * 3_600_000, '2d03h'],
+  ])('writes %d ms as %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text)
   })
 })

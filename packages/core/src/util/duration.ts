@@ -30,3 +30,33 @@ export function parseDuration(text: string): number {
   if (!Number.isSafeInteger(ms)) fail('it is too long')
   return ms
 }
+
+const GO_UNIT_MS: Record<string, number> = {
+  h: 3_600_000,
+  m: 60_000,
+  s: 1_000,
+  ms: 1,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ns: 1e-6,
+}
+const GO_PART = /(\d+(?:\.\d*)?|\.\d+)(h|ms|m|s|us|µs|μs|ns)/y
+
+/**
+ * Milliseconds in a Go duration as hypervisord prints it (`23.399311212s`, `2h15m42.318476021s`, `0s`), or
+ * undefined when the text is not one: a display then shows the text as it came.
+ */
+export function parseGoDuration(text: string): number | undefined {
+  const source = text.trim()
+  if (source === '0') return 0
+  if (source === '') return undefined
+  let total = 0
+  GO_PART.lastIndex = 0
+  while (GO_PART.lastIndex < source.length) {
+    const match = GO_PART.exec(source)
+    if (!match) return undefined
+    total += Number(match[1]) * GO_UNIT_MS[match[2]!]!
+  }
+  return Number.isFinite(total) ? total : undefined
+}

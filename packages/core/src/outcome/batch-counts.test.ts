@@ -1,6 +1,7 @@
-import type { JobOutcome, OutcomeStatus } from '@hyperctl-export/core'
 import { describe, expect, it } from 'vitest'
-import { batchCounts, batchParts, finalBatchCounts } from './batch-counts.js'
+import { batchCounts, batchLine, batchParts, finalBatchCounts } from './batch-counts.js'
+import type { JobOutcome } from './job-outcome.js'
+import type { OutcomeStatus } from './status.js'
 
 const outcomes = (...statuses: OutcomeStatus[]): JobOutcome[] =>
   statuses.map((status, index) => ({
@@ -36,5 +37,17 @@ describe('batchParts', () => {
     const base = { total: 5, done: 3, running: 1, queued: 0, failed: 1, other: 0 }
     expect(batchParts(base)).toEqual(['3 done', '1 running', '0 queued', '1 failed'])
     expect(batchParts({ ...base, running: 0, other: 1 }).at(-1)).toBe('1 ended otherwise')
+  })
+})
+
+describe('batchLine', () => {
+  it('counts the jobs that ended another way (skipped, timeout) apart', () => {
+    const update = {
+      outcomes: outcomes('completed', 'skipped', 'timeout'),
+      counts: { queued: 0, active: 0, completed: 1, failed: 0 },
+    }
+    expect(batchLine(batchCounts(update))).toBe(
+      'batch of 3: 1 done, 0 running, 0 queued, 0 failed, 2 ended otherwise',
+    )
   })
 })

@@ -1,4 +1,5 @@
-import type { JobOutcome, OutcomeStatus, WaitUpdate } from '@hyperctl-export/core'
+import type { JobOutcome } from './job-outcome.js'
+import { isFailure } from './status.js'
 
 /** Where a batch stands: every job is in exactly one of these. */
 export interface BatchCounts {
@@ -15,13 +16,17 @@ export interface BatchCounts {
   other: number
 }
 
-const FAILED: ReadonlySet<OutcomeStatus> = new Set(['failed', 'cancelled', 'rejected', 'lost'])
+/** What a run reports with each poll (WaitUpdate carries it). */
+export interface PollCounts {
+  counts: { queued: number; active: number; completed: number; failed: number }
+  outcomes: readonly JobOutcome[]
+}
 
 /**
- * The counts of a poll. Queued and running come from the session (a queued job's outcome says
- * `pending` like a job the daemon has not started), the rest from the outcomes.
+ * The counts of a poll. Queued and running come from the run (a queued job's outcome says `pending`
+ * like a job the daemon has not started), the rest from the outcomes.
  */
-export function batchCounts(update: Pick<WaitUpdate, 'counts' | 'outcomes'>): BatchCounts {
+export function batchCounts(update: PollCounts): BatchCounts {
   const { queued, active, completed, failed } = update.counts
   const total = update.outcomes.length
   return {
@@ -36,10 +41,10 @@ export function batchCounts(update: Pick<WaitUpdate, 'counts' | 'outcomes'>): Ba
 
 /** The counts of a finished batch, from its outcomes alone. */
 export function finalBatchCounts(outcomes: readonly JobOutcome[]): BatchCounts {
-  const count = (test: (s: OutcomeStatus) => boolean) => outcomes.filter((o) => test(o.status)).length
-  const done = count((s) => s === 'completed')
-  const running = count((s) => s === 'pending' || s === 'running')
-  const failed = count((s) => FAILED.has(s))
+  const count = (test: (o: JobOutcome) => boolean) => outcomes.filter(test).length
+  const done = count((o) => o.status === 'completed')
+  const running = count((o) => o.status === 'pending' || o.status === 'running')
+  const failed = count((o) => isFailure(o.status))
   return {
     total: outcomes.length,
     done,
@@ -55,4 +60,9 @@ export function batchParts(c: BatchCounts): string[] {
   const parts = [`${c.done} done`, `${c.running} running`, `${c.queued} queued`, `${c.failed} failed`]
   if (c.other > 0) parts.push(`${c.other} ended otherwise`)
   return parts
+}
+
+/** `batch of 300: 11 done, 4 running, 284 queued, 1 failed`: one line for a log. */
+export function batchLine(c: BatchCounts): string {
+  return `batch of ${c.total}: ${batchParts(c).join(', ')}`
 }

@@ -1,0 +1,5 @@
+export * from './batch-counts.js'
+export * from './job-outcome.js'
+export * from './run-json.js'
+export * from './status.js'
+export * from './verdict.js'
