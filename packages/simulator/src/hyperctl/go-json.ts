@@ -1,9 +1,6 @@
 import { decodeBytes } from '../go/go-bytes.js'
 import { GoJsonError, goParseFirst, type JsonValue } from '../go/go-json-decode.js'
-import { goJsonString } from '../go/go-json-string.js'
 import { parseStrictRFC3339, type WallClock } from '../go/go-rfc3339.js'
-
-export { goJsonString }
 
 /**
  * Go 1.24 encoding/json as hyperctl uses it: json.Marshal of its request structs, and
@@ -11,13 +8,6 @@ export { goJsonString }
  * scanner, `EOF` / `unexpected EOF`, type errors naming the innermost struct and the dotted JSON path,
  * and time.Time parse errors. Only the first JSON value of the body is read; trailing bytes are ignored.
  */
-
-// ---------------------------------------------------------------------------------------------------
-// Marshal
-
-export function goJsonStringArray(items: readonly string[]): string {
-  return `[${items.map(goJsonString).join(',')}]`
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Go types the decoder fills
