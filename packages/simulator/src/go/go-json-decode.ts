@@ -471,7 +471,8 @@ function decodeValue(v: JsonValue, t: GoType, current: unknown, ctx: DecodeConte
       }
       for (const [key, member] of v.members) {
         const field =
-          st.fields.find((f) => f.name === key) ?? st.fields.find((f) => fold(f.name) === fold(key))
+          st.fields.find((f) => f.name === key) ??
+          st.fields.find((f) => goFoldName(f.name) === goFoldName(key))
         if (!field) continue
         const inner: DecodeContext = {
           struct: shortName(st.name),
@@ -533,15 +534,17 @@ function shortName(name: string): string {
 }
 
 /** Go's `foldName`: ASCII upper-cased, other runes mapped through ToLower then ToUpper. */
-function fold(s: string): string {
+export function goFoldName(name: string): string {
   let out = ''
-  for (const ch of s) {
+  for (const ch of name) {
     if (ch.charCodeAt(0) < 0x80) {
-      out += ch.toUpperCase()
-    } else {
-      const mapped = ch.toLowerCase().toUpperCase()
-      out += [...mapped].length === 1 ? mapped : ch
+      out += ch >= 'a' && ch <= 'z' ? ch.toUpperCase() : ch
+      continue
     }
+    // why: unicode.ToLower/ToUpper map one rune to one rune; JS may expand (İ → i̇, ß → SS)
+    const lower = [...ch.toLowerCase()][0]!
+    const upper = lower.toUpperCase()
+    out += [...upper].length === 1 ? upper : lower
   }
   return out
 }

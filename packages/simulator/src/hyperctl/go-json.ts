@@ -1,5 +1,5 @@
 import { decodeBytes } from '../go/go-bytes.js'
-import { GoJsonError, goParseFirst, type JsonValue } from '../go/go-json-decode.js'
+import { GoJsonError, goFoldName, goParseFirst, type JsonValue } from '../go/go-json-decode.js'
 import { parseStrictRFC3339, type WallClock } from '../go/go-rfc3339.js'
 
 /**
@@ -76,22 +76,6 @@ export function decodeGoJson(body: Uint8Array, type: GoType, readError?: string)
 // Unmarshal into Go types (encoding/json decode.go), keeping only the first type error
 
 class TimeError extends Error {}
-
-/** Go's unicode-aware field name folding (ASCII upper-casing, ToUpper(ToLower(r)) otherwise). */
-function foldName(name: string): string {
-  let out = ''
-  for (const ch of name) {
-    if (ch.charCodeAt(0) < 0x80) {
-      out += ch >= 'a' && ch <= 'z' ? ch.toUpperCase() : ch
-      continue
-    }
-    // why: unicode.ToLower/ToUpper map one rune to one rune; JS may expand (İ → i̇, ß → SS)
-    const l = [...ch.toLowerCase()][0]!
-    const upper = l.toUpperCase()
-    out += [...upper].length === 1 ? upper : l
-  }
-  return out
-}
 
 class Unmarshaller {
   private firstError: string | undefined
@@ -197,7 +181,8 @@ class Unmarshaller {
     const value = { ...current }
     for (const [key, child] of node.members) {
       const field =
-        type.fields.find((f) => f.json === key) ?? type.fields.find((f) => foldName(f.json) === foldName(key))
+        type.fields.find((f) => f.json === key) ??
+        type.fields.find((f) => goFoldName(f.json) === goFoldName(key))
       if (!field) continue
       const savedStruct = this.structName
       const depth = this.fieldStack.length
