@@ -403,13 +403,19 @@ export function goTypeString(t: GoType): string {
 function typeError(ctx: DecodeContext, what: string, t: GoType): void {
   if (ctx.saved) return
   const target = goTypeString(t.kind === 'ptr' ? t.elem : t)
-  if (ctx.struct !== undefined || ctx.path.length > 0) {
-    ctx.saved = new GoJsonError(
-      `json: cannot unmarshal ${what} into Go struct field ${ctx.struct}.${ctx.path.join('.')} of type ${target}`,
-    )
-  } else {
-    ctx.saved = new GoJsonError(`json: cannot unmarshal ${what} into Go value of type ${target}`)
-  }
+  ctx.saved = new GoJsonError(unmarshalTypeText(what, target, ctx.struct, ctx.path))
+}
+
+/** Go's `UnmarshalTypeError.Error()`: the innermost struct and the dotted JSON path, when there is one. */
+export function unmarshalTypeText(
+  what: string,
+  target: string,
+  struct: string | undefined,
+  path: string[],
+): string {
+  if (struct === undefined && path.length === 0)
+    return `json: cannot unmarshal ${what} into Go value of type ${target}`
+  return `json: cannot unmarshal ${what} into Go struct field ${struct}.${path.join('.')} of type ${target}`
 }
 
 const INT64_MIN = -(2n ** 63n)

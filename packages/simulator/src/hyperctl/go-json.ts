@@ -1,5 +1,11 @@
 import { decodeBytes } from '../go/go-bytes.js'
-import { GoJsonError, goFoldName, goParseFirst, type JsonValue } from '../go/go-json-decode.js'
+import {
+  GoJsonError,
+  goFoldName,
+  goParseFirst,
+  type JsonValue,
+  unmarshalTypeText,
+} from '../go/go-json-decode.js'
 import { parseStrictRFC3339, type WallClock } from '../go/go-rfc3339.js'
 
 /**
@@ -94,11 +100,7 @@ class Unmarshaller {
 
   private save(what: string, type: GoType): void {
     if (this.firstError !== undefined) return
-    const target = typeString(type)
-    this.firstError =
-      this.structName !== undefined || this.fieldStack.length > 0
-        ? `json: cannot unmarshal ${what} into Go struct field ${this.structName}.${this.fieldStack.join('.')} of type ${target}`
-        : `json: cannot unmarshal ${what} into Go value of type ${target}`
+    this.firstError = unmarshalTypeText(what, typeString(type), this.structName, this.fieldStack)
   }
 
   private decode(node: JsonValue, type: GoType, current: unknown): unknown {
