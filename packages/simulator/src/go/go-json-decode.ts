@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer'
 import { validSequenceLength } from './go-bytes.js'
+import { goQuote } from './go-format.js'
 import { parseRfc3339 } from './go-time.js'
 
 /**
@@ -301,27 +302,8 @@ function syntax(c: number, context: string): GoJsonError {
 export function quoteChar(c: number): string {
   if (c === 0x27) return "'\\''"
   if (c === 0x22) return `'"'`
-  return `'${quoteRune(c)}'`
-}
-
-const SHORT_QUOTE: Record<number, string> = {
-  7: '\\a',
-  8: '\\b',
-  12: '\\f',
-  10: '\\n',
-  13: '\\r',
-  9: '\\t',
-  11: '\\v',
-  92: '\\\\',
-}
-
-function quoteRune(r: number): string {
-  const short = SHORT_QUOTE[r]
-  if (short) return short
-  if (r < 0x20 || r === 0x7f) return `\\x${r.toString(16).padStart(2, '0')}`
-  // Go's unicode.IsPrint over Latin-1: C1 controls, NBSP and soft hyphen are not printable
-  if ((r >= 0x80 && r <= 0xa0) || r === 0xad) return `\\u${r.toString(16).padStart(4, '0')}`
-  return String.fromCodePoint(r)
+  // why: the byte is read as the Latin-1 rune of the same number; strconv.Quote then escapes it
+  return `'${goQuote(String.fromCharCode(c)).slice(1, -1)}'`
 }
 
 /** Joins raw byte runs and `\u` escapes the way Go's `unquote` does. */
