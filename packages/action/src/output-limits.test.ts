@@ -41,4 +41,32 @@ describe('fitOutputs', () => {
     const fitted = fitOutputs({ result }, dir)
     expect(fitted['result-file']).toBeDefined()
   })
+
+  it('cuts the lists inside the run document and keeps its other fields', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'limits-'))
+    const jobs = Array.from({ length: 4_000 }, (_, i) => ({ jobId: `job-${i}`, note: 'x'.repeat(300) }))
+    const files = Array.from({ length: 4_000 }, (_, i) => ({
+      path: `/exports/vm-${i}.ovf`,
+      role: 'descriptor',
+    }))
+    const doc = { schemaVersion: 1, verdict: 'completed', files, verified: false, checksums: {}, jobs }
+    const result = JSON.stringify(doc)
+    const fitted = fitOutputs({ result }, dir)
+    const file = fitted['result-file']!
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(doc)
+    expect(Buffer.byteLength(fitted.result!)).toBeLessThan(MAX_OUTPUT_BYTES)
+
+    const shown = JSON.parse(fitted.result!) as typeof doc
+    expect(shown).toMatchObject({ schemaVersion: 1, verdict: 'completed', verified: false, checksums: {} })
+    const jobNote = shown.jobs.at(-1)
+    expect(jobNote).toEqual({ truncated: true, shown: shown.jobs.length - 1, total: 4_000, resultFile: file })
+    expect(shown.jobs.length).toBeGreaterThan(1_000)
+    expect(shown.jobs.slice(0, -1)).toEqual(jobs.slice(0, shown.jobs.length - 1))
+    expect(shown.files.at(-1)).toEqual({
+      truncated: true,
+      shown: shown.files.length - 1,
+      total: 4_000,
+      resultFile: file,
+    })
+  })
 })

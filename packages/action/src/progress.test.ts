@@ -60,7 +60,7 @@ describe('ProgressLog', () => {
     for (let t = 0; t <= 150_000; t += 5_000) log.update(update(t, running))
     expect(lines.filter((l) => l.startsWith('still waiting'))).toEqual([
       'still waiting after 1m00s: 2 active, 0 completed, 0 failed (vm-a (a) 42%)',
-      'still waiting after 2m: 2 active, 0 completed, 0 failed (vm-a (a) 42%)',
+      'still waiting after 2m00s: 2 active, 0 completed, 0 failed (vm-a (a) 42%)',
     ])
   })
 

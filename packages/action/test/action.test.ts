@@ -18,6 +18,9 @@ import {
   waitFor,
 } from './support/action-harness.js'
 
+// why: the simulator refuses absolute output paths outside the temp directory (it stays in its sandbox)
+const E = join(tmpdir(), 'hx-action-e')
+
 const VC_PASSWORD = 'vc-Pa55word-e2e-7f3k'
 const API_KEY = 'api-key-e2e-9q2w8x'
 const vcenter = {
@@ -234,7 +237,7 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
         ...inputs,
         ...vcenter,
         'vm-path': '/DC/vm/broken-01',
-        'output-path': '/exports',
+        'output-path': join(E, 'exports'),
         'poll-interval': '100ms',
       },
       env,
@@ -264,7 +267,7 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     const vmPath = '/DC/vm/::notice::from-vm-path'
     const running = await start(
       harness,
-      { ...inputs, ...vcenter, 'vm-path': vmPath, 'output-path': '/e', 'poll-interval': '100ms' },
+      { ...inputs, ...vcenter, 'vm-path': vmPath, 'output-path': E, 'poll-interval': '100ms' },
       env,
     )
     const [id] = await acceptedIds(running, 1)
@@ -304,7 +307,9 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     const jobFile = join(harness.workspace, 'jobs.json')
     await writeFile(
       jobFile,
-      JSON.stringify({ jobs: [{ id: 'nightly-db-01', vm_path: '/DC/vm/db-01', output_path: '/exports' }] }),
+      JSON.stringify({
+        jobs: [{ id: 'nightly-db-01', vm_path: '/DC/vm/db-01', output_path: join(E, 'exports') }],
+      }),
     )
     const run = await (
       await start(harness, { ...inputs, ...vcenter, 'job-file': 'jobs.json', 'poll-interval': '100ms' }, env)
@@ -331,7 +336,7 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
           ...inputs,
           ...vcenter,
           'vm-path': '/DC/vm/slow-01',
-          'output-path': '/e',
+          'output-path': E,
           timeout: '1s',
           'poll-interval': '100ms',
         },
@@ -359,7 +364,7 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
           ...inputs,
           ...vcenter,
           'vm-path': '/DC/vm/slow-01',
-          'output-path': '/e',
+          'output-path': E,
           timeout: '1s',
           'poll-interval': '100ms',
           'cancel-on-timeout': 'true',
@@ -382,7 +387,7 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
       ...inputs,
       ...vcenter,
       'vm-paths': '/DC/vm/a-01\n/DC/vm/b-01',
-      'output-path': '/e',
+      'output-path': E,
       'poll-interval': '100ms',
     }
     const running = await start(harness, stepInputs, env)
@@ -424,7 +429,7 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
       ...inputs,
       ...vcenter,
       'vm-path': '/DC/vm/a-01',
-      'output-path': '/e',
+      'output-path': E,
       'poll-interval': '100ms',
     }
     const running = await start(harness, stepInputs, env)
@@ -471,7 +476,7 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     const daemon = await sim()
     const harness = await ActionHarness.create()
     const { inputs, env } = connection(transport, daemon)
-    const stepInputs = { ...inputs, ...vcenter, 'vm-paths': '/DC/vm/a-01\n/DC/vm/b-01', 'output-path': '/e' }
+    const stepInputs = { ...inputs, ...vcenter, 'vm-paths': '/DC/vm/a-01\n/DC/vm/b-01', 'output-path': E }
     const seeded = await harness.run('main', { ...stepInputs, wait: 'false' }, { env })
     expect(seeded.code).toBe(0)
     const ids = JSON.parse(seeded.outputs['job-ids']!) as string[]
@@ -498,7 +503,7 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
         ...inputs,
         ...vcenter,
         'vm-path': '/DC/vm/a-01',
-        'output-path': '/e',
+        'output-path': E,
         timeout: '5s',
         'poll-interval': '100ms',
       },
@@ -530,7 +535,7 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
       ...inputs,
       ...vcenter,
       'vm-paths': '/DC/vm/a-01\n/DC/vm/b-01',
-      'output-path': '/e',
+      'output-path': E,
       'poll-interval': '100ms',
     }
 
@@ -562,20 +567,20 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     const { inputs, env } = connection(transport, daemon)
     const cases: Array<[Record<string, string>, string]> = [
       [
-        { 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, 'vcenter-password': '' },
+        { 'vm-path': '/DC/vm/a', 'output-path': E, ...vcenter, 'vcenter-password': '' },
         'give input vcenter-password',
       ],
-      [{ 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, timeout: '90' }, 'input timeout'],
+      [{ 'vm-path': '/DC/vm/a', 'output-path': E, ...vcenter, timeout: '90' }, 'input timeout'],
       [{ 'vm-path': '/DC/vm/a', ...vcenter }, '/DC/vm/a has no output path: give input output-path'],
       [
-        { 'vm-paths': '/DC/vm/a/web\n/DC/vm/b/web', 'output-path': '/e', ...vcenter },
-        '/DC/vm/a/web and /DC/vm/b/web would both be exported to /e/web.ovf',
+        { 'vm-paths': '/DC/vm/a/web\n/DC/vm/b/web', 'output-path': E, ...vcenter },
+        `/DC/vm/a/web and /DC/vm/b/web would both be exported to ${E}/web.ovf`,
       ],
       [
-        { 'vm-path': '/DC/vm/a', 'output-path': '/e', ...vcenter, 'max-concurrent': 'many' },
+        { 'vm-path': '/DC/vm/a', 'output-path': E, ...vcenter, 'max-concurrent': 'many' },
         'input max-concurrent',
       ],
-      [{ 'output-path': '/e', ...vcenter }, 'input vm-path, vm-paths or job-file is required'],
+      [{ 'output-path': E, ...vcenter }, 'input vm-path, vm-paths or job-file is required'],
     ]
     for (const [given, message] of cases) {
       const run = await harness.run('main', { ...inputs, ...given }, { env })
@@ -600,7 +605,7 @@ describe('dist/main/index.js with the api transport', () => {
       ...inputs,
       ...vcenter,
       'vm-paths': '/DC/vm/a-01\n/DC/vm/b-01',
-      'output-path': '/e',
+      'output-path': E,
       wait: 'false',
     }
     const main = await harness.run('main', stepInputs, { env })
@@ -626,7 +631,7 @@ describe('dist/main/index.js with the api transport', () => {
         ...inputs,
         ...vcenter,
         'vm-paths': '/DC/vm/a-01\n/DC/vm/b-01',
-        'output-path': '/e',
+        'output-path': E,
         'max-concurrent': '1',
         'poll-interval': '100ms',
       },
@@ -650,7 +655,7 @@ describe('dist/main/index.js with the api transport', () => {
     const daemon = await sim()
     const harness = await ActionHarness.create()
     const { inputs, env } = connection('api', daemon)
-    const stepInputs = { ...inputs, ...vcenter, 'vm-path': '/DC/vm/a-01', 'output-path': '/e', wait: 'false' }
+    const stepInputs = { ...inputs, ...vcenter, 'vm-path': '/DC/vm/a-01', 'output-path': E, wait: 'false' }
     const debug = await harness.run('main', stepInputs, { env: { ...env, RUNNER_DEBUG: '1' } })
     expect(debug.code).toBe(0)
     expect(debug.stdout).toMatch(/^::debug::POST \/jobs\/submit → 200 \(\d+ ms\)$/m)
@@ -670,7 +675,7 @@ describe('dist/main/index.js with the api transport', () => {
       'daemon-url': url,
       transport: 'api',
       'vm-path': '/DC/vm/a',
-      'output-path': '/e',
+      'output-path': E,
     })
 
     expect(run.code).toBe(1)
@@ -688,7 +693,7 @@ describe('dist/main/index.js when the submit never leaves', () => {
       'daemon-url': 'http://127.0.0.1:9',
       transport: 'api',
       'vm-path': '/DC/vm/a',
-      'output-path': '/e',
+      'output-path': E,
     })
     expect(run.code).toBe(1)
     expect(run.outputs.status).toBe('failed')

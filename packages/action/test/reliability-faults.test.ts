@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { readdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   type HypervisordSim,
@@ -14,6 +15,9 @@ import {
   type RunningAction,
   waitFor,
 } from './support/action-harness.js'
+
+// why: the simulator refuses absolute output paths outside the temp directory (it stays in its sandbox)
+const E = join(tmpdir(), 'hx-action-e')
 
 const VC_PASSWORD = 'vc-Pa55word-rel-4k2m'
 const vcenter = {
@@ -87,7 +91,7 @@ describe('dist/main/index.js when the daemon fails', () => {
     const daemon = await sim()
     const harness = await ActionHarness.create()
     const { inputs, env } = connection('api', daemon)
-    const running = await start(harness, { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': '/e' }, env)
+    const running = await start(harness, { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': E }, env)
     const [id] = await acceptedIds(running)
     await daemon.control.goDown({ keepJobs: true })
     await waitFor(
@@ -110,7 +114,7 @@ describe('dist/main/index.js when the daemon fails', () => {
       const daemon = await sim()
       const harness = await ActionHarness.create()
       const { inputs, env } = connection(transport, daemon)
-      const running = await start(harness, { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': '/e' }, env)
+      const running = await start(harness, { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': E }, env)
       const [id] = await acceptedIds(running)
       daemon.control.restart()
       const run = await running.done
@@ -129,7 +133,7 @@ describe('dist/main/index.js when the daemon fails', () => {
       daemon.control.dropNextSubmitReply()
       const harness = await ActionHarness.create()
       const { inputs, env } = connection(transport, daemon)
-      const running = await start(harness, { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': '/e' }, env)
+      const running = await start(harness, { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': E }, env)
       const [id] = await acceptedIds(running)
       daemon.control.completeJob(id!)
       const run = await running.done
@@ -148,7 +152,7 @@ describe('dist/main/index.js when the daemon fails', () => {
       const daemon = await sim()
       const harness = await ActionHarness.create()
       const { inputs, env } = connection(transport, daemon)
-      const running = await start(harness, { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': '/e' }, env)
+      const running = await start(harness, { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': E }, env)
       const [id] = await acceptedIds(running)
       daemon.control.failNext(2, 503, { match: { path: '/jobs/query' } })
       daemon.control.throttleNext(1, 1, { path: '/jobs/query' })
@@ -172,7 +176,7 @@ describe('dist/main/index.js when the daemon fails', () => {
     const run = await (
       await start(
         harness,
-        { ...inputs, 'api-key': 'a-wrong-key-88', 'vm-path': '/DC/vm/a', 'output-path': '/e' },
+        { ...inputs, 'api-key': 'a-wrong-key-88', 'vm-path': '/DC/vm/a', 'output-path': E },
         env,
       )
     ).done
@@ -194,7 +198,7 @@ describe('dist/main/index.js when the daemon fails', () => {
     const run = await (
       await start(
         harness,
-        { ...inputs, 'hyperctl-path': missing, 'vm-path': '/DC/vm/a', 'output-path': '/e' },
+        { ...inputs, 'hyperctl-path': missing, 'vm-path': '/DC/vm/a', 'output-path': E },
         env,
       )
     ).done
@@ -209,8 +213,7 @@ describe('dist/main/index.js when the daemon fails', () => {
     const daemon = await sim()
     const harness = await ActionHarness.create()
     const { inputs, env } = connection('cli', daemon, { HYPERCTL_SIM_GARBLE: 'cut:30' })
-    const run = await (await start(harness, { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': '/e' }, env))
-      .done
+    const run = await (await start(harness, { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': E }, env)).done
 
     const [job] = daemon.control.jobs()
     expect(run.code).toBe(1)
@@ -228,7 +231,7 @@ describe('dist/main/index.js interrupted', () => {
     const marker = `HYPERCTL_SIM_ARGV0=hx-action-rel-${process.pid}-${Date.now()}`
     const [name, value] = marker.split('=') as [string, string]
     const { inputs, env } = connection('cli', daemon, { [name]: value })
-    const stepInputs = { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': '/e' }
+    const stepInputs = { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': E }
     // why: replies wait for the simulator's clock, which this test never moves: hyperctl hangs on its submit
     daemon.control.delayReplies(60_000)
     const running = await start(harness, stepInputs, env)
@@ -261,7 +264,7 @@ describe('dist/main/index.js interrupted', () => {
     const daemon = await sim()
     const harness = await ActionHarness.create()
     const { inputs, env } = connection('cli', daemon)
-    const running = await start(harness, { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': '/e' }, env)
+    const running = await start(harness, { ...inputs, 'vm-path': '/DC/vm/a', 'output-path': E }, env)
     const [id] = await acceptedIds(running)
     const sentAt = Date.now()
     process.kill(running.pid, 'SIGTERM')
@@ -288,14 +291,14 @@ describe('dist/main/index.js with hostile input', () => {
     const jobFile = join(harness.workspace, 'jobs.json')
     await writeFile(
       jobFile,
-      JSON.stringify({ jobs: [{ vm_path: '/DC/vm/line\nbreak', output_path: '/e/nl' }] }),
+      JSON.stringify({ jobs: [{ vm_path: '/DC/vm/line\nbreak', output_path: join(E, 'nl') }] }),
     )
     for (const transport of ['api', 'cli'] as const) {
       daemon.control.restart()
       const { inputs, env } = connection(transport, daemon)
       const byLine = await harness.run(
         'main',
-        { ...inputs, ...vcenter, 'vm-paths': vmPaths.join('\n'), 'output-path': '/e', wait: 'false' },
+        { ...inputs, ...vcenter, 'vm-paths': vmPaths.join('\n'), 'output-path': E, wait: 'false' },
         { env },
       )
       const byFile = await harness.run(
@@ -317,15 +320,15 @@ describe('dist/main/index.js with hostile input', () => {
     const harness = await ActionHarness.create()
     await writeFile(
       join(harness.workspace, 'bad-id.json'),
-      JSON.stringify({ id: '$(id) x', vm_path: '/DC/vm/a', output_path: '/e' }),
+      JSON.stringify({ id: '$(id) x', vm_path: '/DC/vm/a', output_path: E }),
     )
     const cases: Array<[Record<string, string>, string]> = [
       [
-        { 'daemon-url': 'ftp://127.0.0.1:21', 'vm-path': '/DC/vm/a', 'output-path': '/e' },
+        { 'daemon-url': 'ftp://127.0.0.1:21', 'vm-path': '/DC/vm/a', 'output-path': E },
         'input daemon-url: daemon URL must',
       ],
       [
-        { 'daemon-url': 'file:///etc/passwd', 'vm-path': '/DC/vm/a', 'output-path': '/e' },
+        { 'daemon-url': 'file:///etc/passwd', 'vm-path': '/DC/vm/a', 'output-path': E },
         'input daemon-url: daemon URL must',
       ],
       [

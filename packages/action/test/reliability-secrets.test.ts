@@ -1,4 +1,5 @@
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   type HypervisordSim,
@@ -7,6 +8,9 @@ import {
 } from '@hyperctl-export/simulator'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ActionHarness, type ActionRun, hyperctlSimPath, waitFor } from './support/action-harness.js'
+
+// why: the simulator refuses absolute output paths outside the temp directory (it stays in its sandbox)
+const E = join(tmpdir(), 'hx-action-e')
 
 // why: values no output can contain by chance, so a hit is a leak and nothing else
 const VC_PASSWORD = 'act-PW-sweep-5b9e1c3f'
@@ -41,6 +45,7 @@ async function recordingHyperctl(harness: ActionHarness): Promise<{ path: string
 import { spawn } from 'node:child_process'
 import { appendFileSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
+
 const args = process.argv.slice(2)
 if (args[0] === 'submit' && args[1] === '-file') {
   const mode = (p) => (statSync(p).mode & 0o777).toString(8)
@@ -116,7 +121,7 @@ describe('dist/main/index.js and dist/post/index.js with secrets, through succes
       'daemon-url': daemon.url,
       transport: 'api',
       'api-key': API_KEY,
-      'output-path': '/e',
+      'output-path': E,
     })
     const keyed = () => sim({ apiKey: API_KEY })
     const downUrl = await (async () => {
@@ -150,7 +155,7 @@ describe('dist/main/index.js and dist/post/index.js with secrets, through succes
           transport: 'api',
           'api-key': API_KEY,
           'vm-path': '/DC/vm/d',
-          'output-path': '/e',
+          'output-path': E,
         },
         {},
       ),
@@ -217,7 +222,7 @@ describe('dist/main/index.js and dist/post/index.js with secrets, through succes
       'daemon-url': daemon.url,
       transport: 'cli',
       'hyperctl-path': hyperctl.path,
-      'output-path': '/e',
+      'output-path': E,
     })
     const envOf = (daemon: HypervisordSim, extra: Record<string, string> = {}) => ({
       HYPERCTL_SIM_DAEMON_URL: daemon.url,

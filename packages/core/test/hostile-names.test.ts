@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { HyperctlParseError } from '../src/errors.js'
 import { exportVms } from '../src/run/run-export.js'
@@ -33,7 +34,7 @@ describe.each<Transport>(['cli', 'api'])('exportVms with hostile VM names (%s tr
     const paths = HOSTILE_PATHS.filter((p) => !p.includes('\r'))
     const outcomes = await exportVms(
       backend,
-      paths.map((vmPath) => ({ vmPath, outputPath: '/exports', vcenter })),
+      paths.map((vmPath) => ({ vmPath, outputPath: join(f!.out, 'exports'), vcenter })),
       { ...polling, clock: f.clock },
     )
     expect(outcomes.map((o) => [o.vmPath, o.status])).toEqual(paths.map((p) => [p, 'completed']))

@@ -302,7 +302,8 @@ describe('HyperctlRunner on garbled hyperctl output', PROPERTY_TIME, () => {
       autoAdvance: false,
       stableOrder: true,
       jobDurationMs: 60_000,
-      cwd: dir,
+      // why: the jobs name /exports/...; the simulator places them under dir instead of refusing them
+      root: dir,
     })
     runner = new HyperctlRunner({
       hyperctlPath: 'hyperctl-in-process',
