@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { parseGoDuration } from '../daemon/go-time.js'
 import { type HypervisordSimOptions, startHypervisordSim } from '../daemon/hypervisord-sim.js'
 import { EXPORT_METHODS, type ExportMethod } from '../daemon/job-model.js'
+import { parseGoDuration } from '../go/go-time.js'
 
 const USAGE = `Usage: hypervisord-sim [options]
 

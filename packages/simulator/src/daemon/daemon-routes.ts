@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
-import { GoJsonError } from './go-json-decode.js'
+import { GoJsonError } from '../go/go-json-decode.js'
 import {
   encoderLine,
   goJsonFloat,
@@ -9,8 +9,8 @@ import {
   goJsonObject,
   goJsonString,
   goJsonStrings,
-} from './go-json-encode.js'
-import { durationSeconds, formatGoDuration, formatRfc3339, formatRfc3339Nano } from './go-time.js'
+} from '../go/go-json-encode.js'
+import { durationSeconds, formatGoDuration, formatRfc3339, formatRfc3339Nano } from '../go/go-time.js'
 import type { JobManager } from './job-manager.js'
 import { encodeJob, type Job } from './job-model.js'
 import { decodeCancelRequest, decodeQueryRequest, parseSubmitBody } from './request-parse.js'

@@ -4,10 +4,10 @@ import { type AdvanceableClock, ManualClock, realClock, type SimClock } from './
 import { route, type SimReply, type SimRequest } from './daemon-routes.js'
 import type { SimExportDamage } from './export-damage.js'
 import { JobManager, type JobManagerOptions } from './job-manager.js'
-import { type ExportMethod, toWireJob, type WireJob, type WireJobDefinition } from './job-model.js'
+import { type ExportMethod, toWireJob, type WireJob } from './job-model.js'
 
 /** Options of `startHypervisordSim`. Every one is optional; the defaults behave like a stock daemon. */
-export interface HypervisordSimOptions {
+export interface HypervisordSimOptions extends Omit<JobManagerOptions, 'clock'> {
   /** TCP port; 0 (default) picks a free one. */
   port?: number
   /** Listen address (default 127.0.0.1). */
@@ -22,49 +22,6 @@ export interface HypervisordSimOptions {
   startTime?: number | Date | bigint
   /** The daemon's local zone as a UTC offset in minutes (default 0: timestamps end in `Z`). */
   utcOffsetMinutes?: number
-  /** Job IDs for jobs submitted without one (default: random UUID v4). */
-  idGenerator?: () => string
-  /** Query results in submission order instead of Go's random map order. */
-  stableOrder?: boolean
-  /** Source of randomness for the map order (default Math.random). */
-  random?: () => number
-  /** Working directory relative output paths resolve against (default process.cwd()); unused with `root`. */
-  cwd?: string
-  /**
-   * The sandbox: every job output path, absolute or relative, is written under this directory and may
-   * not leave it (`..`, symbolic links); such a job fails. Created when missing.
-   */
-  root?: string
-  /** Without `root`: allow absolute output paths outside the system temp directory (default false: the job fails). */
-  allowAnyPath?: boolean
-  /** Time a job stays pending before it starts (default 0: started on the next timer turn). */
-  pendingMs?: number
-  /** Time from start to the end of the export (default 3000), or a function of the job's definition. */
-  jobDurationMs?: number | ((definition: WireJobDefinition) => number)
-  /** Progress updates per export for govc/ovftool/ctl (default 4). */
-  progressSteps?: number
-  /** Capacity of the written VMDK in bytes (default 64 KiB). */
-  diskSizeBytes?: number
-  /** Disks per VM: `<vm>-disk-0.vmdk` ... `<vm>-disk-<n-1>.vmdk` (default 1). */
-  disks?: number
-  /** Also write ovftool's manifest `<vm>.mf` (`SHA256(<file>)= <hex>` for the .ovf and each disk); default false. */
-  writeManifest?: boolean
-  /** Fill `result` with vm_name, output_dir, ovf_path, files (default true); false mirrors the daemon's exporters. */
-  listResultFiles?: boolean
-  /** Write the OVF and VMDK on completion (default true). */
-  writeFiles?: boolean
-  /** true: cancel stops the export and the job stays cancelled (default false: the export runs on, as shipped). */
-  cancelStopsExport?: boolean
-  /** A `hyperctl` is in the daemon's PATH: default method `ctl`, and ctl jobs fail with exit status 1. */
-  hyperctlOnPath?: boolean
-  /** Export method for jobs that name none (default `web`, or `ctl` with hyperctlOnPath). */
-  defaultMethod?: ExportMethod
-  /** Methods reported available (default govc, ovftool, web; plus ctl with hyperctlOnPath). */
-  availableMethods?: readonly ExportMethod[]
-  /** Jobs whose vm_path is listed (or for which the function returns text) fail at the end with that error. */
-  failVmPaths?: Readonly<Record<string, string>> | ((vmPath: string) => string | undefined)
-  /** Jobs whose vm_path is listed (or matches) start and then never finish. */
-  hangVmPaths?: readonly string[] | ((vmPath: string) => boolean)
   /** The `-disable-web` flag: `GET /` is a 404 instead of a redirect to the dashboard. */
   disableWeb?: boolean
   /** Request body limit (default 10 MiB, as `requestSizeLimitMiddleware`). */

@@ -1,3 +1,13 @@
+export { GoJsonError } from '../go/go-json-decode.js'
+export {
+  durationSeconds,
+  formatGoDuration,
+  formatRfc3339,
+  formatRfc3339Nano,
+  GO_ZERO_TIME_NS,
+  parseGoDuration,
+  parseRfc3339,
+} from '../go/go-time.js'
 export { type AdvanceableClock, clockNowNs, ManualClock, msToNs, realClock, type SimClock } from './clock.js'
 export { DAEMON_VERSION } from './daemon-routes.js'
 export { SIM_EXPORT_DAMAGES, type SimExportDamage, sha256File } from './export-damage.js'
@@ -8,16 +18,6 @@ export {
   type WrittenExport,
   writeExport,
 } from './export-files.js'
-export { GoJsonError } from './go-json-decode.js'
-export {
-  durationSeconds,
-  formatGoDuration,
-  formatRfc3339,
-  formatRfc3339Nano,
-  GO_ZERO_TIME_NS,
-  parseGoDuration,
-  parseRfc3339,
-} from './go-time.js'
 export {
   type GoDownOptions,
   type HypervisordSim,

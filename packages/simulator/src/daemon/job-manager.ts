@@ -24,25 +24,48 @@ import { prepareOutputDir, SandboxError } from './sandbox.js'
 
 export interface JobManagerOptions {
   clock: SimClock
+  /** Job IDs for jobs submitted without one (default: random UUID v4). */
   idGenerator?: () => string
+  /** Query results in submission order instead of Go's random map order. */
   stableOrder?: boolean
+  /** Source of randomness for the map order (default Math.random). */
   random?: () => number
+  /** Working directory relative output paths resolve against (default process.cwd()); unused with `root`. */
   cwd?: string
+  /**
+   * The sandbox: every job output path, absolute or relative, is written under this directory and may
+   * not leave it (`..`, symbolic links); such a job fails. Created when missing.
+   */
   root?: string
+  /** Without `root`: allow absolute output paths outside the system temp directory (default false: the job fails). */
   allowAnyPath?: boolean
+  /** Time a job stays pending before it starts (default 0: started on the next timer turn). */
   pendingMs?: number
+  /** Time from start to the end of the export (default 3000), or a function of the job's definition. */
   jobDurationMs?: number | ((definition: WireJobDefinition) => number)
+  /** Progress updates per export for govc/ovftool/ctl (default 4). */
   progressSteps?: number
+  /** Capacity of the written VMDK in bytes (default 64 KiB). */
   diskSizeBytes?: number
+  /** Disks per VM: `<vm>-disk-0.vmdk` ... `<vm>-disk-<n-1>.vmdk` (default 1). */
   disks?: number
+  /** Also write ovftool's manifest `<vm>.mf` (`SHA256(<file>)= <hex>` for the .ovf and each disk); default false. */
   writeManifest?: boolean
+  /** Fill `result` with vm_name, output_dir, ovf_path, files (default true); false mirrors the daemon's exporters. */
   listResultFiles?: boolean
+  /** Write the OVF and VMDK on completion (default true). */
   writeFiles?: boolean
+  /** true: cancel stops the export and the job stays cancelled (default false: the export runs on, as shipped). */
   cancelStopsExport?: boolean
+  /** A `hyperctl` is in the daemon's PATH: default method `ctl`, and ctl jobs fail with exit status 1. */
   hyperctlOnPath?: boolean
+  /** Export method for jobs that name none (default `web`, or `ctl` with hyperctlOnPath). */
   defaultMethod?: ExportMethod
+  /** Methods reported available (default govc, ovftool, web; plus ctl with hyperctlOnPath). */
   availableMethods?: readonly ExportMethod[]
+  /** Jobs whose vm_path is listed (or for which the function returns text) fail at the end with that error. */
   failVmPaths?: Readonly<Record<string, string>> | ((vmPath: string) => string | undefined)
+  /** Jobs whose vm_path is listed (or matches) start and then never finish. */
   hangVmPaths?: readonly string[] | ((vmPath: string) => boolean)
 }
 

@@ -1,4 +1,4 @@
-import type { GoStruct, GoType } from './go-json-decode.js'
+import type { GoStruct, GoType } from '../go/go-json-decode.js'
 import {
   goJsonAny,
   goJsonFloat,
@@ -6,8 +6,8 @@ import {
   goJsonObject,
   goJsonString,
   goJsonStrings,
-} from './go-json-encode.js'
-import { formatRfc3339Nano, parseRfc3339 } from './go-time.js'
+} from '../go/go-json-encode.js'
+import { formatRfc3339Nano, parseRfc3339 } from '../go/go-time.js'
 
 /**
  * hypervisord's job structs (hypersdk daemon/models/job.go) held with Go zero values, and their JSON

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { GoJsonError } from './go-json-decode.js'
+import { GoJsonError } from '../go/go-json-decode.js'
 import { decodeCancelRequest, decodeQueryRequest, parseSubmitBody } from './request-parse.js'
 
 const body = (s: string) => Buffer.from(s, 'utf8')

@@ -1,4 +1,4 @@
-import { type GoType, goDecode } from './go-json-decode.js'
+import { type GoType, goDecode } from '../go/go-json-decode.js'
 import {
   BATCH_JSON_TYPE,
   CANCEL_REQUEST_TYPE,

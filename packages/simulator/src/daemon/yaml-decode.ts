@@ -9,9 +9,9 @@ import {
   parseAllDocuments,
   type Scalar,
 } from 'yaml'
-import type { GoType } from './go-json-decode.js'
-import { goTypeString } from './go-json-decode.js'
-import { parseRfc3339, parseYamlTimestamp } from './go-time.js'
+import type { GoType } from '../go/go-json-decode.js'
+import { goTypeString } from '../go/go-json-decode.js'
+import { parseRfc3339, parseYamlTimestamp } from '../go/go-time.js'
 
 /**
  * gopkg.in/yaml.v3 `Unmarshal` into a Go type, as hypervisord's `parseYAMLJobs` uses it: first document

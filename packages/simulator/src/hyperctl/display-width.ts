@@ -1,4 +1,4 @@
-import { decodeBytes, withReplacementRunes } from './bytes.js'
+import { decodeBytes, withReplacementRunes } from '../go/go-bytes.js'
 import { COMBINING, DOUBLE_WIDTH } from './width-tables.js'
 
 /**

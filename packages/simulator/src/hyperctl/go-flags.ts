@@ -1,4 +1,4 @@
-import { goQuote } from './go-format.js'
+import { goQuote } from '../go/go-format.js'
 
 /** Go's flag package (ExitOnError) for hyperctl's global and per-command flag sets. */
 

@@ -1,9 +1,10 @@
-export { byteLength, bytePrefix, byteSuffix, decodeBytes, encodeText } from './bytes.js'
+export { byteLength, bytePrefix, byteSuffix, decodeBytes, encodeText } from '../go/go-bytes.js'
+export { goFormatFixed, goFormatFloat1, goQuote } from '../go/go-format.js'
+export { goJsonString } from '../go/go-json-string.js'
+export { parseStrictRFC3339, type WallClock } from '../go/go-rfc3339.js'
 export { displayWidth, runeWidth } from './display-width.js'
 export { type Garbling, garbleBytes, insertStrayBytes, parseGarbling } from './garble.js'
-export { goFormatFixed, goFormatFloat1, goQuote } from './go-format.js'
-export { type DecodeOutcome, decodeGoJson, goJsonString } from './go-json.js'
-export { parseStrictRFC3339, type WallClock } from './go-time.js'
+export { type DecodeOutcome, decodeGoJson } from './go-json.js'
 export type { PrefixKind } from './pterm.js'
 export {
   type CancelReplyView,

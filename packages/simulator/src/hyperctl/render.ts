@@ -1,6 +1,6 @@
-import { byteLength, bytePrefix, byteSuffix, encodeText } from './bytes.js'
-import { goDurationSeconds, goFormatFloat1, goToLower, roundToSeconds } from './go-format.js'
-import { parseStrictRFC3339, type WallClock } from './go-time.js'
+import { byteLength, bytePrefix, byteSuffix, encodeText } from '../go/go-bytes.js'
+import { goDurationSeconds, goFormatFloat1, goToLower, roundToSeconds } from '../go/go-format.js'
+import { parseStrictRFC3339, type WallClock } from '../go/go-rfc3339.js'
 import {
   boxedTable,
   CODES,

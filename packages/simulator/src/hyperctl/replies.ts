@@ -1,5 +1,5 @@
+import type { WallClock } from '../go/go-rfc3339.js'
 import type { GoField, GoType } from './go-json.js'
-import type { WallClock } from './go-time.js'
 
 /** hypersdk daemon/models as Go types, so decoding reproduces Go's type errors field for field. */
 

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { decodeBytes, encodeText } from './bytes.js'
+import { decodeBytes, encodeText } from '../go/go-bytes.js'
+import { goFilepathBase, goFilepathExt, goTrimSpace } from '../go/go-format.js'
+import { goJsonString, goJsonStrings } from '../go/go-json-encode.js'
 import { GarbleSpecError, type Garbling, garbleBytes, parseGarbling } from './garble.js'
 import {
   CANCEL_FLAGS,
@@ -12,8 +14,7 @@ import {
   STATUS_FLAGS,
   SUBMIT_FLAGS,
 } from './go-flags.js'
-import { goFilepathBase, goFilepathExt, goTrimSpace } from './go-format.js'
-import { decodeGoJson, type GoType, goJsonString, goJsonStringArray } from './go-json.js'
+import { decodeGoJson, type GoType } from './go-json.js'
 import { simplifiedHelpText } from './help.js'
 import { type Paint, prefixPrintfln, prefixPrintln } from './pterm.js'
 import { cancelStdoutText, queryStdoutText, statusStdoutText, submitStdoutText } from './render.js'
@@ -356,8 +357,8 @@ async function query(
   const id = flags.get('id') as string
   const statusFilter = flags.get('status') as string
   let json = '{'
-  if (id !== '') json += `"job_ids":${goJsonStringArray(id.split(','))},`
-  if (statusFilter !== '') json += `"status":${goJsonStringArray(statusFilter.split(',').map(goTrimSpace))},`
+  if (id !== '') json += `"job_ids":${goJsonStrings(id.split(','))},`
+  if (statusFilter !== '') json += `"status":${goJsonStrings(statusFilter.split(',').map(goTrimSpace))},`
   json += `"all":${flags.get('all') === true}}`
   const sent = await request(s, io, spinner, {
     method: 'POST',
@@ -428,7 +429,7 @@ async function cancel(
     return 1
   }
   const spinner = spinnerFor(s, out, 'Cancelling job(s)...')
-  const body = Buffer.from(`{"job_ids":${goJsonStringArray(ids.split(','))}}`)
+  const body = Buffer.from(`{"job_ids":${goJsonStrings(ids.split(','))}}`)
   const sent = await request(s, io, spinner, {
     method: 'POST',
     path: '/jobs/cancel',

@@ -1,4 +1,4 @@
-import { roundToSeconds } from './go-format.js'
+import { roundToSeconds } from '../go/go-format.js'
 import type { Paint } from './pterm.js'
 import { spinnerFinalText, spinnerFrameText } from './render.js'
 

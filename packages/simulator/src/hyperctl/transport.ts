@@ -1,7 +1,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import { gunzipSync } from 'node:zlib'
-import { goQuote } from './go-format.js'
+import { goQuote } from '../go/go-format.js'
 
 /**
  * hyperctl's apiRequest: one request with Go's net/http client behaviour that shows in its output —

@@ -1,4 +1,5 @@
-import { encodeText } from './bytes.js'
+import { encodeText } from './go-bytes.js'
+import { daysInMonth } from './go-time.js'
 
 /** Wall clock of a timestamp exactly as written (Go keeps the value's own offset when formatting). */
 export interface WallClock {
@@ -45,16 +46,11 @@ function fastRFC3339(s: string): WallClock | undefined {
   const hour = Number(m[4])
   const minute = Number(m[5])
   const second = Number(m[6])
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(month, year)) return undefined
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined
   if (hour > 23 || minute > 59 || second > 59) return undefined
   const tz = m[8]!
   if (tz !== 'Z' && (Number(tz.slice(1, 3)) > 23 || Number(tz.slice(4, 6)) > 59)) return undefined
   return { hour, minute, second }
-}
-
-function daysIn(month: number, year: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
-  return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!
 }
 
 /** Go's time.Parse for the RFC 3339 layout, including its error texts. */
@@ -126,7 +122,7 @@ function parseLayout(value: string): WallClock | { error: string } {
   }
   if (rest.length > 0) return fail('', rest, `: extra text: ${timeQuote(rest)}`)
   const [month, day, hour, minute, second] = values as [number, number, number, number, number]
-  if (day < 1 || day > daysIn(month, year)) return fail('', rest, ': day out of range')
+  if (day < 1 || day > daysInMonth(year, month)) return fail('', rest, ': day out of range')
   return { hour, minute, second }
 }
 

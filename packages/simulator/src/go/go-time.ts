@@ -179,7 +179,7 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0')
 }
 
-function daysInMonth(y: number, m: number): number {
+export function daysInMonth(y: number, m: number): number {
   if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28
   return [4, 6, 9, 11].includes(m) ? 30 : 31
 }

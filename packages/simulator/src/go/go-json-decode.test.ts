@@ -1,7 +1,7 @@
 import { fc, test as fcTest } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
-import { GoJsonError, goDecode, goParse, quoteChar } from './go-json-decode.js'
-import { JOB_DEFINITION_JSON_TYPE, QUERY_REQUEST_TYPE } from './job-model.js'
+import { JOB_DEFINITION_JSON_TYPE, QUERY_REQUEST_TYPE } from '../daemon/job-model.js'
+import { GoJsonError, goDecode, goFoldName, goParse, quoteChar } from './go-json-decode.js'
 
 const bytes = (s: string) => Buffer.from(s, 'latin1')
 const utf8 = (s: string) => Buffer.from(s, 'utf8')
@@ -133,6 +133,17 @@ describe('goDecode', () => {
     expect(() =>
       goDecode(utf8('{"vm_path":"/a","created_at":5}'), JOB_DEFINITION_JSON_TYPE, { mode: 'unmarshal' }),
     ).toThrow('Time.UnmarshalJSON: input is not a JSON string')
+  })
+})
+
+describe('goFoldName', () => {
+  it('folds one rune to one rune, as unicode.ToUpper(unicode.ToLower(r)) does', () => {
+    expect(goFoldName('job_ids')).toBe('JOB_IDS')
+    // İ lowers to i (JS adds a combining dot), ſ and the Kelvin sign fold onto ASCII letters
+    expect(goFoldName('İd')).toBe('ID')
+    expect(goFoldName('ſtatus')).toBe('STATUS')
+    expect(goFoldName('\u212a')).toBe('K')
+    expect(goFoldName('ß')).toBe('ß')
   })
 })
 

@@ -1,4 +1,6 @@
 import { isUtf8 } from 'node:buffer'
+import { validSequenceLength } from './go-bytes.js'
+import { goQuote } from './go-format.js'
 import { parseRfc3339 } from './go-time.js'
 
 /**
@@ -11,7 +13,8 @@ import { parseRfc3339 } from './go-time.js'
 export type JsonValue =
   | { kind: 'object'; members: Array<[string, JsonValue]> }
   | { kind: 'array'; items: JsonValue[] }
-  | { kind: 'string'; value: string }
+  /** `raw`: the bytes between the quotes as written (Go gives them to `UnmarshalJSON`). */
+  | { kind: 'string'; value: string; raw: Uint8Array }
   | { kind: 'number'; text: string }
   | { kind: 'bool'; value: boolean }
   | { kind: 'null' }
@@ -67,6 +70,11 @@ export function goDecode(bytes: Uint8Array, type: GoType, options: DecodeOptions
 
 /** The syntax layer alone: a value tree, or GoJsonError. */
 export function goParse(bytes: Uint8Array, options: DecodeOptions): JsonValue {
+  return goParseFirst(bytes, options).value
+}
+
+/** goParse, also telling where the value ended (`Decoder` mode leaves what follows unread). */
+export function goParseFirst(bytes: Uint8Array, options: DecodeOptions): { value: JsonValue; end: number } {
   try {
     return scan(bytes, options.mode)
   } catch (error) {
@@ -82,7 +90,7 @@ type Frame =
   | { kind: 'object'; members: Array<[string, JsonValue]>; key: string }
   | { kind: 'array'; items: JsonValue[] }
 
-function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): JsonValue {
+function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue; end: number } {
   const n = b.length
   let i = 0
   const unexpectedEnd = mode === 'decoder' ? 'unexpected EOF' : 'unexpected end of JSON input'
@@ -199,7 +207,9 @@ function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): JsonValue {
         continue
       }
     } else if (c === 0x22) {
-      value = { kind: 'string', value: readString() }
+      const start = i + 1
+      const text = readString()
+      value = { kind: 'string', value: text, raw: b.subarray(start, i - 1) }
     } else if (c === 0x2d || isDigit(c)) {
       value = { kind: 'number', text: readNumber() }
     } else if (c === 0x74) {
@@ -223,7 +233,7 @@ function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): JsonValue {
           skipSpace()
           if (i < n) throw syntax(b[i] as number, 'after top-level value')
         }
-        return value
+        return { value, end: i }
       }
       skipSpace()
       const next = need()
@@ -292,27 +302,8 @@ function syntax(c: number, context: string): GoJsonError {
 export function quoteChar(c: number): string {
   if (c === 0x27) return "'\\''"
   if (c === 0x22) return `'"'`
-  return `'${quoteRune(c)}'`
-}
-
-const SHORT_QUOTE: Record<number, string> = {
-  7: '\\a',
-  8: '\\b',
-  12: '\\f',
-  10: '\\n',
-  13: '\\r',
-  9: '\\t',
-  11: '\\v',
-  92: '\\\\',
-}
-
-function quoteRune(r: number): string {
-  const short = SHORT_QUOTE[r]
-  if (short) return short
-  if (r < 0x20 || r === 0x7f) return `\\x${r.toString(16).padStart(2, '0')}`
-  // Go's unicode.IsPrint over Latin-1: C1 controls, NBSP and soft hyphen are not printable
-  if ((r >= 0x80 && r <= 0xa0) || r === 0xad) return `\\u${r.toString(16).padStart(4, '0')}`
-  return String.fromCodePoint(r)
+  // why: the byte is read as the Latin-1 rune of the same number; strconv.Quote then escapes it
+  return `'${goQuote(String.fromCharCode(c)).slice(1, -1)}'`
 }
 
 /** Joins raw byte runs and `\u` escapes the way Go's `unquote` does. */
@@ -349,7 +340,7 @@ export function goUtf8(bytes: Uint8Array): string {
   let out = ''
   let i = 0
   while (i < bytes.length) {
-    const size = validRuneLength(bytes, i)
+    const size = validSequenceLength(bytes, i)
     if (size === 0) {
       out += '\uFFFD'
       i++
@@ -359,32 +350,6 @@ export function goUtf8(bytes: Uint8Array): string {
     }
   }
   return out
-}
-
-function validRuneLength(b: Uint8Array, i: number): number {
-  const c0 = b[i] as number
-  if (c0 < 0x80) return 1
-  let size: number
-  let lo = 0x80
-  let hi = 0xbf
-  if (c0 >= 0xc2 && c0 <= 0xdf) size = 2
-  else if (c0 >= 0xe0 && c0 <= 0xef) {
-    size = 3
-    if (c0 === 0xe0) lo = 0xa0
-    if (c0 === 0xed) hi = 0x9f
-  } else if (c0 >= 0xf0 && c0 <= 0xf4) {
-    size = 4
-    if (c0 === 0xf0) lo = 0x90
-    if (c0 === 0xf4) hi = 0x8f
-  } else return 0
-  if (i + size > b.length) return 0
-  const c1 = b[i + 1] as number
-  if (c1 < lo || c1 > hi) return 0
-  for (let k = 2; k < size; k++) {
-    const ck = b[i + k] as number
-    if (ck < 0x80 || ck > 0xbf) return 0
-  }
-  return size
 }
 
 interface DecodeContext {
@@ -420,13 +385,19 @@ export function goTypeString(t: GoType): string {
 function typeError(ctx: DecodeContext, what: string, t: GoType): void {
   if (ctx.saved) return
   const target = goTypeString(t.kind === 'ptr' ? t.elem : t)
-  if (ctx.struct !== undefined || ctx.path.length > 0) {
-    ctx.saved = new GoJsonError(
-      `json: cannot unmarshal ${what} into Go struct field ${ctx.struct}.${ctx.path.join('.')} of type ${target}`,
-    )
-  } else {
-    ctx.saved = new GoJsonError(`json: cannot unmarshal ${what} into Go value of type ${target}`)
-  }
+  ctx.saved = new GoJsonError(unmarshalTypeText(what, target, ctx.struct, ctx.path))
+}
+
+/** Go's `UnmarshalTypeError.Error()`: the innermost struct and the dotted JSON path, when there is one. */
+export function unmarshalTypeText(
+  what: string,
+  target: string,
+  struct: string | undefined,
+  path: string[],
+): string {
+  if (struct === undefined && path.length === 0)
+    return `json: cannot unmarshal ${what} into Go value of type ${target}`
+  return `json: cannot unmarshal ${what} into Go struct field ${struct}.${path.join('.')} of type ${target}`
 }
 
 const INT64_MIN = -(2n ** 63n)
@@ -488,7 +459,8 @@ function decodeValue(v: JsonValue, t: GoType, current: unknown, ctx: DecodeConte
       }
       for (const [key, member] of v.members) {
         const field =
-          st.fields.find((f) => f.name === key) ?? st.fields.find((f) => fold(f.name) === fold(key))
+          st.fields.find((f) => f.name === key) ??
+          st.fields.find((f) => goFoldName(f.name) === goFoldName(key))
         if (!field) continue
         const inner: DecodeContext = {
           struct: shortName(st.name),
@@ -550,15 +522,17 @@ function shortName(name: string): string {
 }
 
 /** Go's `foldName`: ASCII upper-cased, other runes mapped through ToLower then ToUpper. */
-function fold(s: string): string {
+export function goFoldName(name: string): string {
   let out = ''
-  for (const ch of s) {
+  for (const ch of name) {
     if (ch.charCodeAt(0) < 0x80) {
-      out += ch.toUpperCase()
-    } else {
-      const mapped = ch.toLowerCase().toUpperCase()
-      out += [...mapped].length === 1 ? mapped : ch
+      out += ch >= 'a' && ch <= 'z' ? ch.toUpperCase() : ch
+      continue
     }
+    // why: unicode.ToLower/ToUpper map one rune to one rune; JS may expand (İ → i̇, ß → SS)
+    const lower = [...ch.toLowerCase()][0]!
+    const upper = lower.toUpperCase()
+    out += [...upper].length === 1 ? upper : lower
   }
   return out
 }
