@@ -187,7 +187,7 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     expect(run.code).toBe(1)
     expect(run.outputs.status).toBe('failed')
     expect(run.outputs.verified).toBe('false')
-    expect(JSON.parse(run.outputs.result!)[0].error.kind).toBe('incomplete-export')
+    expect(JSON.parse(run.outputs.result!).jobs[0].error.kind).toBe('incomplete-export')
     expect(errorLines(run).join('\n')).toContain(`${vmdk}: is 512 bytes, the descriptor states`)
   })
 

@@ -33,6 +33,8 @@ describe('the action with 10,000 VMs', () => {
       'job-file': 'fleet.json',
       'poll-interval': '200ms',
       timeout: '20m',
+      // why: the simulator writes no files here, so there is nothing to verify (and /exports may exist)
+      verify: 'off',
     })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
