@@ -18,19 +18,18 @@ const dim = process.stderr.isTTY && !process.env.NO_COLOR ? (t) => `\x1b[2m${t}\
 const say = (text) => process.stderr.write(`${dim('[demo]')} ${text}\n`)
 
 const outDir = await mkdtemp(join(tmpdir(), 'hyperctl-export-demo-'))
-// the daemon's output path, as a user would name it on the daemon's host
-const daemonOutput = '/exports/web-01'
-// why: the simulator writes every output path under its root, so the demo never writes to /exports
+// why: the daemon and the CLI share this machine, as on a self-hosted runner, so the CLI reads and verifies
+// what the simulator wrote; the simulator accepts a path inside the temp directory and refuses any other
+const daemonOutput = join(outDir, 'exports', 'web-01')
 const sim = await startHypervisordSim({
   jobDurationMs: 4_000,
   progressSteps: 8,
   stableOrder: true,
-  root: outDir,
 })
 let code = 1
 try {
   say(`hypervisord simulator listening at ${sim.url} (jobs take about 4 s)`)
-  say(`exporting ${vmPath} into ${daemonOutput} (the simulator writes it under ${outDir})`)
+  say(`exporting ${vmPath} into ${daemonOutput}`)
   const argv = [
     bin,
     'export',
