@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import {
   type HypervisordSim,
   type HypervisordSimOptions,
+  type SimExportDamage,
   startHypervisordSim,
 } from '@hyperctl-export/simulator'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -189,6 +190,41 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     expect(run.outputs.verified).toBe('false')
     expect(JSON.parse(run.outputs.result!).jobs[0].error.kind).toBe('incomplete-export')
     expect(errorLines(run).join('\n')).toContain(`${vmdk}: is 512 bytes, the descriptor states`)
+  })
+
+  it.each<[SimExportDamage, string]>([
+    ['short-disk', 'web-01-disk-0.vmdk'],
+    ['missing-disk', 'web-01-disk-0.vmdk'],
+    ['missing-descriptor', 'web-01.ovf'],
+    ['corrupt-byte', 'web-01-disk-0.vmdk'],
+    ['manifest-mismatch', 'web-01-disk-0.vmdk'],
+    ['reference-outside', 'outside.vmdk'],
+  ])('fails the step with incomplete-export naming the file when the export has %s', async (damage, file) => {
+    const daemon = await sim()
+    daemon.control.damageNextExport(damage)
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const running = await start(
+      harness,
+      {
+        ...inputs,
+        ...vcenter,
+        'vm-path': '/DC/vm/web-01',
+        'output-path': 'exports',
+        'poll-interval': '100ms',
+      },
+      env,
+    )
+    const [id] = await acceptedIds(running, 1)
+    await whenRunning(daemon, [id!])
+    daemon.control.completeJob(id!)
+    const run = await running.done
+    expect(daemon.control.job(id!)?.status).toBe('completed')
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('failed')
+    expect(run.outputs.verified).toBe('false')
+    expect(JSON.parse(run.outputs.result!).jobs[0].error.kind).toBe('incomplete-export')
+    expect(errorLines(run).join('\n')).toContain(file)
   })
 
   it('reports the files unverified where the directory is not readable, and fails with verify: required', async () => {
