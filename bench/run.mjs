@@ -679,7 +679,8 @@ async function main() {
   workDir = await mkdtemp(join(tmpdir(), 'hyperctl-export-bench-'))
   const load = loadavg()
   const only = argValue('--only')
-  // why: `--only NAME` runs just those rows (hashing: 1.25 GiB of temp space and a minute; deadline: a minute)
+  // why: `--only NAME` runs just those rows (hashing: 1.25 GiB of temp space and a minute; deadline: a minute;
+  // startup: the two start-up ratios, to check a bundle change)
   try {
     if (only === 'deadline') {
       await benchDeadline()
@@ -688,6 +689,7 @@ async function main() {
       return
     }
     if (!only || only === 'hashing') details.hashing = await benchHashing(workDir, figure)
+    if (only === 'startup') await benchStartup()
     if (!only) {
       await benchParse()
       await benchLatency()

@@ -209,7 +209,7 @@ describe('readInputs', () => {
     ],
     [
       { 'vm-path': '/a', 'output-path': '/x', ...vcenter, 'export-method': 'scp' },
-      'input export-method: must be one of',
+      'input export-method: must be web, govc, ovftool or ctl, not "scp"',
     ],
     [
       { 'vm-path': '/a', 'output-path': '/x', ...vcenter, 'max-concurrent': '0' },

@@ -5,15 +5,13 @@ import {
   type ExportVmsOptions,
   formatDuration,
   type JobSpec,
-  normaliseDaemonUrl,
+  normalizeDaemonUrl,
   type OptionNames,
   parseDuration,
   planJobs,
-  readJobFile,
   UsageError,
   VERIFY_MODES,
 } from '@hyperctl-export/core'
-import { z } from 'zod'
 
 /** The defaults action.yml declares; the runner fills them in, and a test keeps the two the same. */
 export const INPUT_DEFAULTS = {
@@ -112,76 +110,86 @@ const OPTION_NAMES: OptionNames = {
   datacenter: 'input datacenter',
 }
 
-const text = z.string().transform((s) => (s === '' ? undefined : s))
+/** A wrong input value; readInputs names the input and gathers every problem into one UsageError. */
+class BadValue extends Error {}
+
+const text = (s: string) => (s === '' ? undefined : s)
 
 function flag(fallback?: boolean) {
-  return z.string().transform((s, ctx) => {
+  return (s: string) => {
     // why: the same words @actions/core's getBooleanInput takes (YAML 1.2 core schema)
     if (['true', 'True', 'TRUE'].includes(s)) return true
     if (['false', 'False', 'FALSE'].includes(s)) return false
     if (s === '') return fallback
-    ctx.addIssue({ code: 'custom', message: `must be true or false, not ${JSON.stringify(s)}` })
-    return z.NEVER
-  })
+    throw new BadValue(`must be true or false, not ${JSON.stringify(s)}`)
+  }
+}
+
+function oneOf<T extends string>(values: readonly T[]) {
+  return (s: string): T => {
+    if ((values as readonly string[]).includes(s)) return s as T
+    const choices = `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`
+    throw new BadValue(`must be ${choices}, not ${JSON.stringify(s)}`)
+  }
 }
 
 function duration(min: number, max: number) {
-  return z.string().transform((s, ctx) => {
+  return (s: string) => {
     let ms: number
     try {
       ms = parseDuration(s)
     } catch (error) {
       const { message, hint } = error as UsageError
-      ctx.addIssue({ code: 'custom', message: `${message}. ${hint}` })
-      return z.NEVER
+      throw new BadValue(`${message}. ${hint}`)
     }
     if (ms < min || ms > max) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${JSON.stringify(s)} is out of range: give ${formatDuration(min)} to ${formatDuration(max)}`,
-      })
-      return z.NEVER
+      throw new BadValue(
+        `${JSON.stringify(s)} is out of range: give ${formatDuration(min)} to ${formatDuration(max)}`,
+      )
     }
     return ms
-  })
+  }
 }
 
-const wholeNumber = z.string().transform((s, ctx) => {
+function wholeNumber(s: string) {
   if (s === '') return undefined
   if (!/^\d+$/.test(s) || Number(s) < 1 || !Number.isSafeInteger(Number(s))) {
-    ctx.addIssue({ code: 'custom', message: `must be a whole number of 1 or more, not ${JSON.stringify(s)}` })
-    return z.NEVER
+    throw new BadValue(`must be a whole number of 1 or more, not ${JSON.stringify(s)}`)
   }
   return Number(s)
-})
+}
 
-const daemonUrl = z.string().transform((s, ctx) => {
+function daemonUrl(s: string) {
   if (s === '') return undefined
   try {
-    return normaliseDaemonUrl(s)
+    return normalizeDaemonUrl(s)
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message })
-    return z.NEVER
+    throw new BadValue((error as Error).message)
   }
-})
+}
+
+function lines(s: string) {
+  return s
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+}
 
 // why: setTimeout cannot wait longer than 2^31-1 ms; a poll pause beyond an hour helps nobody
 const MAX_TIMEOUT_MS = 24 * 86_400_000
-const Schema = z.object({
+
+// why: one plain function per input rather than a schema library: the action compiles its bundle at
+// every start, and these checks need nothing more (bench/run.mjs: the start-up ratio)
+const READERS = {
   'vm-path': text,
-  'vm-paths': z.string().transform((s) =>
-    s
-      .split(/\r\n|\r|\n/)
-      .map((line) => line.trim())
-      .filter((line) => line !== '' && !line.startsWith('#')),
-  ),
+  'vm-paths': lines,
   'job-file': text,
   'output-path': text,
   'vcenter-server': text,
   'vcenter-username': text,
   'vcenter-password': text,
   'vcenter-insecure': flag(false),
-  'export-method': z.enum(EXPORT_METHODS, { error: `must be one of ${EXPORT_METHODS.join(', ')}` }),
+  'export-method': oneOf(EXPORT_METHODS),
   format: text,
   datacenter: text,
   compress: flag(),
@@ -191,7 +199,7 @@ const Schema = z.object({
   'daemon-url': daemonUrl,
   'api-key': text,
   'hyperctl-path': text,
-  transport: z.enum(['auto', 'cli', 'api'], { error: 'must be auto, cli or api' }),
+  transport: oneOf(['auto', 'cli', 'api'] as const),
   wait: flag(true),
   timeout: duration(1, MAX_TIMEOUT_MS),
   'poll-interval': duration(10, 3_600_000),
@@ -200,16 +208,33 @@ const Schema = z.object({
   'idempotency-key': text,
   'max-concurrent': wholeNumber,
   'fail-fast': flag(false),
-  verify: z.enum(VERIFY_MODES, { error: `must be ${VERIFY_MODES.join(', ')}` }),
+  verify: oneOf(VERIFY_MODES),
   'checksums-file': flag(false),
-})
+} satisfies Record<InputName, (s: string) => unknown>
+
+type ReadInputs = { [K in InputName]: ReturnType<(typeof READERS)[K]> }
+
+function readEach(raw: Record<InputName, string>): ReadInputs {
+  const values: Partial<Record<InputName, unknown>> = {}
+  const problems: string[] = []
+  for (const name of INPUT_NAMES) {
+    try {
+      values[name] = READERS[name](raw[name])
+    } catch (error) {
+      if (!(error instanceof BadValue)) throw error
+      problems.push(`input ${name}: ${error.message}`)
+    }
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('\n'), HINT)
+  return values as ReadInputs
+}
 
 /**
  * Reads and checks every input before any work: a problem throws UsageError whose message names the
  * input as the workflow author wrote it. Secrets are handed to `addSecret` first.
  */
 export async function readInputs(source: InputSource): Promise<ActionInputs> {
-  const raw: Record<string, string> = {}
+  const raw = {} as Record<InputName, string>
   for (const name of INPUT_NAMES) {
     const value = source.getInput(name)
     raw[name] =
@@ -220,14 +245,7 @@ export async function readInputs(source: InputSource): Promise<ActionInputs> {
   source.addSecret(raw['api-key'])
   source.addSecret(source.env.HYPERVISORD_API_KEY)
 
-  const result = Schema.safeParse(raw)
-  if (!result.success) {
-    const lines = result.error.issues.map(
-      (issue) => `input ${String(issue.path[0] ?? '?')}: ${issue.message}`,
-    )
-    throw new UsageError(lines.join('\n'), HINT)
-  }
-  const inputs = result.data
+  const inputs = readEach(raw)
 
   const given = (['vm-path', 'vm-paths', 'job-file'] as const).filter((name) =>
     name === 'vm-paths' ? inputs[name].length > 0 : inputs[name] !== undefined,
@@ -241,7 +259,9 @@ export async function readInputs(source: InputSource): Promise<ActionInputs> {
     )
   }
 
-  const jobFile = inputs['job-file'] ? await readJobFile(absolute(inputs['job-file'], source.cwd)) : undefined
+  const jobFile = inputs['job-file']
+    ? await (await import('./pipeline.js')).readJobFile(absolute(inputs['job-file'], source.cwd))
+    : undefined
   for (const job of jobFile?.jobs ?? []) source.addSecret(job.vcenter?.password)
   const plan = await planJobs({
     vmPaths: inputs['vm-path'] !== undefined ? [inputs['vm-path']] : inputs['vm-paths'],

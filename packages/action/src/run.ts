@@ -3,9 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   type BackendChoice,
-  createBackend,
-  describeTransportEvent,
-  exportVms,
   HyperctlError,
   isSettled,
   isSuccessful,
@@ -81,6 +78,7 @@ class ExportStep {
 
       // why: hyperctl's job files (they hold the vCenter password) go into a directory post removes,
       // even when this process is killed before the runner's own clean-up
+      const { createBackend, describeTransportEvent, exportVms } = await import('./pipeline.js')
       const tempDir = await mkdtemp(join(env.env.RUNNER_TEMP || tmpdir(), TEMP_DIR_PREFIX))
       env.saveState(STATE.tempDir, tempDir)
       const choice = await createBackend({

@@ -1,4 +1,6 @@
 export * from './backend/create-backend.js'
+// why: from its own module, so an importer of these alone does not pull in the client and the runner
+export { DEFAULT_DAEMON_URL, normalizeDaemonUrl } from './client/daemon-url.js'
 export * from './client/index.js'
 export { createDeadline, type Deadline } from './deadline.js'
 export * from './errors.js'
@@ -18,8 +20,6 @@ export {
   type ExportInspection,
   type InspectRequest,
   inspectExport,
-  VERIFY_MODES,
-  type VerifyMode,
 } from './inspect/inspect-export.js'
 export { type ManifestEntry, parseManifest } from './inspect/manifest.js'
 export { type OvfReference, readOvfReferences } from './inspect/ovf-references.js'
@@ -34,6 +34,7 @@ export {
 } from './jobs/job-definition.js'
 export * from './jobs/job-file.js'
 export { getJobByIdOrPrefix, MIN_ID_PREFIX, resolveJobIds } from './jobs/resolve-job-ids.js'
+export { vcenterHost } from './jobs/vcenter-host.js'
 export * from './outcome/index.js'
 export * from './parse/index.js'
 export * from './plan/index.js'

@@ -6,6 +6,10 @@ export type ExportMethod = (typeof EXPORT_METHODS)[number]
 
 export type Transport = 'cli' | 'api'
 
+/** `auto`: verify where the output directory is readable here; `required`: fail where it is not; `off`. */
+export type VerifyMode = 'auto' | 'required' | 'off'
+export const VERIFY_MODES: readonly VerifyMode[] = ['auto', 'required', 'off']
+
 export interface VCenterConnection {
   /** A host name (`vcenter.example.com`), never a URL: the exporters build `https://<server>/sdk`. */
   server: string

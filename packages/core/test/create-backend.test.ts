@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createBackend, normaliseDaemonUrl } from '../src/backend/create-backend.js'
+import { createBackend } from '../src/backend/create-backend.js'
+import { normalizeDaemonUrl } from '../src/client/daemon-url.js'
 import { HypervisordClient } from '../src/client/index.js'
 import { UsageError } from '../src/errors.js'
 import { HyperctlRunner } from '../src/runner/index.js'
@@ -77,19 +78,19 @@ describe('createBackend', () => {
   })
 })
 
-describe('normaliseDaemonUrl', () => {
+describe('normalizeDaemonUrl', () => {
   it.each(['ftp://h:1', 'javascript:alert(1)', 'file:///etc/passwd', 'not a url', 'http://user:pw@h:1'])(
     'refuses %s',
     (url) => {
-      expect(() => normaliseDaemonUrl(url)).toThrow(UsageError)
+      expect(() => normalizeDaemonUrl(url)).toThrow(UsageError)
     },
   )
   it('keeps http and https URLs without the trailing slash', () => {
-    expect(normaliseDaemonUrl('http://localhost:8080/')).toBe('http://localhost:8080')
+    expect(normalizeDaemonUrl('http://localhost:8080/')).toBe('http://localhost:8080')
   })
   it('never repeats a password from a URL that does not parse', () => {
     for (const url of ['http://admin:hunter22@[bad', 'http://admin:hun/ter22@[bad']) {
-      expect(() => normaliseDaemonUrl(url)).toThrow(/daemon URL "http:\/\/\*\*\*@\[bad" is not a URL/)
+      expect(() => normalizeDaemonUrl(url)).toThrow(/daemon URL "http:\/\/\*\*\*@\[bad" is not a URL/)
     }
   })
 })

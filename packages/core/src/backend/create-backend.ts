@@ -5,8 +5,6 @@ import { detectHyperctl } from '../runner/detect-hyperctl.js'
 import { HyperctlRunner } from '../runner/hyperctl-runner.js'
 import type { ExportBackend, Transport, TransportListener } from '../types.js'
 
-export { DEFAULT_DAEMON_URL }
-
 export interface BackendOptions {
   /** `auto` (default) picks hyperctl only where it can work, else the REST API. */
   transport?: Transport | 'auto'
@@ -44,7 +42,7 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
   if (transport !== 'auto' && transport !== 'cli' && transport !== 'api') {
     throw new UsageError(`transport must be auto, cli or api, not ${JSON.stringify(transport)}`)
   }
-  const daemonUrl = normaliseDaemonUrl(options.daemonUrl || env.HYPERVISORD_URL || DEFAULT_DAEMON_URL)
+  const daemonUrl = normalizeDaemonUrl(options.daemonUrl || env.HYPERVISORD_URL || DEFAULT_DAEMON_URL)
   const apiKey = options.apiKey || env.HYPERVISORD_API_KEY || undefined
   const hyperctlPath = options.hyperctlPath || env.HYPERCTL_PATH || 'hyperctl'
   const api = (reason: string): BackendChoice => ({
@@ -105,13 +103,10 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
   )
 }
 
-/** Accepts only plain http(s) URLs (no credentials, query or fragment); the client's one check. */
-export const normaliseDaemonUrl = normalizeDaemonUrl
-
 function hyperctlCanReach(daemonUrl: string, env: NodeJS.ProcessEnv): boolean {
   // why: our simulator's hyperctl-sim can be pointed elsewhere with this documented test knob
   const simUrl = env.HYPERCTL_SIM_DAEMON_URL
-  if (simUrl) return normaliseDaemonUrl(simUrl) === daemonUrl
+  if (simUrl) return normalizeDaemonUrl(simUrl) === daemonUrl
   const url = new URL(daemonUrl)
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]'
   return (

@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path'
 import type { ExportProblem } from '../errors.js'
 import { OperationAbortedError } from '../errors.js'
+import type { VerifyMode } from '../types.js'
 import {
   type DirectorySnapshot,
   type FileRole,
@@ -10,10 +11,6 @@ import {
 } from './export-files.js'
 import { digestFile } from './file-digest.js'
 import type { DigestAlgorithm, ManifestEntry } from './manifest.js'
-
-/** `auto`: verify where the output directory is readable here; `required`: fail where it is not; `off`. */
-export type VerifyMode = 'auto' | 'required' | 'off'
-export const VERIFY_MODES: readonly VerifyMode[] = ['auto', 'required', 'off']
 
 /** A file the export wrote. `size` and `sha256` are absent only when the directory could not be read. */
 export interface ExportFile {

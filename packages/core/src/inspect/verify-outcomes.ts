@@ -1,9 +1,9 @@
 import { IncompleteExportError, OperationAbortedError } from '../errors.js'
 import type { JobOutcome } from '../outcome/job-outcome.js'
-import type { JobSpec } from '../types.js'
+import type { JobSpec, VerifyMode } from '../types.js'
 import { writeChecksumsFile } from './checksums-file.js'
 import { type DirectorySnapshot, snapshotDirectory } from './export-files.js'
-import { type ExportInspection, inspectExport, type VerifyMode } from './inspect-export.js'
+import { type ExportInspection, inspectExport } from './inspect-export.js'
 
 export interface VerifyOptions {
   /** Default `auto`: verify where the output directory is readable here; `required`: fail where it is not. */

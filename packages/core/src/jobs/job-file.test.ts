@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { fc, it as prop } from '@fast-check/vitest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { UsageError } from '../errors.js'
-import { parseJobFile, readJobFile, vcenterHost } from './job-file.js'
+import { parseJobFile, readJobFile } from './job-file.js'
+import { vcenterHost } from './vcenter-host.js'
 
 const yamlBatch = `jobs:
   - id: nightly-db-2026-02-10        # client ID, URL-safe characters only
