@@ -3,12 +3,16 @@ import {
   type BackendOptions,
   EXPORT_METHODS,
   type ExportVmsOptions,
-  formatDuration,
   type JobSpec,
   normalizeDaemonUrl,
   type OptionNames,
-  parseDuration,
+  type OptionValue,
+  POLL_INTERVAL_LIMITS,
   planJobs,
+  readChoice,
+  readCount,
+  readDuration,
+  TIMEOUT_LIMITS,
   UsageError,
   VERIFY_MODES,
 } from '@hyperctl-export/core'
@@ -125,39 +129,22 @@ function flag(fallback?: boolean) {
   }
 }
 
-function oneOf<T extends string>(values: readonly T[]) {
+/** An input read by one of core's option readers (the same values the CLI takes for the flag). */
+function core<T>(read: (s: string) => OptionValue<T>) {
   return (s: string): T => {
-    if ((values as readonly string[]).includes(s)) return s as T
-    const choices = `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`
-    throw new BadValue(`must be ${choices}, not ${JSON.stringify(s)}`)
+    const result = read(s)
+    if (!result.ok) throw new BadValue(result.problem)
+    return result.value
   }
 }
 
-function duration(min: number, max: number) {
-  return (s: string) => {
-    let ms: number
-    try {
-      ms = parseDuration(s)
-    } catch (error) {
-      const { message, hint } = error as UsageError
-      throw new BadValue(`${message}. ${hint}`)
-    }
-    if (ms < min || ms > max) {
-      throw new BadValue(
-        `${JSON.stringify(s)} is out of range: give ${formatDuration(min)} to ${formatDuration(max)}`,
-      )
-    }
-    return ms
-  }
-}
+const optional =
+  <T>(read: (s: string) => T) =>
+  (s: string): T | undefined =>
+    s === '' ? undefined : read(s)
 
-function wholeNumber(s: string) {
-  if (s === '') return undefined
-  if (!/^\d+$/.test(s) || Number(s) < 1 || !Number.isSafeInteger(Number(s))) {
-    throw new BadValue(`must be a whole number of 1 or more, not ${JSON.stringify(s)}`)
-  }
-  return Number(s)
-}
+const oneOf = <const T extends string>(choices: readonly T[]) => core((s) => readChoice(s, choices))
+const wholeNumber = optional(core(readCount))
 
 function daemonUrl(s: string) {
   if (s === '') return undefined
@@ -174,9 +161,6 @@ function lines(s: string) {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'))
 }
-
-// why: setTimeout cannot wait longer than 2^31-1 ms; a poll pause beyond an hour helps nobody
-const MAX_TIMEOUT_MS = 24 * 86_400_000
 
 // why: one plain function per input rather than a schema library: the action compiles its bundle at
 // every start, and these checks need nothing more (bench/run.mjs: the start-up ratio)
@@ -199,10 +183,10 @@ const READERS = {
   'daemon-url': daemonUrl,
   'api-key': text,
   'hyperctl-path': text,
-  transport: oneOf(['auto', 'cli', 'api'] as const),
+  transport: oneOf(['auto', 'cli', 'api']),
   wait: flag(true),
-  timeout: duration(1, MAX_TIMEOUT_MS),
-  'poll-interval': duration(10, 3_600_000),
+  timeout: core((s) => readDuration(s, TIMEOUT_LIMITS)),
+  'poll-interval': core((s) => readDuration(s, POLL_INTERVAL_LIMITS)),
   'cancel-on-timeout': flag(false),
   'cancel-on-abort': flag(true),
   'idempotency-key': text,

@@ -1,8 +1,8 @@
 import { UsageError } from '@hyperctl-export/core/errors'
+import { didYouMean } from '@hyperctl-export/core/suggest'
 import { COMMANDS, type CommandName, type CommandSpec, commandNamed } from './command-table.js'
 import { commandHelp, flagText, rootHelp } from './help-text.js'
 import { OPTIONS, type OptionSpec, PASSWORD_ENV } from './option-table.js'
-import { didYouMean } from './suggest.js'
 
 export type { CommandName } from './command-table.js'
 

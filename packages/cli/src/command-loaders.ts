@@ -4,7 +4,7 @@ import type { CommandName } from './command-table.js'
 export type CommandRun = (ctx: CommandContext) => Promise<number>
 
 /**
- * Loads a command's modules only when it runs, so `--version` and help load neither core nor zod. Kept apart
+ * Loads a command's modules only when it runs, so `--version` and help do not load core. Kept apart
  * from the command table, which help and completion read, so that no command module imports its own loader.
  */
 export const COMMAND_LOADERS: Record<CommandName, () => Promise<CommandRun>> = {

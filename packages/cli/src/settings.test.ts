@@ -62,9 +62,9 @@ describe('readSettings', () => {
     [{ timeout: '0s' }, '--timeout "0s" is out of range'],
     [{ 'max-concurrent': '0' }, '--max-concurrent must be a whole number from 1'],
     [{ 'max-concurrent': '2.5' }, '--max-concurrent must be a whole number'],
-    [{ transport: 'ssh' }, '--transport must be one of auto, cli, api, not "ssh"'],
+    [{ transport: 'ssh' }, '--transport must be auto, cli or api, not "ssh"'],
     [{ transport: 'apu' }, 'not "apu"; did you mean "api"?'],
-    [{ 'export-method': 'scp' }, '--export-method must be one of web, govc, ovftool, ctl'],
+    [{ 'export-method': 'scp' }, '--export-method must be web, govc, ovftool or ctl, not "scp"'],
     [{ output: ' ' }, '--output is empty'],
   ])('throws UsageError naming the flag for %j', (values, message) => {
     expect(() => settings('export', values)).toThrow(UsageError)

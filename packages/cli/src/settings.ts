@@ -1,17 +1,21 @@
 import {
+  didYouMean,
   EXPORT_METHODS,
   type ExportMethod,
   JOB_STATUSES,
   type JobStatus,
-  parseDuration,
+  type OptionValue,
+  POLL_INTERVAL_LIMITS,
+  readChoice,
+  readCount,
+  readDuration,
+  TIMEOUT_LIMITS,
   UsageError,
   VERIFY_MODES,
   type VerifyMode,
 } from '@hyperctl-export/core'
-import { z } from 'zod'
 import type { CommandName } from './command-line.js'
 import { type ResolvedOptions, sourceLabel } from './option-sources.js'
-import { didYouMean } from './suggest.js'
 
 /** The options every command takes. */
 export interface GlobalSettings {
@@ -58,99 +62,43 @@ export interface Settings {
   given: ResolvedOptions
 }
 
-const MAX_DURATION_MS = 24 * 86_400_000
+type Value = string | boolean | undefined
+type Reader<T> = (value: Value) => OptionValue<T>
 
-const text = z
-  .string()
-  .optional()
-  .transform((s, ctx) => {
-    if (s === undefined) return undefined
-    if (s.trim() === '') {
-      ctx.addIssue({ code: 'custom', message: 'is empty' })
-      return z.NEVER
-    }
-    return s
-  })
+const ok = <T>(value: T): OptionValue<T> => ({ ok: true, value })
 
-const flag = z
-  .boolean()
-  .optional()
-  .transform((b) => b === true)
-
-const duration = z
-  .string()
-  .optional()
-  .transform((s, ctx) => {
-    if (s === undefined) return undefined
-    let ms: number
-    try {
-      ms = parseDuration(s)
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message })
-      return z.NEVER
-    }
-    // why: setTimeout cannot wait longer than 2^31-1 ms, and a zero pause would poll without end
-    if (ms < 1 || ms > MAX_DURATION_MS) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(s)} is out of range (1ms to 24d)` })
-      return z.NEVER
-    }
-    return ms
-  })
-
-const count = z
-  .string()
-  .optional()
-  .transform((s, ctx) => {
-    if (s === undefined) return undefined
-    if (!/^\d+$/.test(s.trim()) || Number(s) < 1 || Number(s) > 1_000_000) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be a whole number from 1 to 1000000, not ${JSON.stringify(s)}`,
-      })
-      return z.NEVER
-    }
-    return Number(s)
-  })
-
-function oneOf<const T extends readonly string[]>(choices: T) {
-  return z
-    .string()
-    .optional()
-    .transform((s, ctx) => {
-      if (s === undefined) return undefined
-      if (!choices.includes(s)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be one of ${choices.join(', ')}, not ${JSON.stringify(s)}${didYouMean(s, choices)}`,
-        })
-        return z.NEVER
-      }
-      return s as T[number]
-    })
+/** An option that takes text: absent stays absent; present must hold something. */
+function given<T>(read: (text: string) => OptionValue<T>): Reader<T | undefined> {
+  return (value) => {
+    if (value === undefined || typeof value === 'boolean') return ok(undefined)
+    return read(value)
+  }
 }
 
-const statusList = z
-  .string()
-  .optional()
-  .transform((s, ctx) => {
-    if (s === undefined) return undefined
-    const wanted = s
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== '')
-    const bad = wanted.filter((part) => !(JOB_STATUSES as readonly string[]).includes(part))
-    if (wanted.length === 0 || bad.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must list statuses among ${JOB_STATUSES.join(', ')}, not ${JSON.stringify(s)}${bad[0] === undefined ? '' : didYouMean(bad[0], JOB_STATUSES)}`,
-      })
-      return z.NEVER
-    }
-    return [...new Set(wanted)] as JobStatus[]
-  })
+const text = given((s) => (s.trim() === '' ? { ok: false, problem: 'is empty' } : ok(s)))
+const flag: Reader<boolean> = (value) => ok(value === true)
+const timeout = given((s) => readDuration(s, TIMEOUT_LIMITS))
+const pollInterval = given((s) => readDuration(s, POLL_INTERVAL_LIMITS))
+const count = given(readCount)
+const oneOf = <const T extends string>(choices: readonly T[]) => given((s) => readChoice(s, choices))
 
-// why: keys are the flag names, so every message names the flag as the user typed it
-const Schema = z.object({
+const statusList = given((s): OptionValue<JobStatus[]> => {
+  const wanted = s
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+  const bad = wanted.filter((part) => !(JOB_STATUSES as readonly string[]).includes(part))
+  if (wanted.length === 0 || bad.length > 0) {
+    return {
+      ok: false,
+      problem: `must list statuses among ${JOB_STATUSES.join(', ')}, not ${JSON.stringify(s)}${bad[0] === undefined ? '' : didYouMean(bad[0], JOB_STATUSES)}`,
+    }
+  }
+  return ok([...new Set(wanted)] as JobStatus[])
+})
+
+// why: keys are the flag names, so every message names the flag (or its variable) as the user gave it
+const READERS = {
   'daemon-url': text,
   'api-key': text,
   'hyperctl-path': text,
@@ -158,8 +106,8 @@ const Schema = z.object({
   json: flag,
   quiet: flag,
   verbose: flag,
-  timeout: duration,
-  'poll-interval': duration,
+  timeout,
+  'poll-interval': pollInterval,
   'cancel-on-interrupt': flag,
   'idempotency-key': text,
   'max-concurrent': count,
@@ -179,21 +127,24 @@ const Schema = z.object({
   'parallel-downloads': count,
   'remove-cdrom': flag,
   status: statusList,
-})
+} satisfies Record<string, Reader<unknown>>
+
+type Read = { [K in keyof typeof READERS]: (typeof READERS)[K] extends Reader<infer T> ? T : never }
 
 /** Checks and types every option value; throws UsageError naming the first bad flag or variable. */
 export function readSettings(command: CommandName, resolved: ResolvedOptions): Settings {
   const { values, sources } = resolved
-  const parsed = Schema.safeParse(values)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    const name = String(issue.path[0])
-    throw new UsageError(
-      `${sourceLabel(name, sources[name])} ${issue.message}`,
-      `Run \`hyperctl-export help ${command}\`.`,
-    )
+  const read: Partial<Record<string, unknown>> = {}
+  const problems: string[] = []
+  for (const [name, reader] of Object.entries(READERS) as [string, Reader<unknown>][]) {
+    const result = reader(values[name])
+    if (result.ok) read[name] = result.value
+    else problems.push(`${sourceLabel(name, sources[name])} ${result.problem}`)
   }
-  const v = parsed.data
+  if (problems.length > 0) {
+    throw new UsageError(problems.join('\n'), `Run \`hyperctl-export help ${command}\`.`)
+  }
+  const v = read as Read
   return {
     global: {
       daemonUrl: v['daemon-url'],

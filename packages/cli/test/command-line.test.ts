@@ -155,7 +155,7 @@ describe('options from the environment', () => {
     })
     expect(result.code).toBe(2)
     expect(result.stderr).toContain(
-      'HYPERCTL_EXPORT_TRANSPORT must be one of auto, cli, api, not "apo"; did you mean "api"?',
+      'HYPERCTL_EXPORT_TRANSPORT must be auto, cli or api, not "apo"; did you mean "api"?',
     )
   })
 })

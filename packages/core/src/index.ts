@@ -57,6 +57,7 @@ export {
   sanitizeLogText,
   sanitizeText,
 } from './text/sanitize.js'
+export { closest, didYouMean, editDistance } from './text/suggest.js'
 export * from './transport-log.js'
 export * from './types.js'
 export { parseDuration, parseGoDuration } from './util/duration.js'

@@ -1,4 +1,5 @@
 export * from './idempotent-ids.js'
 export * from './job-plan.js'
+export * from './option-values.js'
 export * from './output-collisions.js'
 export type * from './request.js'
