@@ -6,12 +6,12 @@ import { writeExport } from './export-files.js'
 import { exportPlan } from './export-plan.js'
 import {
   type ExportMethod,
-  emptyProgress,
-  emptyResult,
   type Job,
   type JobDefinition,
   type JobResult,
   jobFromWire,
+  progressOf,
+  resultOf,
   toWireJob,
   type WireJobDefinition,
 } from './job-model.js'
@@ -359,7 +359,7 @@ export class JobManager {
     job.status = 'running'
     job.started_at = now
     job.updated_at = now
-    job.progress = emptyProgress('connecting')
+    job.progress = progressOf({ phase: 'connecting' })
     normalize(job.definition)
     const requested = job.definition.export_method
     const method =
@@ -411,9 +411,7 @@ export class JobManager {
   }
 
   #writeResult(job: Job, method: ExportMethod): { result: JobResult } | { error: string } {
-    const result = emptyResult()
-    result.success = true
-    result.export_method = method
+    const result = resultOf({ success: true, export_method: method })
     if (!this.#o.writeFiles) return { result }
     const vmName = vmNameOf(job.definition.vm_path)
     let dir: string
