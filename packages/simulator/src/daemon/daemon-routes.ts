@@ -254,17 +254,18 @@ const duration = (ns: number | bigint) => formatGoDuration(BigInt(ns))
 function statusReply(_: SimRequest, ctx: RouteContext): SimReply {
   const m = ctx.manager
   const now = m.now()
-  const c = m.counts()
+  const jobs = m.inOrder()
+  const count = (status: string) => jobs.filter((j) => j.status === status).length
   return json(
     200,
     struct({
       version: DAEMON_VERSION,
       uptime: duration(now - m.startNs),
-      total_jobs: c.total,
-      running_jobs: c.running,
-      completed_jobs: c.completed,
-      failed_jobs: c.failed,
-      cancelled_jobs: c.cancelled,
+      total_jobs: jobs.length,
+      running_jobs: count('running'),
+      completed_jobs: count('completed'),
+      failed_jobs: count('failed'),
+      cancelled_jobs: count('cancelled'),
       timestamp: stamp(now, ctx),
     }),
   )
@@ -280,7 +281,7 @@ function capabilitiesReply(_: SimRequest, ctx: RouteContext): SimReply {
       version: available ? version : '',
       path: available ? path : '',
       priority,
-      last_checked: stamp(m.detectedNs, ctx),
+      last_checked: stamp(m.startNs, ctx),
     })
   }
   const ctl = m.hyperctlOnPath

@@ -148,6 +148,7 @@ export const QUERY_REQUEST_TYPE = decodeType(QUERY_REQUEST)
 export const definitionFrom = (record: unknown): JobDefinition => fill(JOB_DEFINITION, record)
 export const progressOf = (fields: Partial<JobProgress>): JobProgress => fill(JOB_PROGRESS, fields)
 export const resultOf = (fields: Partial<JobResult>): JobResult => fill(JOB_RESULT, fields)
+export const jobOf = (fields: Partial<Job>): Job => fill(JOB, fields)
 
 export function encodeJob(job: Job, tz = 0): string {
   return encodeStruct(JOB, job, tz)
