@@ -5,51 +5,39 @@ import { type HypervisordSimOptions, startHypervisordSim } from '../daemon/hyper
 import { EXPORT_METHODS, type ExportMethod } from '../daemon/job-model.js'
 import { parseGoDuration } from '../go/go-time.js'
 
-/** Every flag once: its value's name (none for a switch), a short form, and its help. */
-const FLAGS: Record<string, { value?: string; short?: string; help: string }> = {
-  port: { value: 'N', short: 'p', help: 'TCP port (default 8080; 0 picks a free one)' },
-  host: { value: 'ADDR', help: 'listen address (default 127.0.0.1)' },
-  'api-key': {
-    value: 'KEY',
-    help: 'turn API-key auth on (better: HYPERVISORD_SIM_API_KEY, which stays out of ps)',
-  },
-  'job-duration': {
-    value: 'D',
-    help: 'export duration: milliseconds or a Go duration like 3s, 500ms (default 3s)',
-  },
-  'default-method': { value: 'M', help: 'ctl, govc, ovftool or web (default web)' },
-  'hyperctl-on-path': {
-    help: 'behave like a daemon with hyperctl in PATH (default method ctl; ctl jobs fail)',
-  },
-  'stable-order': { help: 'query results in submission order instead of random order' },
-  'cancel-stops-export': { help: 'cancelled jobs stay cancelled (the real daemon lets the export finish)' },
-  'disk-size': { value: 'BYTES', help: 'capacity of the written VMDK (default 65536)' },
-  root: {
-    value: 'DIR',
-    help: "write every job's output under DIR (absolute and relative output paths alike);\na path that leaves DIR fails its job",
-  },
-  'allow-any-path': {
-    help: 'without --root: also write absolute output paths outside the system temp\ndirectory (refused by default, the job fails)',
-  },
-  'no-files': { help: 'write no OVF/VMDK on completion' },
-  disks: { value: 'N', help: 'disks per VM (default 1)' },
-  'write-manifest': { help: "also write ovftool's manifest <vm>.mf (SHA256 of the .ovf and each disk)" },
-  verbose: { short: 'v', help: 'log each request to stderr' },
-  help: { short: 'h', help: 'show this help' },
-}
-
 const USAGE = `Usage: hypervisord-sim [options]
 
 A hypervisord simulator for tests and demos: the job REST API on 127.0.0.1, no vCenter.
 Prints its URL on the first line of stdout; SIGINT or SIGTERM stop it.
 
 Options:
-${Object.entries(FLAGS)
-  .map(([name, f]) => {
-    const flag = `  ${f.short ? `-${f.short}, ` : ''}--${name}${f.value ? ` ${f.value}` : ''}`
-    return `${flag.padEnd(23)} ${f.help.replaceAll('\n', `\n${' '.repeat(24)}`)}\n`
-  })
-  .join('')}`
+  -p, --port N          TCP port (default 8080; 0 picks a free one)
+  --host ADDR           listen address (default 127.0.0.1)
+  --api-key KEY         turn API-key auth on (better: HYPERVISORD_SIM_API_KEY, which stays out of ps)
+  --job-duration D      export duration: milliseconds or a Go duration like 3s, 500ms (default 3s)
+  --default-method M    ctl, govc, ovftool or web (default web)
+  --hyperctl-on-path    behave like a daemon with hyperctl in PATH (default method ctl; ctl jobs fail)
+  --stable-order        query results in submission order instead of random order
+  --cancel-stops-export cancelled jobs stay cancelled (the real daemon lets the export finish)
+  --disk-size BYTES     capacity of the written VMDK (default 65536)
+  --root DIR            write every job's output under DIR (absolute and relative output paths alike);
+                        a path that leaves DIR fails its job
+  --allow-any-path      without --root: also write absolute output paths outside the system temp
+                        directory (refused by default, the job fails)
+  --no-files            write no OVF/VMDK on completion
+  --disks N             disks per VM (default 1)
+  --write-manifest      also write ovftool's manifest <vm>.mf (SHA256 of the .ovf and each disk)
+  -v, --verbose         log each request to stderr
+  -h, --help            show this help
+`
+
+/** The flags as the usage lists them: a flag followed by a value name takes a string. */
+const FLAGS = Object.fromEntries(
+  [...USAGE.matchAll(/^ {2}(?:-(\w), )?--([\w-]+)( [A-Z])?/gm)].map(([, short, name, value]) => [
+    name as string,
+    { type: value ? ('string' as const) : ('boolean' as const), ...(short && { short }) },
+  ]),
+)
 
 function fail(message: string): never {
   process.stderr.write(`hypervisord-sim: ${message}\n\n${USAGE}`)
@@ -59,15 +47,7 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   let values: Record<string, string | boolean | undefined>
   try {
-    ;({ values } = parseArgs({
-      options: Object.fromEntries(
-        Object.entries(FLAGS).map(([name, f]) => [
-          name,
-          { type: f.value ? ('string' as const) : ('boolean' as const), ...(f.short && { short: f.short }) },
-        ]),
-      ),
-      strict: true,
-    }))
+    ;({ values } = parseArgs({ options: FLAGS, strict: true }))
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error))
   }
