@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
+import { posix } from 'node:path'
 import { goFilepathBase } from '../go/go-format.js'
 import { GoJsonError } from '../go/go-json-decode.js'
 import { encoderLine, goJsonAny, goJsonArray, goJsonMap, goJsonObject } from '../go/go-json-encode.js'
@@ -147,19 +148,9 @@ function authorized(req: SimRequest, path: string, rawQuery: string, ctx: RouteC
   return key !== '' && x.length === y.length && timingSafeEqual(x, y)
 }
 
-/** Go's `path.Clean` plus ServeMux's `cleanPath` (a trailing slash survives). */
+/** Go's `path.Clean` plus ServeMux's `cleanPath` (a trailing slash survives): posix.normalize of the rooted path. */
 export function cleanPath(p: string): string {
-  if (p === '') return '/'
-  const withRoot = p.startsWith('/') ? p : `/${p}`
-  const out: string[] = []
-  for (const seg of withRoot.split('/')) {
-    if (seg === '' || seg === '.') continue
-    if (seg === '..') out.pop()
-    else out.push(seg)
-  }
-  let np = `/${out.join('/')}`
-  if (withRoot.endsWith('/') && np !== '/') np += '/'
-  return np
+  return posix.normalize(p.startsWith('/') ? p : `/${p}`)
 }
 
 function mux(req: SimRequest, ctx: RouteContext, t: Target): SimReply {

@@ -1,13 +1,5 @@
 import type { GoStruct, GoType } from '../go/go-json-decode.js'
-import {
-  goJsonAny,
-  goJsonArray,
-  goJsonFloat,
-  goJsonInt,
-  goJsonObject,
-  goJsonString,
-  goJsonStrings,
-} from '../go/go-json-encode.js'
+import { goJsonAny, goJsonArray, goJsonObject, goJsonString } from '../go/go-json-encode.js'
 import { formatRfc3339Nano, GO_ZERO_TIME_NS, parseRfc3339 } from '../go/go-time.js'
 
 /**
@@ -166,13 +158,10 @@ function encodeField(f: Field, v: unknown, tz: number): string {
     if (f.of !== 'slice') return encodeStruct(f.decl, v as GoValue<StructDecl>, tz)
     return goJsonArray((v as GoValue<StructDecl>[]).map((x) => encodeStruct(f.decl, x, tz)))
   }
-  const k = kindOf(f)
-  if (isTime(k)) return goJsonString(formatRfc3339Nano(v as bigint, tz))
-  if (k === '[]string' || k === '[]models.JobStatus') return goJsonStrings(v as string[])
-  if (k === 'map[string]interface {}') return goJsonAny(v)
-  if (k === 'int') return goJsonInt(v as number)
-  if (k === 'float64') return goJsonFloat(v as number)
-  return typeof v === 'boolean' ? String(v) : goJsonString(v as string)
+  if (isTime(kindOf(f))) return goJsonString(formatRfc3339Nano(v as bigint, tz))
+  // why: strings, bools, string slices and maps come out as Go writes them from an interface{}, and
+  // so do ints (the float64 text of a whole number is the int's text)
+  return goJsonAny(v)
 }
 
 /** The type the Go-JSON decoder fills for a struct (fields `json:"-"` left out). */
