@@ -108,23 +108,13 @@ function parseTarget(target: string): Target | undefined {
   return path === undefined ? undefined : { rawPath, rawQuery, path }
 }
 
-/** Go's `url.PathUnescape` as the server applies it: every `%` needs two hex digits. */
+/** Go's `url.PathUnescape` as the server applies it: every `%` needs two hex digits; the bytes are UTF-8. */
 function unescapePath(raw: string): string | undefined {
-  if (!raw.includes('%')) return raw
-  const bytes: number[] = []
-  const src = Buffer.from(raw, 'utf8')
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i] as number
-    if (c !== 0x25) {
-      bytes.push(c)
-      continue
-    }
-    const hex = src.subarray(i + 1, i + 3).toString('latin1')
-    if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined
-    bytes.push(Number.parseInt(hex, 16))
-    i += 2
-  }
-  return Buffer.from(bytes).toString('utf8')
+  if (/%(?![0-9a-fA-F]{2})/.test(raw)) return undefined
+  // split with a capture group: the odd pieces are the escapes' hex digits
+  const pieces = raw.split(/%([0-9a-fA-F]{2})/)
+  const bytes = pieces.map((p, i) => (i % 2 ? Buffer.from([Number.parseInt(p, 16)]) : Buffer.from(p, 'utf8')))
+  return Buffer.concat(bytes).toString('utf8')
 }
 
 function header(req: SimRequest, name: string): string {
@@ -351,25 +341,14 @@ function cancelReply(req: SimRequest, ctx: RouteContext): SimReply {
 function progressReply(job: Job, id: string, ctx: RouteContext): SimReply {
   const now = ctx.manager.now()
   const p = job.progress
+  // why: the handler's map lists every JobProgress field but bytes_transferred
+  const { bytes_transferred, ...progressMap } = p ?? {}
   const elapsed = job.started_at === null ? undefined : durationSeconds(now - job.started_at)
   return json(200, {
     job_id: id,
     status: job.status,
     timestamp: stamp(now, ctx),
-    progress: p
-      ? {
-          phase: p.phase,
-          current_file: p.current_file,
-          current_step: p.current_step,
-          files_downloaded: p.files_downloaded,
-          total_files: p.total_files,
-          bytes_downloaded: p.bytes_downloaded,
-          total_bytes: p.total_bytes,
-          percent_complete: p.percent_complete,
-          estimated_remaining: p.estimated_remaining,
-          export_method: p.export_method,
-        }
-      : undefined,
+    progress: p ? progressMap : undefined,
     transfer_rate_mbps:
       p && job.status === 'running' && elapsed !== undefined && elapsed > 0
         ? p.bytes_downloaded / elapsed / (1024 * 1024)
@@ -380,6 +359,12 @@ function progressReply(job: Job, id: string, ctx: RouteContext): SimReply {
     error: job.error === '' ? undefined : job.error,
   })
 }
+
+/** The level and message of a finished job's last log entry, by status. */
+const ENDINGS = new Map<string, [string, string]>([
+  ['failed', ['error', 'Job failed']],
+  ['cancelled', ['warn', 'Job cancelled']],
+])
 
 function logsReply(job: Job, id: string, ctx: RouteContext): SimReply {
   const def = job.definition
@@ -410,12 +395,7 @@ function logsReply(job: Job, id: string, ctx: RouteContext): SimReply {
     )
   }
   if (job.completed_at !== null) {
-    const [level, message] =
-      job.status === 'failed'
-        ? ['error', 'Job failed']
-        : job.status === 'cancelled'
-          ? ['warn', 'Job cancelled']
-          : ['info', 'Job completed successfully']
+    const [level, message] = ENDINGS.get(job.status) ?? ['info', 'Job completed successfully']
     const r = job.result
     const details = r
       ? { total_size: r.total_size, duration: duration(r.duration), files_count: r.files?.length ?? 0 }

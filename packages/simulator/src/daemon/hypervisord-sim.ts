@@ -346,11 +346,10 @@ function collectBody(
 }
 
 function distinctHeaders(req: IncomingMessage): Record<string, string[]> {
-  const out: Record<string, string[]> = {}
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    if (values) out[name] = values
-  }
-  return out
+  return Object.fromEntries(Object.entries(req.headersDistinct).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string[]
+  >
 }
 
 const REDACTED = '[redacted]'
@@ -366,11 +365,13 @@ function recordOf(req: SimRequest, at: number): RecordedRequest {
   }
   const params = new URLSearchParams(q < 0 ? '' : req.target.slice(q + 1))
   if (params.has('api_key')) params.set('api_key', REDACTED)
-  const headers: Record<string, string> = {}
-  for (const [name, values] of Object.entries(req.headers)) {
-    headers[name] =
-      name === 'x-api-key' || name === 'authorization' ? redactAuth(values.join(', ')) : values.join(', ')
-  }
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([name, values]) => {
+      const value = values.join(', ')
+      if (name !== 'x-api-key' && name !== 'authorization') return [name, value]
+      return [name, value.startsWith('Bearer ') ? `Bearer ${REDACTED}` : REDACTED]
+    }),
+  )
   return {
     method: req.method,
     path,
@@ -379,10 +380,6 @@ function recordOf(req: SimRequest, at: number): RecordedRequest {
     body: redactBody(req.body.toString('utf8')),
     at,
   }
-}
-
-function redactAuth(value: string): string {
-  return value.startsWith('Bearer ') ? `Bearer ${REDACTED}` : REDACTED
 }
 
 /** Hides vCenter passwords in JSON (`"password": "..."`) and YAML (`password: ...`) bodies. */
