@@ -8,19 +8,20 @@ import { formatRfc3339Nano, GO_ZERO_TIME_NS, parseRfc3339 } from '../go/go-time.
  * the decoder's type and the reading of a reply-shaped value back into a struct.
  */
 
-/** A field's Go type with the JS value the simulator holds for it (times are ns since the epoch). */
-interface GoKinds {
-  string: string
-  'models.JobStatus': string
-  int: number
-  float64: number
-  bool: boolean
-  'time.Time': bigint
-  '*time.Time': bigint | null
-  '[]string': string[] | null
-  '[]models.JobStatus': string[] | null
-  'map[string]interface {}': Record<string, unknown> | null
+/** Each Go type a field may have, with its zero value; its type is the JS value held (times: ns since the epoch). */
+const ZERO = {
+  string: '',
+  'models.JobStatus': '',
+  int: 0,
+  float64: 0,
+  bool: false,
+  'time.Time': GO_ZERO_TIME_NS,
+  '*time.Time': null as bigint | null,
+  '[]string': null as string[] | null,
+  '[]models.JobStatus': null as string[] | null,
+  'map[string]interface {}': null as Record<string, unknown> | null,
 }
+type GoKinds = typeof ZERO
 export type Kind = keyof GoKinds
 /** `omitempty`; `yaml`: only yaml.v3 sees the field (`json:"-"`). */
 type Tag = Kind | `${Kind},omitempty` | `${Kind},yaml`
@@ -73,19 +74,6 @@ export type Wire<D> =
         -readonly [K in Omitted<F>]?: NonNullable<WireField<F[K]>>
       }
     : never
-
-const ZERO: GoKinds = {
-  string: '',
-  'models.JobStatus': '',
-  int: 0,
-  float64: 0,
-  bool: false,
-  'time.Time': GO_ZERO_TIME_NS,
-  '*time.Time': null,
-  '[]string': null,
-  '[]models.JobStatus': null,
-  'map[string]interface {}': null,
-}
 
 export const kindOf = (tag: Tag) => tag.split(',')[0] as Kind
 export const isTime = (k: Kind) => k === 'time.Time' || k === '*time.Time'

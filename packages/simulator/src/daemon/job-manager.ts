@@ -80,7 +80,7 @@ interface Runtime {
   timers: Set<unknown>
   stage: Stage
   hung: boolean
-  method: ExportMethod | undefined
+  method?: ExportMethod
 }
 
 interface Entry {
@@ -165,12 +165,7 @@ export class JobManager {
     if (this.#jobs.has(id)) return { ok: false, error: DUPLICATE(id) }
     const now = this.now()
     const job = jobOf({ definition: { ...def, id, created_at: now }, status: 'pending', updated_at: now })
-    const rt: Runtime = {
-      timers: new Set(),
-      stage: 'queued',
-      hung: this.#hangs(job.definition.vm_path),
-      method: undefined,
-    }
+    const rt: Runtime = { timers: new Set(), stage: 'queued', hung: this.#hangs(job.definition.vm_path) }
     this.#jobs.set(id, { job, rt })
     this.#schedule(rt, this.#o.pendingMs, () => this.#start(job, rt))
     return { ok: true, id }
@@ -183,10 +178,7 @@ export class JobManager {
       if (this.#jobs.has(job.definition.id)) throw new Error(DUPLICATE(job.definition.id))
     }
     for (const job of jobs) {
-      this.#jobs.set(job.definition.id, {
-        job,
-        rt: { timers: new Set(), stage: 'done', hung: false, method: undefined },
-      })
+      this.#jobs.set(job.definition.id, { job, rt: { timers: new Set(), stage: 'done', hung: false } })
     }
   }
 
@@ -196,13 +188,8 @@ export class JobManager {
 
   /** `ListJobs`: status filter (exact strings), limit (>0), in Go map order (random) unless stableOrder. */
   list(statuses: readonly string[] | null, limit: number): Job[] {
-    const out: Job[] = []
-    for (const { job } of this.#ordered()) {
-      if (statuses && statuses.length > 0 && !statuses.includes(job.status)) continue
-      out.push(job)
-      if (limit > 0 && out.length >= limit) break
-    }
-    return out
+    const jobs = this.#ordered().filter((job) => !statuses?.length || statuses.includes(job.status))
+    return limit > 0 ? jobs.slice(0, limit) : jobs
   }
 
   /** Jobs in submission order (for control snapshots, not for replies). */
@@ -210,16 +197,14 @@ export class JobManager {
     return [...this.#jobs.values()].map((e) => e.job)
   }
 
-  #ordered(): Entry[] {
-    const entries = [...this.#jobs.values()]
-    if (this.#o.stableOrder) return entries
-    for (let i = entries.length - 1; i > 0; i--) {
+  #ordered(): Job[] {
+    const jobs = this.inOrder()
+    if (this.#o.stableOrder) return jobs
+    for (let i = jobs.length - 1; i > 0; i--) {
       const j = Math.floor(this.#o.random() * (i + 1))
-      const tmp = entries[i] as Entry
-      entries[i] = entries[j] as Entry
-      entries[j] = tmp
+      ;[jobs[i], jobs[j]] = [jobs[j] as Job, jobs[i] as Job]
     }
-    return entries
+    return jobs
   }
 
   /** `CancelJob`: an error message, or undefined when the job was labelled cancelled. */
