@@ -8,21 +8,6 @@ import { damageFiles, damageNeedsManifest, manifestText, type SimExportDamage } 
  * read it) and its file is about as large as the disk, written sparsely on the host file system.
  */
 
-export interface WrittenExport {
-  ovfPath: string
-  /** The disk files, in descriptor order. */
-  diskPaths: string[]
-  /** The manifest, when one was written. */
-  manifestPath?: string
-  /** Every file written: descriptor, disks, then the manifest. */
-  files: string[]
-  /** Bytes of the disk files: what the web exporter reports as `total_size`. */
-  diskBytes: number
-  /** Bytes of every file written. */
-  totalSize: number
-  capacityBytes: number
-}
-
 const SECTOR = 512
 const GRAIN_SECTORS = 128 // 64 KiB grains, VMware's default
 const GTES_PER_GT = 512
@@ -50,12 +35,7 @@ export interface ExportLayout {
  * them with their byte sizes, as the web exporter lays out an export, and on request the manifest
  * `<vmName>.mf`; creates `dir` like os.MkdirAll.
  */
-export function writeExport(
-  dir: string,
-  vmName: string,
-  diskSizeBytes: number,
-  layout: ExportLayout = {},
-): WrittenExport {
+export function writeExport(dir: string, vmName: string, diskSizeBytes: number, layout: ExportLayout = {}) {
   mkdirSync(dir, { recursive: true, mode: 0o755 })
   const { damage } = layout
   const capacitySectors = Math.max(1, Math.ceil(diskSizeBytes / SECTOR))
@@ -70,27 +50,34 @@ export function writeExport(
   )
   const ovfPath = join(dir, `${vmName}.ovf`)
   writeWhole(ovfPath, Buffer.from(ovfDescriptor(vmName, described, capacitySectors * SECTOR), 'utf8'))
-  const diskBytes = written.reduce((n, d) => n + d.size, 0)
   const diskPaths = written.map((d) => d.path)
   const files = [ovfPath, ...diskPaths]
-  let manifestPath: string | undefined
-  if (layout.writeManifest || damageNeedsManifest(damage)) {
-    manifestPath = join(dir, `${vmName}.mf`)
+  const manifestPath =
+    layout.writeManifest || damageNeedsManifest(damage) ? join(dir, `${vmName}.mf`) : undefined
+  if (manifestPath) {
     const wrong = damage === 'manifest-mismatch' ? diskPaths[0] : undefined
     writeWhole(manifestPath, Buffer.from(manifestText(files, wrong), 'utf8'))
+    files.push(manifestPath)
   }
   const totalSize = files.reduce((n, f) => n + statSync(f).size, 0)
   if (damage) damageFiles(damage, ovfPath, diskPaths[0] as string)
   return {
     ovfPath,
+    /** The disk files, in descriptor order. */
     diskPaths,
+    /** The manifest, when one was written. */
     ...(manifestPath ? { manifestPath } : {}),
-    files: manifestPath ? [...files, manifestPath] : files,
-    diskBytes,
-    totalSize: totalSize + (manifestPath ? statSync(manifestPath).size : 0),
+    /** Every file written: descriptor, disks, then the manifest. */
+    files,
+    /** Bytes of the disk files: what the web exporter reports as `total_size`. */
+    diskBytes: written.reduce((n, d) => n + d.size, 0),
+    /** Bytes of every file written (before any damage). */
+    totalSize,
     capacityBytes: capacitySectors * SECTOR,
   }
 }
+
+export type WrittenExport = ReturnType<typeof writeExport>
 
 /** Writes `data` to a new file that a planted symbolic link cannot redirect, then extends it to `size`. */
 function writeWhole(path: string, data: Buffer, size = data.length): void {

@@ -1,3 +1,4 @@
+import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type AdvanceableClock, ManualClock, realClock, type SimClock } from './clock.js'
@@ -101,7 +102,11 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
   let closed = false
 
   const server = createServer((req, res) => {
-    collectBody(req, maxBody, (body, tooLarge) => handle(req, res, body, tooLarge))
+    // a request whose body breaks off is never answered, as net/http cannot answer it either
+    readBody(req, maxBody).then(
+      ({ body, tooLarge }) => handle(req, res, body, tooLarge),
+      () => {},
+    )
   })
 
   const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer, tooLarge: boolean) => {
@@ -159,14 +164,10 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
     return reply
   }
 
-  const listen = (port: number) =>
-    new Promise<void>((resolveListen, rejectListen) => {
-      server.once('error', rejectListen)
-      server.listen(port, host, () => {
-        server.off('error', rejectListen)
-        resolveListen()
-      })
-    })
+  const listen = async (port: number) => {
+    server.listen(port, host)
+    await once(server, 'listening')
+  }
 
   const stopListening = () =>
     new Promise<void>((resolveClose) => {
@@ -322,27 +323,15 @@ function isAdvanceable(clock: SimClock): clock is AdvanceableClock {
   return typeof (clock as Partial<AdvanceableClock>).advance === 'function'
 }
 
-function collectBody(
-  req: IncomingMessage,
-  limit: number,
-  done: (body: Buffer, tooLarge: boolean) => void,
-): void {
+/** The body cut to `limit` bytes, and whether it went past that. */
+async function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {
   const chunks: Buffer[] = []
-  let kept = 0
   let seen = 0
-  req.on('data', (chunk: Buffer) => {
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    if (seen < limit) chunks.push(chunk.subarray(0, limit - seen))
     seen += chunk.length
-    if (kept <= limit) {
-      const part = chunk.subarray(0, limit + 1 - kept)
-      chunks.push(part)
-      kept += part.length
-    }
-  })
-  req.on('end', () => {
-    const body = Buffer.concat(chunks)
-    done(body.subarray(0, limit), seen > limit)
-  })
-  req.on('error', () => {})
+  }
+  return { body: Buffer.concat(chunks), tooLarge: seen > limit }
 }
 
 function distinctHeaders(req: IncomingMessage): Record<string, string[]> {
