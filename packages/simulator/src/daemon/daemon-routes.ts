@@ -96,7 +96,7 @@ interface Target {
   path: string
 }
 
-function parseTarget(target: string): Target | undefined {
+export function parseTarget(target: string): Target | undefined {
   let t = target
   const absolute = /^https?:\/\/[^/?#]*/i.exec(t)
   if (absolute) t = t.slice(absolute[0].length) || '/'

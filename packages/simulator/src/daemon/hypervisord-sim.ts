@@ -2,7 +2,7 @@ import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type AdvanceableClock, ManualClock, realClock, type SimClock } from './clock.js'
-import { type RouteContext, route, type SimReply, type SimRequest } from './daemon-routes.js'
+import { parseTarget, type RouteContext, route, type SimReply, type SimRequest } from './daemon-routes.js'
 import type { SimExportDamage } from './export-damage.js'
 import { JobManager, type JobManagerOptions } from './job-manager.js'
 import { type ExportMethod, type Job, toWireJob, type WireJob } from './job-model.js'
@@ -345,13 +345,8 @@ const REDACTED = '[redacted]'
 
 function recordOf(req: SimRequest, at: number): RecordedRequest {
   const q = req.target.indexOf('?')
-  const rawPath = q < 0 ? req.target : req.target.slice(0, q)
-  let path: string
-  try {
-    path = decodeURIComponent(rawPath.replace(/^https?:\/\/[^/]*/i, ''))
-  } catch {
-    path = rawPath
-  }
+  // the path as the daemon reads it (percent-decoded), or as sent when the daemon cannot read it
+  const path = parseTarget(req.target)?.path ?? (q < 0 ? req.target : req.target.slice(0, q))
   const params = new URLSearchParams(q < 0 ? '' : req.target.slice(q + 1))
   if (params.has('api_key')) params.set('api_key', REDACTED)
   const headers = Object.fromEntries(
