@@ -70,7 +70,13 @@ interface QueuedFault {
   match?: RequestMatch | undefined
 }
 
-const TEXT_PLAIN = 'text/plain; charset=utf-8'
+/** A fault's reply: the body defaults to the status text, the content type to plain text. */
+interface FaultReply {
+  body?: string
+  contentType?: string
+  headers?: Record<string, string>
+  match?: RequestMatch
+}
 
 const MAX_SETTLE_ROUNDS = 100
 
@@ -113,7 +119,8 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
     const simReq: SimRequest = {
       method: req.method ?? 'GET',
       target: req.url ?? '/',
-      headers: distinctHeaders(req),
+      // Node's Dict type allows undefined values; it only ever holds the headers that came
+      headers: req.headersDistinct as Record<string, string[]>,
       body,
       bodyTooLarge: tooLarge,
     }
@@ -191,8 +198,10 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
   }
 
   const wire = (job: Job) => toWireJob(job, tz)
-  const queue = (n: number, fault: QueuedFault) => {
-    for (let i = 0; i < n; i++) faults.push(fault)
+  const queue = (n: number, kind: QueuedFault['kind'], status: number, reply: FaultReply) => {
+    const headers = { 'Content-Type': reply.contentType ?? 'text/plain; charset=utf-8', ...reply.headers }
+    const body = reply.body ?? `${STATUS_CODES[status] ?? 'Error'}\n`
+    for (let i = 0; i < n; i++) faults.push({ kind, status, headers, body, match: reply.match })
   }
 
   /** What a test steers the simulator with (see the README's control table). */
@@ -254,26 +263,12 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
       return down
     },
     /** The next n matching requests get `status` (default 500) without reaching the daemon. */
-    failNext(
-      n: number,
-      status = 500,
-      reply: { body?: string; contentType?: string; match?: RequestMatch } = {},
-    ) {
-      const body = reply.body ?? `${STATUS_CODES[status] ?? 'Error'}\n`
-      const headers = { 'Content-Type': reply.contentType ?? TEXT_PLAIN }
-      queue(n, { kind: 'fail', status, headers, body, match: reply.match })
-    },
+    failNext: (n: number, status = 500, reply: FaultReply = {}) => queue(n, 'fail', status, reply),
     /** The next n matching requests get 429 (with Retry-After when given). */
-    throttleNext(n: number, retryAfterSeconds?: number, match?: RequestMatch) {
-      const retry: Record<string, string> =
-        retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) }
-      queue(n, {
-        kind: 'throttle',
-        status: 429,
-        headers: { 'Content-Type': TEXT_PLAIN, ...retry },
-        body: 'Too Many Requests\n',
-        match,
-      })
+    throttleNext: (n: number, retryAfterSeconds?: number, match?: RequestMatch) => {
+      const headers: Record<string, string> = {}
+      if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds)
+      queue(n, 'throttle', 429, { match, headers })
     },
     /** Every reply waits this long (clock time) after the request was handled; 0 turns it off. */
     delayReplies(ms: number) {
@@ -332,13 +327,6 @@ async function readBody(req: IncomingMessage, limit: number): Promise<{ body: Bu
     seen += chunk.length
   }
   return { body: Buffer.concat(chunks), tooLarge: seen > limit }
-}
-
-function distinctHeaders(req: IncomingMessage): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(req.headersDistinct).filter(([, v]) => v !== undefined)) as Record<
-    string,
-    string[]
-  >
 }
 
 const REDACTED = '[redacted]'

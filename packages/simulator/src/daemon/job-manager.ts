@@ -351,35 +351,31 @@ export class JobManager {
     const result = resultOf({ success: true, export_method: method })
     if (!this.#o.writeFiles) return { result }
     const vmName = vmNameOf(job.definition.vm_path)
-    let dir: string
-    let written: ReturnType<typeof writeExport>
     try {
-      dir = prepareOutputDir(job.definition.output_dir, this.#o)
-      written = writeExport(dir, vmName, this.#o.diskSizeBytes, {
-        disks: this.#o.disks,
-        writeManifest: this.#o.writeManifest,
+      const dir = prepareOutputDir(job.definition.output_dir, this.#o)
+      const { disks, writeManifest, diskSizeBytes } = this.#o
+      const written = writeExport(dir, vmName, diskSizeBytes, {
+        disks,
+        writeManifest,
         damage: this.#damages.shift(),
       })
-    } catch (error) {
-      if (error instanceof SandboxError) {
-        return { error: `export failed: export ovf: prepare output directory: ${error.message}` }
+      if (this.#o.listResultFiles) {
+        result.vm_name = vmName
+        result.output_dir = dir
+        result.ovf_path = written.ovfPath
+        result.files = [...written.files]
+        result.output_files = [...written.files]
+        result.total_size = written.totalSize
+        result.duration = Number(this.now() - (job.started_at ?? this.now()))
+      } else if (method === 'web') {
+        // why: the real web exporter lists only the disks it downloaded and their bytes; the descriptor
+        // it writes beside them is not listed, and the other exporters leave the result empty
+        // (docs/hyperctl.md#jobs-lifecycle-ids-status)
+        result.output_files = [...written.diskPaths]
+        result.total_size = written.diskBytes
       }
+    } catch (error) {
       return { error: exportFailure(method, error) }
-    }
-    if (this.#o.listResultFiles) {
-      result.vm_name = vmName
-      result.output_dir = dir
-      result.ovf_path = written.ovfPath
-      result.files = [...written.files]
-      result.output_files = [...written.files]
-      result.total_size = written.totalSize
-      result.duration = Number(this.now() - (job.started_at ?? this.now()))
-    } else if (method === 'web') {
-      // why: the real web exporter lists only the disks it downloaded and their bytes; the descriptor
-      // it writes beside them is not listed, and the other exporters leave the result empty
-      // (docs/hyperctl.md#jobs-lifecycle-ids-status)
-      result.output_files = [...written.diskPaths]
-      result.total_size = written.diskBytes
     }
     return { result }
   }
@@ -448,6 +444,8 @@ const ERRNO_TEXT: Record<string, string> = {
 
 /** A failed write, worded as the exporter would report it. */
 function exportFailure(method: ExportMethod, error: unknown): string {
+  if (error instanceof SandboxError)
+    return `export failed: export ovf: prepare output directory: ${error.message}`
   if (method !== 'web') {
     const tool = method === 'ctl' ? 'hyperctl' : method
     return `export failed: ${tool} export failed: exit status 1`
