@@ -96,9 +96,11 @@ export class JobManager {
   readonly #damages: SimExportDamage[] = []
   readonly #failure: (vmPath: string) => string | undefined
   readonly #hangs: (vmPath: string) => boolean
-  #startNs: bigint
-  #defaultMethod: ExportMethod
-  #available: Set<ExportMethod>
+  readonly #available: Set<ExportMethod>
+  readonly hyperctlOnPath: boolean
+  /** When the daemon started, which is also when it detected the export tools. */
+  startNs: bigint
+  defaultMethod: ExportMethod
 
   constructor(options: JobManagerOptions) {
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
@@ -107,37 +109,25 @@ export class JobManager {
     this.#failure =
       typeof fail === 'function' ? fail : (p) => (fail && Object.hasOwn(fail, p) ? fail[p] : undefined)
     this.#hangs = typeof hang === 'function' ? hang : (p) => hang?.includes(p) ?? false
-    this.#defaultMethod = options.defaultMethod ?? (this.#o.hyperctlOnPath ? 'ctl' : 'web')
+    this.hyperctlOnPath = this.#o.hyperctlOnPath
+    this.defaultMethod = options.defaultMethod ?? (this.hyperctlOnPath ? 'ctl' : 'web')
     this.#available = new Set(options.availableMethods ?? ['govc', 'ovftool', 'web'])
     this.#available.add('web')
-    this.#available.add(this.#defaultMethod)
-    if (this.#o.hyperctlOnPath) this.#available.add('ctl')
-    this.#startNs = this.now()
+    this.#available.add(this.defaultMethod)
+    if (this.hyperctlOnPath) this.#available.add('ctl')
+    this.startNs = this.now()
   }
 
   now(): bigint {
     return clockNowNs(this.#o.clock)
   }
 
-  /** When the daemon started, which is also when it detected the export tools. */
-  get startNs(): bigint {
-    return this.#startNs
-  }
-
-  get defaultMethod(): ExportMethod {
-    return this.#defaultMethod
-  }
-
   isAvailable(method: string): boolean {
     return this.#available.has(method as ExportMethod)
   }
 
-  get hyperctlOnPath(): boolean {
-    return this.#o.hyperctlOnPath
-  }
-
   setDefaultMethod(method: ExportMethod): void {
-    this.#defaultMethod = method
+    this.defaultMethod = method
     this.#available.add(method)
   }
 
@@ -227,7 +217,7 @@ export class JobManager {
   restart(): void {
     for (const { rt } of this.#jobs.values()) this.#stop(rt)
     this.#jobs.clear()
-    this.#startNs = this.now()
+    this.startNs = this.now()
   }
 
   /** Stops every timer (simulator shutdown). */
@@ -300,7 +290,7 @@ export class JobManager {
     normalize(job.definition)
     const requested = job.definition.export_method
     const method =
-      requested !== '' && this.isAvailable(requested) ? (requested as ExportMethod) : this.#defaultMethod
+      requested !== '' && this.isAvailable(requested) ? (requested as ExportMethod) : this.defaultMethod
     rt.method = method
     rt.stage = 'exporting'
     return method
@@ -313,7 +303,7 @@ export class JobManager {
       this.#finish(job, rt, { error: `validate job definition: ${invalid}` })
       return
     }
-    if (method === 'ctl' && this.#o.hyperctlOnPath) {
+    if (method === 'ctl' && this.hyperctlOnPath) {
       // why: the ctl exporter runs `hyperctl export ...`, a command hyperctl does not have (exit 1)
       this.#finish(job, rt, { error: 'export failed: hyperctl export failed: exit status 1' })
       return
@@ -336,7 +326,7 @@ export class JobManager {
   }
 
   #end(job: Job, rt: Runtime, { forceSuccess = false } = {}): void {
-    const method = rt.method ?? this.#defaultMethod
+    const method = rt.method ?? this.defaultMethod
     if (!forceSuccess) {
       const injected = this.#failure(job.definition.vm_path)
       if (injected !== undefined) {
