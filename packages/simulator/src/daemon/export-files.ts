@@ -188,27 +188,24 @@ export function ovfDescriptor(
   capacityBytes: number,
 ): string {
   const name = xml(vmName)
-  const files = disks
-    .map((d, i) => `    <File ovf:href="${xml(d.name)}" ovf:id="file${i + 1}" ovf:size="${d.size}"/>`)
-    .join('\n')
-  const diskEntries = disks
-    .map(
-      (_, i) =>
-        `    <Disk ovf:capacity="${capacityBytes}" ovf:capacityAllocationUnits="byte" ovf:diskId="vmdisk${i + 1}" ovf:fileRef="file${i + 1}" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#sparse" ovf:populatedSize="0"/>`,
-    )
-    .join('\n')
-  const diskItems = disks
-    .map(
-      (_, i) => `      <Item>
-        <rasd:AddressOnParent>${i}</rasd:AddressOnParent>
-        <rasd:ElementName>Hard disk ${i + 1}</rasd:ElementName>
-        <rasd:HostResource>ovf:/disk/vmdisk${i + 1}</rasd:HostResource>
-        <rasd:InstanceID>${4 + i}</rasd:InstanceID>
+  // one piece of XML per disk, `n` counting from 1
+  const each = (piece: (d: DescribedDisk, n: number) => string) =>
+    disks.map((d, i) => piece(d, i + 1)).join('\n')
+  const files = each((d, n) => `    <File ovf:href="${xml(d.name)}" ovf:id="file${n}" ovf:size="${d.size}"/>`)
+  const diskEntries = each(
+    (_, n) =>
+      `    <Disk ovf:capacity="${capacityBytes}" ovf:capacityAllocationUnits="byte" ovf:diskId="vmdisk${n}" ovf:fileRef="file${n}" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#sparse" ovf:populatedSize="0"/>`,
+  )
+  const diskItems = each(
+    (_, n) => `      <Item>
+        <rasd:AddressOnParent>${n - 1}</rasd:AddressOnParent>
+        <rasd:ElementName>Hard disk ${n}</rasd:ElementName>
+        <rasd:HostResource>ovf:/disk/vmdisk${n}</rasd:HostResource>
+        <rasd:InstanceID>${3 + n}</rasd:InstanceID>
         <rasd:Parent>3</rasd:Parent>
         <rasd:ResourceType>17</rasd:ResourceType>
       </Item>`,
-    )
-    .join('\n')
+  )
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!-- Written by @hyperctl-export/simulator (hypervisord-sim): a simulated export, not a real VM. -->
 <Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
