@@ -1,12 +1,11 @@
-import { isUtf8 } from 'node:buffer'
-import { validSequenceLength } from './go-bytes.js'
+import { decodeBytes, withReplacementRunes } from './go-bytes.js'
 import { goQuote } from './go-format.js'
-import { parseRfc3339 } from './go-time.js'
+import { parseGoTime } from './go-time.js'
 
 /**
- * Go `encoding/json` decoding, reimplemented for the request structs of hypervisord: the syntax
- * errors (`invalid character 'x' looking for beginning of value`, `unexpected EOF`, `EOF`), the
- * type errors (`json: cannot unmarshal string into Go struct field QueryRequest.all of type bool`),
+ * Go `encoding/json` decoding, reimplemented for the structs hypervisord reads and hyperctl reads back:
+ * the syntax errors (`invalid character 'x' looking for beginning of value`, `unexpected EOF`, `EOF`),
+ * the type errors (`json: cannot unmarshal string into Go struct field QueryRequest.all of type bool`),
  * case-insensitive key matching, Go's UTF-8 repair and `Decoder` vs `Unmarshal` differences.
  */
 
@@ -19,15 +18,26 @@ export type JsonValue =
   | { kind: 'bool'; value: boolean }
   | { kind: 'null' }
 
-/** A Go type as far as decoding needs it; `name` fields are Go's `reflect.Type.String()`. */
-export type GoType =
+/**
+ * A Go type as far as decoding needs it; `name` fields are Go's `reflect.Type.String()` (an int without
+ * one is `int`, a map without `elem` is `map[string]interface {}`).
+ */
+export type WireType =
   | { kind: 'string'; name: string }
   | { kind: 'bool' }
-  | { kind: 'int' }
+  | { kind: 'int'; name?: string }
+  | { kind: 'float64' }
   | { kind: 'time' }
   | { kind: 'any' }
+  | { kind: 'slice'; elem: WireType }
+  | { kind: 'map'; elem?: WireType }
+  | { kind: 'ptr'; elem: WireType }
+  | { kind: 'struct'; name: string; fields: ReadonlyArray<{ name: string; type: WireType }> }
+
+/** The part of WireType the daemon's YAML decoding also understands. */
+export type GoType =
+  | Extract<WireType, { kind: 'string' | 'bool' | 'int' | 'time' | 'any' | 'map' }>
   | { kind: 'slice'; elem: GoType }
-  | { kind: 'map' }
   | { kind: 'ptr'; elem: GoStruct }
   | GoStruct
 
@@ -55,14 +65,29 @@ export interface DecodeOptions {
    * `unmarshal`: `json.Unmarshal` (whole input must be one value).
    */
   mode: 'decoder' | 'unmarshal'
-  /** Set when the input was cut by a body limit: running out of input then reports this text. */
+  /** Set when the input was cut (a body limit, a read timeout): running out of input then reports this text. */
   truncatedError?: string
+  /**
+   * How Go ints and times are held: JS numbers and nanoseconds since the epoch (the daemon's model), or
+   * bigints and the wall clock as written (what hyperctl prints). Struct fields appear only when the
+   * input has them.
+   */
+  values?: 'model' | 'printed'
 }
 
 /** Decodes `bytes` into a value of Go type `type`, throwing GoJsonError with Go's message on failure. */
-export function goDecode(bytes: Uint8Array, type: GoType, options: DecodeOptions): unknown {
-  const value = goParse(bytes, options)
-  const ctx: DecodeContext = { struct: undefined, path: [], saved: undefined }
+export function goDecode(bytes: Uint8Array, type: WireType, options: DecodeOptions): unknown {
+  const { value, end } = goParseFirst(bytes, options)
+  // why: Go's scanner only knows a top-level scalar has ended when it reads the byte after it
+  const scalar = value.kind !== 'object' && value.kind !== 'array'
+  if (options.truncatedError !== undefined && scalar && end === bytes.length)
+    throw new GoJsonError(options.truncatedError)
+  const ctx: DecodeContext = {
+    struct: undefined,
+    path: [],
+    saved: undefined,
+    printed: options.values === 'printed',
+  }
   const out = decodeValue(value, type, undefined, ctx)
   if (ctx.saved) throw ctx.saved
   return out
@@ -336,37 +361,27 @@ function unquote(parts: Array<Uint8Array | number>): string {
 
 /** UTF-8 to a JS string with one U+FFFD per invalid byte, as Go's `utf8.DecodeRune` loop yields. */
 export function goUtf8(bytes: Uint8Array): string {
-  if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')
-  let out = ''
-  let i = 0
-  while (i < bytes.length) {
-    const size = validSequenceLength(bytes, i)
-    if (size === 0) {
-      out += '\uFFFD'
-      i++
-    } else {
-      out += Buffer.from(bytes.subarray(i, i + size)).toString('utf8')
-      i += size
-    }
-  }
-  return out
+  return withReplacementRunes(decodeBytes(bytes))
 }
 
 interface DecodeContext {
   struct: string | undefined
   path: string[]
   saved: GoJsonError | undefined
+  printed: boolean
 }
 
-/** Go's `reflect.Type.String()` of a GoType. */
-export function goTypeString(t: GoType): string {
+/** Go's `reflect.Type.String()` of a type. */
+export function goTypeString(t: WireType): string {
   switch (t.kind) {
     case 'string':
+    case 'struct':
       return t.name
-    case 'bool':
-      return 'bool'
     case 'int':
-      return 'int'
+      return t.name ?? 'int'
+    case 'bool':
+    case 'float64':
+      return t.kind
     case 'time':
       return 'time.Time'
     case 'any':
@@ -374,15 +389,15 @@ export function goTypeString(t: GoType): string {
     case 'slice':
       return `[]${goTypeString(t.elem)}`
     case 'map':
-      return 'map[string]interface {}'
+      return `map[string]${goTypeString(t.elem ?? ANY)}`
     case 'ptr':
-      return `*${t.elem.name}`
-    case 'struct':
-      return t.name
+      return `*${goTypeString(t.elem)}`
   }
 }
 
-function typeError(ctx: DecodeContext, what: string, t: GoType): void {
+const ANY: WireType = { kind: 'any' }
+
+function typeError(ctx: DecodeContext, what: string, t: WireType): void {
   if (ctx.saved) return
   const target = goTypeString(t.kind === 'ptr' ? t.elem : t)
   ctx.saved = new GoJsonError(unmarshalTypeText(what, target, ctx.struct, ctx.path))
@@ -403,69 +418,60 @@ export function unmarshalTypeText(
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 
-function decodeValue(v: JsonValue, t: GoType, current: unknown, ctx: DecodeContext): unknown {
-  if (t.kind === 'time') return decodeTime(v, current)
+function decodeValue(v: JsonValue, t: WireType, current: unknown, ctx: DecodeContext): unknown {
+  if (t.kind === 'time') return decodeTime(v, current, ctx)
   if (v.kind === 'null') {
     // Go: null zeroes interfaces, pointers, maps and slices and leaves everything else untouched
     if (t.kind === 'ptr' || t.kind === 'map' || t.kind === 'slice' || t.kind === 'any') return null
     return current
   }
+  const mismatch = (what: string = v.kind) => {
+    typeError(ctx, what, t)
+    return current
+  }
   switch (t.kind) {
     case 'any':
-      return toAny(v, ctx, t)
+      return toAny(v, ctx)
     case 'string':
-      if (v.kind === 'string') return v.value
-      typeError(ctx, v.kind === 'number' ? 'number' : v.kind, t)
-      return current
     case 'bool':
-      if (v.kind === 'bool') return v.value
-      typeError(ctx, v.kind === 'number' ? 'number' : v.kind, t)
-      return current
-    case 'int':
-      if (v.kind === 'number') {
-        if (/^-?\d+$/.test(v.text)) {
-          const big = BigInt(v.text)
-          if (big >= INT64_MIN && big <= INT64_MAX) return Number(big)
-        }
-        typeError(ctx, `number ${v.text}`, t)
-        return current
-      }
-      typeError(ctx, v.kind, t)
-      return current
+      return v.kind === t.kind ? (v as { value: unknown }).value : mismatch()
+    case 'int': {
+      if (v.kind !== 'number') return mismatch()
+      const big = /^-?\d+$/.test(v.text) ? BigInt(v.text) : undefined
+      if (big === undefined || big < INT64_MIN || big > INT64_MAX) return mismatch(`number ${v.text}`)
+      return ctx.printed ? big : Number(big)
+    }
+    case 'float64': {
+      if (v.kind !== 'number') return mismatch()
+      const f = Number(v.text)
+      return Number.isFinite(f) ? f : mismatch(`number ${v.text}`)
+    }
     case 'slice': {
-      if (v.kind !== 'array') {
-        typeError(ctx, v.kind, t)
-        return current
-      }
-      return v.items.map((item) => decodeValue(item, t.elem, undefined, ctx))
+      if (v.kind !== 'array') return mismatch()
+      // why: Go decodes into the elements a slice already has (a repeated key reuses them)
+      const previous = Array.isArray(current) ? current : []
+      return v.items.map((item, i) => decodeValue(item, t.elem, previous[i], ctx))
     }
     case 'map': {
-      if (v.kind !== 'object') {
-        typeError(ctx, v.kind, t)
-        return current
-      }
+      if (v.kind !== 'object') return mismatch()
       const map = isRecord(current) ? current : {}
-      for (const [key, member] of v.members) map[key] = toAny(member, ctx, { kind: 'any' })
+      for (const [key, member] of v.members) map[key] = decodeValue(member, t.elem ?? ANY, undefined, ctx)
       return map
     }
     case 'ptr':
-    case 'struct': {
-      const st = t.kind === 'ptr' ? t.elem : t
       // why: Go allocates the pointer before it finds out the value has the wrong type
+      return decodeValue(v, t.elem, current ?? (t.elem.kind === 'struct' ? {} : undefined), ctx)
+    case 'struct': {
       const target: Record<string, unknown> = isRecord(current) ? current : {}
-      if (v.kind !== 'object') {
-        typeError(ctx, v.kind, t)
-        return t.kind === 'ptr' ? target : current
-      }
+      if (v.kind !== 'object') return mismatch()
       for (const [key, member] of v.members) {
         const field =
-          st.fields.find((f) => f.name === key) ??
-          st.fields.find((f) => goFoldName(f.name) === goFoldName(key))
+          t.fields.find((f) => f.name === key) ?? t.fields.find((f) => goFoldName(f.name) === goFoldName(key))
         if (!field) continue
         const inner: DecodeContext = {
-          struct: shortName(st.name),
+          ...ctx,
+          struct: t.name.slice(t.name.lastIndexOf('.') + 1),
           path: [...ctx.path, field.name],
-          saved: ctx.saved,
         }
         target[field.name] = decodeValue(member, field.type, target[field.name], inner)
         ctx.saved = inner.saved
@@ -475,39 +481,36 @@ function decodeValue(v: JsonValue, t: GoType, current: unknown, ctx: DecodeConte
   }
 }
 
-function decodeTime(v: JsonValue, current: unknown): unknown {
+/** time.Time implements json.Unmarshaler: it gets the raw bytes, and its error ends decoding. */
+function decodeTime(v: JsonValue, current: unknown, ctx: DecodeContext): unknown {
   if (v.kind === 'null') return current
   if (v.kind !== 'string') throw new GoJsonError('Time.UnmarshalJSON: input is not a JSON string')
-  const ns = parseRfc3339(v.value)
-  if (ns === undefined) {
-    throw new GoJsonError(
-      `parsing time ${JSON.stringify(JSON.stringify(v.value))} as "\\"2006-01-02T15:04:05Z07:00\\""`,
-    )
-  }
-  return ns
+  // why: Go hands UnmarshalJSON the raw bytes, so escapes reach the time parser (and its error) as written
+  const parsed = parseGoTime(decodeBytes(v.raw))
+  if ('error' in parsed) throw new GoJsonError(parsed.error)
+  return ctx.printed ? parsed.wall : parsed.ns
 }
 
-function toAny(v: JsonValue, ctx: DecodeContext, t: GoType): unknown {
+function toAny(v: JsonValue, ctx: DecodeContext): unknown {
   switch (v.kind) {
     case 'null':
       return null
     case 'string':
-      return v.value
     case 'bool':
       return v.value
     case 'number': {
       const f = Number(v.text)
       if (!Number.isFinite(f)) {
-        typeError(ctx, `number ${v.text}`, { kind: 'string', name: 'float64' })
+        typeError(ctx, `number ${v.text}`, { kind: 'float64' })
         return null
       }
       return f
     }
     case 'array':
-      return v.items.map((item) => toAny(item, ctx, t))
+      return v.items.map((item) => toAny(item, ctx))
     case 'object': {
       const out: Record<string, unknown> = {}
-      for (const [key, member] of v.members) out[key] = toAny(member, ctx, t)
+      for (const [key, member] of v.members) out[key] = toAny(member, ctx)
       return out
     }
   }
@@ -515,10 +518,6 @@ function toAny(v: JsonValue, ctx: DecodeContext, t: GoType): unknown {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function shortName(name: string): string {
-  return name.slice(name.lastIndexOf('.') + 1)
 }
 
 /** Go's `foldName`: ASCII upper-cased, other runes mapped through ToLower then ToUpper. */

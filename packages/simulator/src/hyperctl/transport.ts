@@ -91,7 +91,7 @@ export async function sendRequest(
 }
 
 /** Go's Client keeps a URL's password out of its errors: `http://user:***@host/...`. */
-function stripPassword(url: string): string {
+export function stripPassword(url: string): string {
   try {
     const parsed = new URL(url)
     if (parsed.password === '') return url
