@@ -111,9 +111,8 @@ export function goParseFirst(bytes: Uint8Array, options: DecodeOptions): { value
   }
 }
 
-type Frame =
-  | { kind: 'object'; members: Array<[string, JsonValue]>; key: string }
-  | { kind: 'array'; items: JsonValue[] }
+/** An open object or array, and the key its next member goes under. */
+type Frame = { container: Extract<JsonValue, { kind: 'object' | 'array' }>; key: string }
 
 function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue; end: number } {
   const n = b.length
@@ -220,39 +219,28 @@ function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue;
       if (stack.length >= MAX_DEPTH) throw syntax(c, 'exceeded max depth')
       i++
       skipSpace()
-      const close = c === 0x7b ? 0x7d : 0x5d
-      if (need() === close) {
-        i++
-        value = c === 0x7b ? { kind: 'object', members: [] } : { kind: 'array', items: [] }
-      } else if (c === 0x7b) {
-        stack.push({ kind: 'object', members: [], key: readKey() })
-        continue
-      } else {
-        stack.push({ kind: 'array', items: [] })
+      const container: Frame['container'] =
+        c === 0x7b ? { kind: 'object', members: [] } : { kind: 'array', items: [] }
+      if (need() !== (c === 0x7b ? 0x7d : 0x5d)) {
+        stack.push({ container, key: c === 0x7b ? readKey() : '' })
         continue
       }
+      i++
+      value = container
     } else if (c === 0x22) {
       const start = i + 1
       const text = readString()
       value = { kind: 'string', value: text, raw: b.subarray(start, i - 1) }
     } else if (c === 0x2d || isDigit(c)) {
       value = { kind: 'number', text: readNumber() }
-    } else if (c === 0x74) {
-      readLiteral('true')
-      value = { kind: 'bool', value: true }
-    } else if (c === 0x66) {
-      readLiteral('false')
-      value = { kind: 'bool', value: false }
-    } else if (c === 0x6e) {
-      readLiteral('null')
-      value = { kind: 'null' }
+    } else if (LITERALS[c]) {
+      readLiteral(LITERALS[c][0])
+      value = LITERALS[c][1]
     } else {
       throw syntax(c, 'looking for beginning of value')
     }
     // attach the finished value to its containers, closing as many as the input closes
-    let descend = false
-    while (!descend) {
-      const top = stack.at(-1)
+    for (let top = stack.at(-1); ; top = stack.at(-1)) {
       if (!top) {
         if (mode === 'unmarshal') {
           skipSpace()
@@ -262,35 +250,29 @@ function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue;
       }
       skipSpace()
       const next = need()
-      if (top.kind === 'object') {
-        top.members.push([top.key, value])
-        if (next === 0x2c) {
-          i++
-          skipSpace()
-          top.key = readKey()
-          descend = true
-        } else if (next === 0x7d) {
-          i++
-          stack.pop()
-          value = { kind: 'object', members: top.members }
-        } else {
-          throw syntax(next, 'after object key:value pair')
-        }
-      } else {
-        top.items.push(value)
-        if (next === 0x2c) {
-          i++
-          descend = true
-        } else if (next === 0x5d) {
-          i++
-          stack.pop()
-          value = { kind: 'array', items: top.items }
-        } else {
-          throw syntax(next, 'after array element')
-        }
+      const { container } = top
+      if (container.kind === 'object') container.members.push([top.key, value])
+      else container.items.push(value)
+      const isObject = container.kind === 'object'
+      if (next === 0x2c) {
+        i++
+        skipSpace()
+        if (isObject) top.key = readKey()
+        break
       }
+      if (next !== (isObject ? 0x7d : 0x5d))
+        throw syntax(next, isObject ? 'after object key:value pair' : 'after array element')
+      i++
+      stack.pop()
+      value = container
     }
   }
+}
+
+const LITERALS: Record<number, [string, JsonValue]> = {
+  116: ['true', { kind: 'bool', value: true }],
+  102: ['false', { kind: 'bool', value: false }],
+  110: ['null', { kind: 'null' }],
 }
 
 const ESCAPES: Record<number, number> = {

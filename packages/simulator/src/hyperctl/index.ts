@@ -1,6 +1,6 @@
 export { byteLength, bytePrefix, byteSuffix, decodeBytes, encodeText } from '../go/go-bytes.js'
 export { goFormatFixed, goFormatFloat1, goQuote } from '../go/go-format.js'
-export { goJsonString } from '../go/go-json-string.js'
+export { goJsonString } from '../go/go-json-encode.js'
 export { parseStrictRFC3339, type WallClock } from '../go/go-time.js'
 export { displayWidth, runeWidth } from './display-width.js'
 export { type Garbling, garbleBytes, insertStrayBytes, parseGarbling } from './garble.js'

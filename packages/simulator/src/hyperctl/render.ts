@@ -1,6 +1,6 @@
 import { byteLength, bytePrefix, byteSuffix, encodeText } from '../go/go-bytes.js'
-import { goDurationSeconds, goFormatFloat1, goToLower, roundToSeconds } from '../go/go-format.js'
-import { parseStrictRFC3339, type WallClock } from '../go/go-time.js'
+import { goFormatFloat1, goToLower, roundToSeconds } from '../go/go-format.js'
+import { formatGoDuration, parseStrictRFC3339, type WallClock } from '../go/go-time.js'
 import {
   boxedTable,
   CODES,
@@ -34,7 +34,7 @@ export const SPINNER_SEQUENCE = ['▀ ', ' ▀', ' ▄', '▄ '] as const
 /** One spinner frame: `\r`, the sequence glyph, the text and the elapsed time rounded to seconds. */
 export function spinnerFrameText(paint: Paint, index: number, text: string, elapsedSeconds: number): string {
   const seq = SPINNER_SEQUENCE[index % SPINNER_SEQUENCE.length]!
-  return `\r${styleSprint(paint, CODES.spinner, seq)} ${styleSprint(paint, CODES.spinnerText, text)}${styleSprint(paint, CODES.timer, ` (${goDurationSeconds(elapsedSeconds)})`)}`
+  return `\r${styleSprint(paint, CODES.spinner, seq)} ${styleSprint(paint, CODES.spinnerText, text)}${styleSprint(paint, CODES.timer, ` (${formatGoDuration(BigInt(Math.round(elapsedSeconds * 1e9)))})`)}`
 }
 
 /** The spinner's Success/Fail: clear the line with `width` spaces, print the prefix line, then Stop's `\n`. */
@@ -238,12 +238,7 @@ export interface CancelReplyView {
 
 export function cancelStdoutText(paint: Paint, reply: CancelReplyView): string {
   const { cancelled, failed, errors } = reply
-  const reason = (id: string) =>
-    errors instanceof Map
-      ? errors.get(id)
-      : errors && Object.hasOwn(errors, id)
-        ? (errors as Record<string, string>)[id]
-        : ''
+  const reasons = errors instanceof Map ? errors : new Map(Object.entries(errors ?? {}))
   let out = ''
   if (cancelled && cancelled.length > 0) {
     out += prefixPrintln(paint, 'success', 'Cancelled:')
@@ -251,7 +246,7 @@ export function cancelStdoutText(paint: Paint, reply: CancelReplyView): string {
   }
   if (failed && failed.length > 0) {
     out += prefixPrintln(paint, 'warning', 'Failed to cancel:')
-    for (const id of failed) out += prefixPrintfln(paint, 'error', `  - ${id}: ${reason(id) ?? ''}`)
+    for (const id of failed) out += prefixPrintfln(paint, 'error', `  - ${id}: ${reasons.get(id) ?? ''}`)
   }
   return out
 }

@@ -108,13 +108,6 @@ function readSettings(env: Readonly<Record<string, string | undefined>>, io: Hyp
   }
   // why: hyperctl appends "/jobs/..." to its constant; a trailing slash here would make "//jobs/..."
   const daemonUrl = (env.HYPERCTL_SIM_DAEMON_URL || REAL_DAEMON_URL).replace(/\/+$/, '')
-  let garbling: Garbling
-  try {
-    garbling = parseGarbling(env.HYPERCTL_SIM_GARBLE)
-  } catch (error) {
-    if (error instanceof GarbleSpecError) throw new SettingError(error.message)
-    throw error
-  }
   return {
     // why: gookit enables colour unless NO_COLOR is set to a non-empty value; pterm forces it on otherwise
     paint: { color: (env.NO_COLOR ?? '') === '' },
@@ -128,45 +121,29 @@ function readSettings(env: Readonly<Record<string, string | undefined>>, io: Hyp
       (io.stdoutColumns && io.stdoutColumns > 0 ? io.stdoutColumns : 80),
     timeoutMs: count('HYPERCTL_SIM_TIMEOUT_MS', 1) ?? 30_000,
     argv0: env.HYPERCTL_SIM_ARGV0 || 'hyperctl',
-    garbling,
+    garbling: parseGarbling(env.HYPERCTL_SIM_GARBLE),
   }
 }
 
+type Stream = 'stdout' | 'stderr'
+type Output = Record<Stream, (text: string) => void> & { flush(): void }
+
 /** Collects or forwards each stream; a garbled stream is held back and damaged when the run ends. */
-class Output {
-  private readonly held: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] }
-
-  constructor(
-    private readonly io: HyperctlSimIO,
-    private readonly garbling: Garbling | undefined,
-  ) {}
-
-  stdout(text: string): void {
-    this.emit('stdout', text)
-  }
-
-  stderr(text: string): void {
-    this.emit('stderr', text)
-  }
-
-  private holds(stream: 'stdout' | 'stderr'): boolean {
-    return Boolean(this.garbling?.cut?.streams[stream] || this.garbling?.stray?.streams[stream])
-  }
-
-  private emit(stream: 'stdout' | 'stderr', text: string): void {
+function outputFor(io: HyperctlSimIO, garbling: Garbling): Output {
+  const held: Record<Stream, Buffer[]> = { stdout: [], stderr: [] }
+  const holds = (stream: Stream) => Boolean(garbling.cut?.streams[stream] || garbling.stray?.streams[stream])
+  const emit = (stream: Stream) => (text: string) => {
     if (text === '') return
-    const bytes = encodeText(text)
-    if (this.holds(stream)) this.held[stream].push(bytes)
-    else this.io[stream].write(bytes)
+    if (holds(stream)) held[stream].push(encodeText(text))
+    else io[stream].write(encodeText(text))
   }
-
-  flush(): void {
+  const flush = () => {
     for (const stream of ['stdout', 'stderr'] as const) {
-      if (!this.holds(stream) || !this.garbling) continue
-      const bytes = garbleBytes(Buffer.concat(this.held[stream]), this.garbling, stream)
-      if (bytes.length > 0) this.io[stream].write(bytes)
+      const bytes = holds(stream) ? garbleBytes(Buffer.concat(held[stream]), garbling, stream) : undefined
+      if (bytes && bytes.length > 0) io[stream].write(bytes)
     }
   }
+  return { stdout: emit('stdout'), stderr: emit('stderr'), flush }
 }
 
 /**
@@ -179,11 +156,11 @@ export async function runHyperctlSim(args: readonly string[], io: HyperctlSimIO)
   try {
     settings = readSettings(env, io)
   } catch (error) {
-    if (!(error instanceof SettingError)) throw error
+    if (!(error instanceof SettingError || error instanceof GarbleSpecError)) throw error
     io.stderr.write(encodeText(`hyperctl-sim: ${error.message}\n`))
     return SIM_FAILURE_EXIT_CODE
   }
-  const out = new Output(io, settings.garbling)
+  const out = outputFor(io, settings.garbling)
   try {
     return await dispatch(args, settings, out, io)
   } finally {

@@ -48,6 +48,10 @@ export interface TransportOptions {
 export type TransportOutcome = { ok: true; reply: HttpReply } | { ok: false; error: string }
 
 const REDIRECT_LIMIT = 10
+const HEADER_TIMEOUT = {
+  error: 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+  dialFailed: false,
+}
 
 export async function sendRequest(
   request: HttpRequest,
@@ -124,7 +128,8 @@ function redirectFor(
 type Attempt = { reply: HttpReply; location?: string } | { error: string; dialFailed: boolean }
 
 function viaNode(url: URL, request: HttpRequest, deadline: AbortSignal): Promise<Attempt> {
-  return new Promise((resolve) => {
+  // why: a promise settles once, so the first of timeout, error and end decides the attempt
+  return new Promise((done) => {
     const headers: Record<string, string> = {
       'User-Agent': 'Go-http-client/1.1',
       'Accept-Encoding': 'gzip',
@@ -133,27 +138,10 @@ function viaNode(url: URL, request: HttpRequest, deadline: AbortSignal): Promise
     if (request.body) headers['Content-Length'] = String(request.body.length)
     const module = url.protocol === 'https:' ? https : http
     let connected = false
-    let settled = false
-    const done = (attempt: Attempt) => {
-      if (settled) return
-      settled = true
-      resolve(attempt)
-    }
-    if (deadline.aborted) {
-      done({
-        error: 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
-        dialFailed: false,
-      })
-      return
-    }
+    if (deadline.aborted) return done(HEADER_TIMEOUT)
     const req = module.request(url, { method: request.method, headers, agent: false })
     const onAbort = () => {
-      if (!settled) {
-        done({
-          error: 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
-          dialFailed: false,
-        })
-      }
+      done(HEADER_TIMEOUT)
       req.destroy()
     }
     deadline.addEventListener('abort', onAbort, { once: true })
@@ -226,12 +214,7 @@ async function viaFetch(fetchFn: FetchLike, request: HttpRequest, deadline: Abor
     })
     return { reply: { status: response.status, body: Buffer.from(await response.arrayBuffer()) } }
   } catch (error) {
-    if (deadline.aborted) {
-      return {
-        error: 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
-        dialFailed: false,
-      }
-    }
+    if (deadline.aborted) return HEADER_TIMEOUT
     const cause = (error as { cause?: unknown }).cause ?? error
     const url = new URL(request.url)
     return { error: goNetError(cause as Error, url, false), dialFailed: isDialError(cause as Error) }
