@@ -7,7 +7,6 @@ import { encodeText } from './go-bytes.js'
  */
 
 const NS_PER_SECOND = 1_000_000_000n
-const SECONDS_PER_DAY = 86_400n
 
 /** Go's zero `time.Time` (0001-01-01T00:00:00Z) in nanoseconds since the Unix epoch. */
 export const GO_ZERO_TIME_NS = -62_135_596_800n * NS_PER_SECOND
@@ -27,24 +26,16 @@ export function formatRfc3339(ns: bigint, offsetMinutes = 0): string {
 
 function split(ns: bigint, offsetMinutes: number): { date: string; nanos: bigint } {
   const seconds = floorDiv(ns, NS_PER_SECOND)
-  const nanos = ns - seconds * NS_PER_SECOND
-  const local = seconds + BigInt(offsetMinutes * 60)
-  const days = floorDiv(local, SECONDS_PER_DAY)
-  let rest = Number(local - days * SECONDS_PER_DAY)
-  const { y, m, d } = civilFromDays(Number(days))
-  const hh = Math.floor(rest / 3600)
-  rest -= hh * 3600
-  const mm = Math.floor(rest / 60)
-  const ss = rest - mm * 60
-  const date = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}T${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}`
-  return { date, nanos }
+  // why: toISOString prints years 0-9999 with four digits, which is the range Go's RFC 3339 allows
+  const local = new Date(Number(seconds + BigInt(offsetMinutes * 60)) * 1000)
+  return { date: local.toISOString().slice(0, 19), nanos: ns - seconds * NS_PER_SECOND }
 }
 
 function zone(offsetMinutes: number): string {
   if (offsetMinutes === 0) return 'Z'
   const sign = offsetMinutes < 0 ? '-' : '+'
   const abs = Math.abs(offsetMinutes)
-  return `${sign}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`
+  return `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
 }
 
 /**
@@ -65,33 +56,25 @@ export function parseYamlTimestamp(text: string): bigint | undefined {
   if (!m) return undefined
   const [, y, mo, d, h, mi, s, frac, z, sign, oh, om] = m
   const offset = z || !sign ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om ?? '0'))
-  return fromParts(
-    Number(y),
-    Number(mo),
-    Number(d),
-    Number(h ?? 0),
-    Number(mi ?? 0),
-    Number(s ?? 0),
-    frac ?? '',
-    offset,
-  )
+  return instant([y, mo, d, h, mi, s], frac ?? '', offset)
 }
 
-export function fromParts(
-  y: number,
-  mo: number,
-  d: number,
-  h: number,
-  mi: number,
-  s: number,
-  frac: string,
-  offsetMinutes: number,
-): bigint | undefined {
+/** The instant of year, month, day, hour, minute and second texts (a missing one is 0), or undefined when out of range. */
+function instant(parts: Array<string | undefined>, frac: string, offsetMinutes: number): bigint | undefined {
+  const [y, mo, d, h, mi, s] = parts.map((part) => Number(part ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return undefined
-  const days = BigInt(daysFromCivil(y, mo, d))
-  const seconds = days * SECONDS_PER_DAY + BigInt(h * 3600 + mi * 60 + s) - BigInt(offsetMinutes * 60)
-  const nanos = BigInt(`${frac}000000000`.slice(0, 9))
-  return seconds * NS_PER_SECOND + nanos
+  // why: Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear takes the year as given
+  const date = new Date(0)
+  date.setUTCFullYear(y, mo - 1, d)
+  const seconds = BigInt(date.getTime() / 1000 + h * 3600 + mi * 60 + s - offsetMinutes * 60)
+  return seconds * NS_PER_SECOND + BigInt(`${frac}000000000`.slice(0, 9))
 }
 
 /** Go's `time.Duration.String()`: `2h15m42.318476021s`, `1m0.5s`, `1h0m0s`, `327.280848ms`, `1.5µs`, `0s`. */
@@ -170,25 +153,11 @@ function floorDiv(a: bigint, b: bigint): bigint {
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q
 }
 
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0')
-}
+const pad2 = (n: number) => String(n).padStart(2, '0')
 
 export function daysInMonth(y: number, m: number): number {
   if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28
   return [4, 6, 9, 11].includes(m) ? 30 : 31
-}
-
-// why: Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear takes the year as given
-function daysFromCivil(y: number, m: number, d: number): number {
-  const date = new Date(0)
-  date.setUTCFullYear(y, m - 1, d)
-  return date.getTime() / 86_400_000
-}
-
-function civilFromDays(days: number): { y: number; m: number; d: number } {
-  const date = new Date(days * 86_400_000)
-  return { y: date.getUTCFullYear(), m: date.getUTCMonth() + 1, d: date.getUTCDate() }
 }
 
 /** Wall clock of a timestamp exactly as written (Go keeps the value's own offset when formatting). */
@@ -213,7 +182,7 @@ export function parseGoTime(raw: string): { ns: bigint; wall: WallClock } | { er
   const offset = sign ? (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) : 0
   const ns =
     m && Number(oh ?? 0) <= 23 && Number(om ?? 0) <= 59
-      ? fromParts(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), frac ?? '', offset)
+      ? instant([y, mo, d, h, mi, s], frac ?? '', offset)
       : undefined
   if (ns !== undefined) return { ns, wall: { hour: Number(h), minute: Number(mi), second: Number(s) } }
   const lenient = parseLayout(b)
