@@ -77,7 +77,7 @@ export interface DecodeOptions {
 
 /** Decodes `bytes` into a value of Go type `type`, throwing GoJsonError with Go's message on failure. */
 export function goDecode(bytes: Uint8Array, type: WireType, options: DecodeOptions): unknown {
-  const { value, end } = goParseFirst(bytes, options)
+  const { value, end } = goParse(bytes, options)
   // why: Go's scanner only knows a top-level scalar has ended when it reads the byte after it
   const scalar = value.kind !== 'object' && value.kind !== 'array'
   if (options.truncatedError !== undefined && scalar && end === bytes.length)
@@ -93,13 +93,8 @@ export function goDecode(bytes: Uint8Array, type: WireType, options: DecodeOptio
   return out
 }
 
-/** The syntax layer alone: a value tree, or GoJsonError. */
-export function goParse(bytes: Uint8Array, options: DecodeOptions): JsonValue {
-  return goParseFirst(bytes, options).value
-}
-
-/** goParse, also telling where the value ended (`Decoder` mode leaves what follows unread). */
-export function goParseFirst(bytes: Uint8Array, options: DecodeOptions): { value: JsonValue; end: number } {
+/** The syntax layer alone: a value tree and where it ended (`Decoder` mode leaves what follows unread), or GoJsonError. */
+export function goParse(bytes: Uint8Array, options: DecodeOptions): { value: JsonValue; end: number } {
   try {
     return scan(bytes, options.mode)
   } catch (error) {
@@ -135,38 +130,35 @@ function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue;
   }
   const readString = (): string => {
     i++ // opening quote
-    const parts: Array<Uint8Array | number> = []
+    let out = ''
     let runStart = i
     for (;;) {
       const c = need()
+      if (c === 0x22 || c === 0x5c) out += goUtf8(b.subarray(runStart, i))
       if (c === 0x22) {
-        if (i > runStart) parts.push(b.subarray(runStart, i))
         i++
-        return unquote(parts)
+        // why: Go pairs \u escapes into one rune where it can and turns every other surrogate into U+FFFD
+        return out.replace(LONE_SURROGATE, '\uFFFD')
       }
       if (c === 0x5c) {
-        if (i > runStart) parts.push(b.subarray(runStart, i))
-        i++
-        const e = need()
-        const simple = ESCAPES[e]
-        if (simple !== undefined) {
-          parts.push(simple)
-          i++
+        const e = b[++i] ?? need()
+        const simple = ESCAPE_LETTERS.indexOf(String.fromCharCode(e))
+        if (simple >= 0) {
+          out += ESCAPED_TEXT[simple]
         } else if (e === 0x75) {
           let code = 0
           for (let k = 0; k < 4; k++) {
             i++
             const h = need()
-            const v = hexValue(h)
-            if (v < 0) throw syntax(h, 'in \\u hexadecimal character escape')
+            const v = Number.parseInt(String.fromCharCode(h), 16)
+            if (Number.isNaN(v)) throw syntax(h, 'in \\u hexadecimal character escape')
             code = code * 16 + v
           }
-          i++
-          parts.push(-1 - code) // negative marks a \u escape (surrogates are paired later)
+          out += String.fromCharCode(code)
         } else {
           throw syntax(e, 'in string escape code')
         }
-        runStart = i
+        runStart = ++i
         continue
       }
       if (c < 0x20) throw syntax(c, 'in string literal')
@@ -275,16 +267,10 @@ const LITERALS: Record<number, [string, JsonValue]> = {
   110: ['null', { kind: 'null' }],
 }
 
-const ESCAPES: Record<number, number> = {
-  34: 0x22,
-  92: 0x5c,
-  47: 0x2f,
-  98: 0x08,
-  102: 0x0c,
-  110: 0x0a,
-  114: 0x0d,
-  116: 0x09,
-}
+// JSON's one-letter escapes and the text each stands for
+const ESCAPE_LETTERS = '"\\/bfnrt'
+const ESCAPED_TEXT = '"\\/\b\f\n\r\t'
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d
@@ -292,13 +278,6 @@ function isSpace(c: number): boolean {
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39
-}
-
-function hexValue(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30
-  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10
-  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10
-  return -1
 }
 
 function syntax(c: number, context: string): GoJsonError {
@@ -311,34 +290,6 @@ export function quoteChar(c: number): string {
   if (c === 0x22) return `'"'`
   // why: the byte is read as the Latin-1 rune of the same number; strconv.Quote then escapes it
   return `'${goQuote(String.fromCharCode(c)).slice(1, -1)}'`
-}
-
-/** Joins raw byte runs and `\u` escapes the way Go's `unquote` does. */
-function unquote(parts: Array<Uint8Array | number>): string {
-  let out = ''
-  for (let k = 0; k < parts.length; k++) {
-    const part = parts[k] as Uint8Array | number
-    if (typeof part !== 'number') {
-      out += goUtf8(part)
-    } else if (part >= 0) {
-      out += String.fromCharCode(part)
-    } else {
-      const code = -1 - part
-      if (code >= 0xd800 && code <= 0xdfff) {
-        const next = parts[k + 1]
-        const low = typeof next === 'number' && next < 0 ? -1 - next : -1
-        if (code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
-          out += String.fromCharCode(code, low)
-          k++
-        } else {
-          out += '\uFFFD'
-        }
-      } else {
-        out += String.fromCharCode(code)
-      }
-    }
-  }
-  return out
 }
 
 /** UTF-8 to a JS string with one U+FFFD per invalid byte, as Go's `utf8.DecodeRune` loop yields. */

@@ -158,7 +158,7 @@ function viaNode(url: URL, request: HttpRequest, deadline: AbortSignal): Promise
       const chunks: Buffer[] = []
       let bodyError: string | undefined
       const finish = () => {
-        deadline.removeEventListener('abort', onAbort)
+        deadline.removeEventListener('abort', onBodyTimeout)
         let body = Buffer.concat(chunks)
         if (/^gzip$/i.test(String(res.headers['content-encoding'] ?? ''))) {
           try {
@@ -178,24 +178,14 @@ function viaNode(url: URL, request: HttpRequest, deadline: AbortSignal): Promise
         finish()
       }
       deadline.addEventListener('abort', onBodyTimeout, { once: true })
+      const cut = () => {
+        bodyError ??= 'unexpected EOF'
+        finish()
+      }
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.on('end', () => {
-        deadline.removeEventListener('abort', onBodyTimeout)
-        finish()
-      })
-      res.on('aborted', () => {
-        bodyError ??= 'unexpected EOF'
-      })
-      res.on('error', () => {
-        deadline.removeEventListener('abort', onBodyTimeout)
-        bodyError ??= 'unexpected EOF'
-        finish()
-      })
-      res.on('close', () => {
-        deadline.removeEventListener('abort', onBodyTimeout)
-        if (!res.complete) bodyError ??= 'unexpected EOF'
-        finish()
-      })
+      res.on('end', finish)
+      res.on('error', cut)
+      res.on('close', () => (res.complete ? finish() : cut()))
     })
     req.end(request.body ?? undefined)
   })
