@@ -79,32 +79,18 @@ function instant(parts: Array<string | undefined>, frac: string, offsetMinutes: 
 
 /** Go's `time.Duration.String()`: `2h15m42.318476021s`, `1m0.5s`, `1h0m0s`, `327.280848ms`, `1.5µs`, `0s`. */
 export function formatGoDuration(ns: bigint): string {
-  const neg = ns < 0n
-  const u = neg ? -ns : ns
-  let out: string
+  const sign = ns < 0n ? '-' : ''
+  const u = ns < 0n ? -ns : ns
+  if (u === 0n) return '0s'
   if (u < NS_PER_SECOND) {
-    if (u === 0n) return '0s'
-    if (u < 1_000n) out = `${u}ns`
-    else if (u < 1_000_000n) out = `${fmtFrac(u, 3)}µs`
-    else out = `${fmtFrac(u, 6)}ms`
-  } else {
-    const totalSeconds = u / NS_PER_SECOND
-    const frac = u % NS_PER_SECOND
-    let text = `${totalSeconds % 60n}${fraction(frac, 9)}s`
-    const minutes = totalSeconds / 60n
-    if (minutes > 0n) {
-      text = `${minutes % 60n}m${text}`
-      const hours = minutes / 60n
-      if (hours > 0n) text = `${hours}h${text}`
-    }
-    out = text
+    const [digits, unit] = u < 1_000n ? [0, 'ns'] : u < 1_000_000n ? [3, 'µs'] : [6, 'ms']
+    const scale = 10n ** BigInt(digits)
+    return `${sign}${u / scale}${fraction(u % scale, digits)}${unit}`
   }
-  return neg ? `-${out}` : out
-}
-
-function fmtFrac(v: bigint, prec: number): string {
-  const unit = 10n ** BigInt(prec)
-  return `${v / unit}${fraction(v % unit, prec)}`
+  const s = u / NS_PER_SECOND
+  const hours = s >= 3600n ? `${s / 3600n}h` : ''
+  const minutes = s >= 60n ? `${(s / 60n) % 60n}m` : ''
+  return `${sign}${hours}${minutes}${s % 60n}${fraction(u % NS_PER_SECOND, 9)}s`
 }
 
 function fraction(rest: bigint, digits: number): string {

@@ -182,11 +182,7 @@ function lineWidth(line: string): number {
   return displayWidth(removeEscapeCodes(line))
 }
 
-/** pterm DefaultBox.Sprint: ASCII `|` sides, box-drawing corners, one space of padding each side. */
-export function box(paint: Paint, text: string): string {
-  return boxLines(paint, text.split('\n'))
-}
-
+/** pterm DefaultBox.Sprint of these lines: ASCII `|` sides, box-drawing corners, one space of padding each side. */
 function boxLines(paint: Paint, lines: readonly string[]): string {
   const border = (ch: string) => styleSprint(paint, CODES.box, ch)
   const widths = lines.map(lineWidth)

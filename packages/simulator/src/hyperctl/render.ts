@@ -69,24 +69,22 @@ export function cutVmPath(vmPath: string): string {
   return byteLength(vmPath) > 30 ? `...${byteSuffix(vmPath, 27)}` : vmPath
 }
 
-/** hyperctl colorizeStatus (case-insensitive); `cancelled` and unknown words stay uncoloured. */
+// hyperctl colorizeStatus's colours by lower-cased status; `cancelled` and unknown words stay uncoloured
+const STATUS_COLORS: Readonly<Record<string, string>> = {
+  running: CODES.green,
+  installed: CODES.green,
+  completed: CODES.green,
+  ready: CODES.green,
+  pending: CODES.yellow,
+  initializing: CODES.yellow,
+  failed: CODES.red,
+  error: CODES.red,
+  'not running': CODES.red,
+}
+
 export function colorizeStatus(paint: Paint, status: string): string {
-  switch (goToLower(status)) {
-    case 'running':
-    case 'installed':
-    case 'completed':
-    case 'ready':
-      return colorSprint(paint, CODES.green, status)
-    case 'pending':
-    case 'initializing':
-      return colorSprint(paint, CODES.yellow, status)
-    case 'failed':
-    case 'error':
-    case 'not running':
-      return colorSprint(paint, CODES.red, status)
-    default:
-      return status
-  }
+  const lower = goToLower(status)
+  return Object.hasOwn(STATUS_COLORS, lower) ? colorSprint(paint, STATUS_COLORS[lower]!, status) : status
 }
 
 const pad2 = (n: number) => String(n).padStart(2, '0')
