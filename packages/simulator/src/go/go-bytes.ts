@@ -55,40 +55,20 @@ function isCont(b: number | undefined): boolean {
   return b !== undefined && (b & 0xc0) === 0x80
 }
 
-/** Is this UTF-16 unit one of our escaped bytes? */
-export function isEscapedByte(unit: number): boolean {
-  return unit >= 0xdc80 && unit <= 0xdcff
-}
+// An escaped byte: a low surrogate U+DC80..U+DCFF that does not end a valid pair.
+const ESCAPED_BYTE = /(?<![\ud800-\udbff])([\udc80-\udcff])/
 
 /** The exact bytes of a decoded string; other lone surrogates (never produced here) become U+FFFD. */
 export function encodeText(text: string): Buffer {
-  if (!hasSurrogate(text)) return Buffer.from(text, 'utf8')
-  const parts: Buffer[] = []
-  let start = 0
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = text.charCodeAt(i + 1)
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        i++
-        continue
-      }
-    }
-    if (isEscapedByte(unit)) {
-      parts.push(Buffer.from(text.slice(start, i), 'utf8'), Buffer.of(unit - ESCAPE_BASE))
-      start = i + 1
-    }
-  }
-  parts.push(Buffer.from(text.slice(start), 'utf8'))
-  return Buffer.concat(parts)
-}
-
-function hasSurrogate(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    if (unit >= 0xd800 && unit <= 0xdfff) return true
-  }
-  return false
+  if (!ESCAPED_BYTE.test(text)) return Buffer.from(text, 'utf8')
+  // why: split keeps each captured escaped byte, at the odd indices
+  return Buffer.concat(
+    text
+      .split(ESCAPED_BYTE)
+      .map((part, i) =>
+        i % 2 === 1 ? Buffer.of(part.charCodeAt(0) - ESCAPE_BASE) : Buffer.from(part, 'utf8'),
+      ),
+  )
 }
 
 /** Go's len(s). */

@@ -230,16 +230,14 @@ interface Command<R> {
   needsOk?: boolean
   reply: WireType
   succeed: (reply: R) => string
-  /** Writes the result and gives the exit code. */
-  show: (s: Settings, out: Output, reply: R) => number
+  /** query only: hyperctl crashes on this reply after the spinner's success line. */
+  crashes?: (reply: R) => boolean
+  /** What the command prints on stdout for the reply. */
+  show: (s: Settings, reply: R) => string
 }
 
 const define = <R>(command: Command<R>) => command as unknown as Command<unknown>
 const json = (text: string): RequestBody => ({ contentType: 'application/json', body: Buffer.from(text) })
-const shown = (out: Output, text: string) => {
-  out.stdout(text)
-  return 0
-}
 
 const COMMANDS: Record<string, Command<unknown>> = {
   submit: define<SubmitReplyView>({
@@ -251,7 +249,7 @@ const COMMANDS: Record<string, Command<unknown>> = {
     needsOk: true,
     reply: SUBMIT_RESPONSE,
     succeed: (reply) => `Submitted ${reply.accepted ?? 0} job(s)`,
-    show: (s, out, reply) => shown(out, submitStdoutText(s.paint, reply)),
+    show: (s, reply) => submitStdoutText(s.paint, reply),
   }),
   query: define<{ jobs?: Array<QueryJobView | null> | null; total?: bigint }>({
     flags: QUERY_FLAGS,
@@ -268,21 +266,15 @@ const COMMANDS: Record<string, Command<unknown>> = {
     },
     reply: QUERY_RESPONSE,
     succeed: (reply) => `Found ${reply.total ?? 0} job(s)`,
-    show: (s, out, reply) => {
-      const jobs = reply.jobs ?? []
-      if ((reply.total ?? 0n) !== 0n && jobs.some((job) => job === null)) {
-        // why: displayJobs dereferences each *Job; a JSON null element crashes hyperctl
-        out.stderr(NIL_JOB_PANIC)
-        return 2
-      }
-      const text = queryStdoutText(
+    // why: displayJobs dereferences each *Job; a JSON null element crashes hyperctl
+    crashes: (reply) => (reply.total ?? 0n) !== 0n && (reply.jobs ?? []).some((job) => job === null),
+    show: (s, reply) =>
+      queryStdoutText(
         s.paint,
         reply.total ?? 0n,
-        jobs as QueryJobView[],
+        (reply.jobs ?? []) as QueryJobView[],
         s.garbling.unknownColumn,
-      )
-      return shown(out, text)
-    },
+      ),
   }),
   status: define<DaemonStatusView>({
     flags: STATUS_FLAGS,
@@ -292,7 +284,7 @@ const COMMANDS: Record<string, Command<unknown>> = {
     body: () => ({ contentType: '', body: null }),
     reply: DAEMON_STATUS,
     succeed: () => 'Retrieved daemon status',
-    show: (s, out, reply) => shown(out, statusStdoutText(s.paint, reply, s.displayUrl)),
+    show: (s, reply) => statusStdoutText(s.paint, reply, s.displayUrl),
   }),
   cancel: define<CancelReplyView>({
     flags: CANCEL_FLAGS,
@@ -303,7 +295,7 @@ const COMMANDS: Record<string, Command<unknown>> = {
     body: (flags) => json(`{"job_ids":${goJsonStrings((flags.get('id') as string).split(','))}}`),
     reply: CANCEL_RESPONSE,
     succeed: (reply) => `Cancelled ${reply.cancelled?.length ?? 0} job(s)`,
-    show: (s, out, reply) => shown(out, cancelStdoutText(s.paint, reply)),
+    show: (s, reply) => cancelStdoutText(s.paint, reply),
   }),
 }
 
@@ -353,7 +345,12 @@ async function runCommand(
   // why: a JSON null leaves the reply struct as its zero value
   const reply = decoded.value ?? {}
   spinner.succeed(command.succeed(reply))
-  return command.show(s, out, reply)
+  if (command.crashes?.(reply)) {
+    out.stderr(NIL_JOB_PANIC)
+    return 2
+  }
+  out.stdout(command.show(s, reply))
+  return 0
 }
 
 async function submitBody(flags: Flags, io: HyperctlSimIO): Promise<RequestBody | string> {
