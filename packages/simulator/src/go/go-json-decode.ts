@@ -134,7 +134,8 @@ function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue;
     let runStart = i
     for (;;) {
       const c = need()
-      if (c === 0x22 || c === 0x5c) out += goUtf8(b.subarray(runStart, i))
+      // why: Go's unquote turns each byte of invalid UTF-8 into U+FFFD
+      if (c === 0x22 || c === 0x5c) out += withReplacementRunes(decodeBytes(b.subarray(runStart, i)))
       if (c === 0x22) {
         i++
         // why: Go pairs \u escapes into one rune where it can and turns every other surrogate into U+FFFD
@@ -292,11 +293,6 @@ export function quoteChar(c: number): string {
   return `'${goQuote(String.fromCharCode(c)).slice(1, -1)}'`
 }
 
-/** UTF-8 to a JS string with one U+FFFD per invalid byte, as Go's `utf8.DecodeRune` loop yields. */
-export function goUtf8(bytes: Uint8Array): string {
-  return withReplacementRunes(decodeBytes(bytes))
-}
-
 interface DecodeContext {
   struct: string | undefined
   path: string[]
@@ -330,22 +326,15 @@ export function goTypeString(t: WireType): string {
 
 const ANY: WireType = { kind: 'any' }
 
+/** Keeps Go's `UnmarshalTypeError` (the innermost struct and the dotted JSON path, when there is one), the first only. */
 function typeError(ctx: DecodeContext, what: string, t: WireType): void {
   if (ctx.saved) return
   const target = goTypeString(t.kind === 'ptr' ? t.elem : t)
-  ctx.saved = new GoJsonError(unmarshalTypeText(what, target, ctx.struct, ctx.path))
-}
-
-/** Go's `UnmarshalTypeError.Error()`: the innermost struct and the dotted JSON path, when there is one. */
-export function unmarshalTypeText(
-  what: string,
-  target: string,
-  struct: string | undefined,
-  path: string[],
-): string {
-  if (struct === undefined && path.length === 0)
-    return `json: cannot unmarshal ${what} into Go value of type ${target}`
-  return `json: cannot unmarshal ${what} into Go struct field ${struct}.${path.join('.')} of type ${target}`
+  const into =
+    ctx.struct === undefined && ctx.path.length === 0
+      ? 'Go value'
+      : `Go struct field ${ctx.struct}.${ctx.path.join('.')}`
+  ctx.saved = new GoJsonError(`json: cannot unmarshal ${what} into ${into} of type ${target}`)
 }
 
 const INT64_MIN = -(2n ** 63n)

@@ -201,27 +201,18 @@ function parseLayout(value: string): WallClock | { error: string } {
   const fail = (elem: string, valueElem: string, message = '') => ({
     error: parseErrorText(value, elem, valueElem, message),
   })
-  const literal = (text: string) => {
-    if (!rest.startsWith(text)) return false
-    rest = rest.slice(text.length)
-    return true
-  }
   const digits = (fixed: boolean): number | undefined => {
-    if (!isDigit(rest, 0)) return undefined
-    if (!isDigit(rest, 1)) {
-      if (fixed) return undefined
-      const n = rest.charCodeAt(0) - 48
-      rest = rest.slice(1)
-      return n
-    }
-    const n = num2(rest)
-    rest = rest.slice(2)
+    const width = isDigit(rest, 1) ? 2 : fixed ? 0 : 1
+    if (!isDigit(rest, 0) || width === 0) return undefined
+    const n = Number(rest.slice(0, width))
+    rest = rest.slice(width)
     return n
   }
   let hold = rest
   if (rest.length < 4) return fail('2006', hold)
-  const year = atoi(rest.slice(0, 4))
-  if (year === undefined) return fail('2006', hold)
+  // why: Go's atoi takes a sign, so "-123" is a year
+  if (!/^[-+]?\d+$/.test(rest.slice(0, 4))) return fail('2006', hold)
+  const year = Number(rest.slice(0, 4))
   rest = rest.slice(4)
   const steps: Array<[string, string, boolean, (n: number) => string | undefined]> = [
     ['-', '01', true, (n) => (n <= 0 || n > 12 ? 'month' : undefined)],
@@ -232,7 +223,8 @@ function parseLayout(value: string): WallClock | { error: string } {
   ]
   const values: number[] = []
   for (const [prefix, elem, fixed, range] of steps) {
-    if (!literal(prefix)) return fail(prefix, rest)
+    if (!rest.startsWith(prefix)) return fail(prefix, rest)
+    rest = rest.slice(prefix.length)
     hold = rest
     const n = digits(fixed)
     if (n === undefined) return fail(elem, hold)
@@ -266,17 +258,6 @@ function parseLayout(value: string): WallClock | { error: string } {
   const [month, day, hour, minute, second] = values as [number, number, number, number, number]
   if (day < 1 || day > daysInMonth(year, month)) return fail('', rest, ': day out of range')
   return { hour, minute, second }
-}
-
-function atoi(s: string): number | undefined {
-  let t = s
-  let negative = false
-  if (t[0] === '-' || t[0] === '+') {
-    negative = t[0] === '-'
-    t = t.slice(1)
-  }
-  if (!/^\d+$/.test(t)) return undefined
-  return negative ? -Number(t) : Number(t)
 }
 
 function isDigit(s: string, i: number): boolean {
