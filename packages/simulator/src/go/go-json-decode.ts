@@ -55,8 +55,6 @@ export class GoJsonError extends Error {
   }
 }
 
-class EndOfInput extends Error {}
-
 const MAX_DEPTH = 10_000
 
 export interface DecodeOptions {
@@ -93,28 +91,19 @@ export function goDecode(bytes: Uint8Array, type: WireType, options: DecodeOptio
   return out
 }
 
-/** The syntax layer alone: a value tree and where it ended (`Decoder` mode leaves what follows unread), or GoJsonError. */
-export function goParse(bytes: Uint8Array, options: DecodeOptions): { value: JsonValue; end: number } {
-  try {
-    return scan(bytes, options.mode)
-  } catch (error) {
-    if (error instanceof EndOfInput) {
-      if (options.truncatedError) throw new GoJsonError(options.truncatedError)
-      throw new GoJsonError(error.message)
-    }
-    throw error
-  }
-}
-
 /** An open object or array, and the key its next member goes under. */
 type Frame = { container: Extract<JsonValue, { kind: 'object' | 'array' }>; key: string }
 
-function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue; end: number } {
+/** The syntax layer alone: a value tree and where it ended (`Decoder` mode leaves what follows unread), or GoJsonError. */
+export function goParse(b: Uint8Array, options: DecodeOptions): { value: JsonValue; end: number } {
+  const { mode, truncatedError } = options
   const n = b.length
   let i = 0
   const unexpectedEnd = mode === 'decoder' ? 'unexpected EOF' : 'unexpected end of JSON input'
+  // why: running out of a cut input is the cut's error, not the scanner's
+  const ended = (text: string) => new GoJsonError(truncatedError ?? text)
   const need = () => {
-    if (i >= n) throw new EndOfInput(unexpectedEnd)
+    if (i >= n) throw ended(unexpectedEnd)
     return b[i] as number
   }
   const skipSpace = () => {
@@ -202,7 +191,7 @@ function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue;
   }
 
   skipSpace()
-  if (i >= n) throw new EndOfInput(mode === 'decoder' ? 'EOF' : unexpectedEnd)
+  if (i >= n) throw ended(mode === 'decoder' ? 'EOF' : unexpectedEnd)
   const stack: Frame[] = []
   let value: JsonValue
   for (;;) {
