@@ -65,12 +65,8 @@ export async function sendRequest(
   const deadline = AbortSignal.timeout(options.timeoutMs)
   let current = request
   for (let hops = 0; ; hops++) {
-    let parsed: URL
-    try {
-      parsed = new URL(current.url)
-    } catch {
-      return { ok: false, error: `parse ${goQuote(current.url)}: invalid URL` }
-    }
+    if (!URL.canParse(current.url)) return { ok: false, error: `parse ${goQuote(current.url)}: invalid URL` }
+    const parsed = new URL(current.url)
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       return {
         ok: false,
@@ -96,33 +92,19 @@ export async function sendRequest(
 
 /** Go's Client keeps a URL's password out of its errors: `http://user:***@host/...`. */
 export function stripPassword(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password === '') return url
-    return url.replace(`:${parsed.password}@`, ':***@')
-  } catch {
-    return url
-  }
+  const password = URL.canParse(url) ? new URL(url).password : ''
+  return password === '' ? url : url.replace(`:${password}@`, ':***@')
 }
 
 /** Go's Client.Do redirect rules: 301/302/303 turn a POST into a GET without body, 307/308 resend. */
-function redirectFor(
-  status: number,
-  request: HttpRequest,
-  location: string | undefined,
-): HttpRequest | undefined {
-  if (location === undefined || location === '') return undefined
-  let url: string
-  try {
-    url = new URL(location, request.url).toString()
-  } catch {
+function redirectFor(status: number, request: HttpRequest, location = ''): HttpRequest | undefined {
+  // why: a 3xx without a Location is an answer, not a redirect
+  if (location === '' || ![301, 302, 303, 307, 308].includes(status) || !URL.canParse(location, request.url))
     return undefined
-  }
-  if (status === 301 || status === 302 || status === 303) {
-    return { method: 'GET', url, contentType: request.contentType, body: null }
-  }
-  if (status === 307 || status === 308) return { ...request, url }
-  return undefined
+  const url = new URL(location, request.url).toString()
+  return status >= 307
+    ? { ...request, url }
+    : { method: 'GET', url, contentType: request.contentType, body: null }
 }
 
 type Attempt = { reply: HttpReply; location?: string } | { error: string; dialFailed: boolean }
