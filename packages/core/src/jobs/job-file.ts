@@ -9,7 +9,19 @@ import {
   type JobSpec,
   type VCenterConnection,
 } from '../types.js'
+import {
+  describe,
+  isRecord,
+  type JobFileFormat,
+  lowerCaseKeys,
+  readBooleanField,
+  readIntField,
+  readStringField,
+  YAML_NULL,
+} from './go-field-values.js'
 import { vcenterHost } from './vcenter-host.js'
+
+export type { JobFileFormat }
 
 /**
  * A job as a job file gives it: the daemon's fields mapped to JobSpec names, but possibly incomplete
@@ -25,8 +37,6 @@ export interface JobFileContents {
   /** Fields that are dropped or changed, one sentence each; never holds a secret. */
   warnings: string[]
 }
-
-export type JobFileFormat = 'json' | 'yaml'
 
 const FILE_HINT =
   'Fix the job file: one job object, {"jobs": [...]} or a list of jobs, with the daemon field names.'
@@ -58,11 +68,6 @@ const OPTION_FIELDS = {
   enable_pipeline: ['enablePipeline', 'bool'],
   compress_level: ['compressLevel', 'int'],
 } as const satisfies Record<string, [keyof ExportOptions, 'int' | 'bool']>
-
-// why: gopkg.in/yaml.v3 (the daemon's decoder) takes these for a bool field (docs/hyperctl.md#job-files)
-const YAML_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'])
-const YAML_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'])
-const YAML_NULL = new Set(['', '~', 'null', 'Null', 'NULL'])
 
 /**
  * Reads a job file the way hypervisord reads one (docs/hyperctl.md#post-jobs-submit, #job-files): JSON or YAML, one job object,
@@ -274,56 +279,6 @@ function readOptions(
   return Object.keys(options).length > 0 ? options : undefined
 }
 
-function readStringField(
-  value: unknown,
-  format: JobFileFormat,
-  label: string,
-  fail: (what: string) => never,
-): string | undefined {
-  if (value === undefined || value === null) return undefined
-  if (typeof value === 'string') {
-    // why: YAML is read with the failsafe schema, so an empty or null scalar arrives as text
-    if (format === 'yaml' && YAML_NULL.has(value)) return undefined
-    return value
-  }
-  return fail(`${label} is ${describe(value)}, not a string`)
-}
-
-function readBooleanField(
-  value: unknown,
-  format: JobFileFormat,
-  label: string,
-  fail: (what: string) => never,
-): boolean | undefined {
-  if (value === undefined || value === null) return undefined
-  if (typeof value === 'boolean') return value
-  if (format === 'yaml' && typeof value === 'string') {
-    if (YAML_TRUE.has(value)) return true
-    if (YAML_FALSE.has(value)) return false
-    if (YAML_NULL.has(value)) return undefined
-  }
-  return fail(`${label} is ${describe(value)}, not true or false`)
-}
-
-function readIntField(
-  value: unknown,
-  format: JobFileFormat,
-  label: string,
-  fail: (what: string) => never,
-): number | undefined {
-  if (value === undefined || value === null) return undefined
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value
-  if (format === 'yaml' && typeof value === 'string') {
-    if (YAML_NULL.has(value)) return undefined
-    // why: yaml.v3 truncates a number with a fraction into an int field
-    if (/^[-+]?\d+(\.\d*)?$/.test(value)) {
-      const n = Math.trunc(Number(value))
-      if (Number.isSafeInteger(n)) return n
-    }
-  }
-  return fail(`${label} is ${describe(value)}, not a whole number`)
-}
-
 function readYaml(text: string, fail: (what: string) => never): unknown {
   try {
     // why: the failsafe schema keeps every scalar as its text, so each field can be read as its Go type
@@ -347,29 +302,4 @@ function jsonPosition(text: string, error: unknown): string {
   const line = before.split('\n').length
   const col = before.length - before.lastIndexOf('\n')
   return ` (at line ${line}, column ${col})`
-}
-
-function lowerCaseKeys(value: unknown, depth = 0): unknown {
-  // why: Go's encoding/json matches keys case-insensitively; every daemon field name is lower case
-  if (depth > 3) return value
-  if (Array.isArray(value)) return value.map((v) => lowerCaseKeys(v, depth + 1))
-  if (!isRecord(value)) return value
-  const out: Record<string, unknown> = {}
-  for (const [key, v] of Object.entries(value)) {
-    const lower = key.toLowerCase()
-    if (!(lower in out) || key === lower) out[lower] = key === 'metadata' ? v : lowerCaseKeys(v, depth + 1)
-  }
-  return out
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'a list'
-  if (typeof value === 'object') return 'an object'
-  if (typeof value === 'string') return 'a string'
-  return `a ${typeof value}`
 }

@@ -1,15 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import {
-  CommandFailedError,
-  DaemonError,
-  HyperctlError,
-  HyperctlParseError,
-  JobNotFoundError,
-  OperationAbortedError,
-  UsageError,
-} from '../errors.js'
+import { DaemonError, HyperctlParseError, JobNotFoundError, UsageError } from '../errors.js'
 import {
   assertValidJobId,
   ignoredOptionWarnings,
@@ -23,7 +15,6 @@ import {
   parseSubmitOutput,
   parseVersionOutput,
 } from '../parse/index.js'
-import { redactSecretFields, redactText } from '../text/redact.js'
 import type {
   CallOptions,
   CancelResult,
@@ -37,8 +28,8 @@ import type {
 } from '../types.js'
 import { type Executor, nodeExecutor } from './executor.js'
 import { defaultHyperctlPath, HYPERCTL_DAEMON_URL, hyperctlEnv } from './hyperctl-env.js'
-import { errorForRun, readableOutput } from './hyperctl-failure.js'
 import { assertStatus, type KnownJob, matchQueryRows, toJobInfo } from './row-match.js'
+import { messageOf, runHyperctl, throwIfAborted } from './run-hyperctl.js'
 import {
   cellOfRow,
   ID_ARGUMENT_MAX_BYTES,
@@ -275,74 +266,16 @@ export class HyperctlRunner implements ExportBackend {
     return found
   }
 
-  /** Runs hyperctl; returns its decoded, redacted output on success and throws the mapped error otherwise. */
   async #run(args: string[], options: CallOptions | undefined): Promise<{ stdout: string; stderr: string }> {
-    const command = `hyperctl ${args[0]}`
-    const signal = options?.signal
-    // why: a run's deadline hands down the time left, which may be hours; one hyperctl run stays bounded
-    const timeoutMs = Math.min(options?.timeoutMs ?? this.#timeoutMs, this.#timeoutMs)
-    throwIfAborted(signal, command)
-    let result: Awaited<ReturnType<Executor['run']>>
-    const started = performance.now()
-    const report = (exitCode: number | null, error?: string) =>
-      this.#onEvent?.({
-        kind: 'command',
-        file: this.hyperctlPath,
-        args: args.map((arg) => redactText(arg, [...this.#secrets])),
-        exitCode,
-        ms: Math.round(performance.now() - started),
-        ...(error === undefined ? {} : { error }),
-      })
-    try {
-      result = await this.#executor.run(this.hyperctlPath, args, { env: this.#env, timeoutMs, signal })
-      report(result.exitCode, result.timedOut ? 'timed out' : result.aborted ? 'aborted' : undefined)
-    } catch (error) {
-      report(null, 'could not be started')
-      if (error instanceof HyperctlError) throw error
-      throw new CommandFailedError(
-        `${command} could not be started: ${messageOf(error)}`,
-        { exitCode: null, stdout: '', stderr: '' },
-        undefined,
-        { cause: error },
-      )
-    }
-    // why: UTF-8 with U+FFFD for the stray bytes of a cut VM path (docs/hyperctl.md#parsing); secrets out before anything keeps it.
-    // Secret-named fields are masked in what becomes an error only: stdout's tables carry no such field,
-    // and masking there would alter a VM named `token=x` so that it no longer matches its job
-    const secrets = [...this.#secrets]
-    const stdout = redactText(result.stdout.toString('utf8'), secrets)
-    const stderr = redactSecretFields(redactText(result.stderr.toString('utf8'), secrets))
-    const details = {
-      exitCode: result.exitCode,
-      stdout: readableOutput(redactSecretFields(stdout)),
-      stderr: readableOutput(stderr),
-    }
-    if (result.aborted) throw new OperationAbortedError(command)
-    if (result.timedOut) {
-      throw new CommandFailedError(
-        `${command} was killed after ${timeoutMs} ms without finishing`,
-        details,
-        'Check that hypervisord answers on http://localhost:8080, or raise the command timeout.',
-      )
-    }
-    if (result.truncated) {
-      throw new CommandFailedError(`${command} printed more output than is kept and was stopped`, details)
-    }
-    if (result.exitCode === null) {
-      throw new CommandFailedError(`${command} was ended by signal ${result.signal ?? 'unknown'}`, details)
-    }
-    const failure = errorForRun(command.slice('hyperctl '.length), {
-      stdout: redactSecretFields(stdout),
-      stderr,
-      exitCode: result.exitCode,
+    return runHyperctl(args, options, {
+      executor: this.#executor,
+      path: this.hyperctlPath,
+      env: this.#env,
+      maxTimeoutMs: this.#timeoutMs,
+      secrets: [...this.#secrets],
+      onEvent: this.#onEvent,
     })
-    if (failure) throw failure
-    return { stdout, stderr }
   }
-}
-
-function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted) throw new OperationAbortedError(what, { cause: signal.reason })
 }
 
 function jobFileError(what: string, cause: unknown): UsageError {
@@ -351,10 +284,6 @@ function jobFileError(what: string, cause: unknown): UsageError {
     'Point the temp directory (TMPDIR, or the runner tempDir option) at a writable directory with free space.',
     { cause },
   )
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 function unique<T>(values: readonly T[]): T[] {

@@ -1,7 +1,8 @@
 import { fc, it as prop } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
-import { formatDuration, UsageError } from '../errors.js'
+import { UsageError } from '../errors.js'
 import { parseDuration, parseGoDuration } from './duration.js'
+import { formatDuration } from './format-duration.js'
 
 describe('parseDuration', () => {
   it.each([

@@ -1,0 +1,134 @@
+import { HyperctlError } from './base.js'
+import { excerpt } from './excerpt.js'
+
+export class HyperctlNotInstalledError extends HyperctlError {
+  readonly path: string
+  constructor(path: string, detail: string, options?: ErrorOptions) {
+    super(
+      'not-installed',
+      `hyperctl could not be run from ${JSON.stringify(path)}: ${detail}`,
+      'Install hyperctl, or point hyperctl-path (HYPERCTL_PATH) at the executable, or use the api transport.',
+      options,
+    )
+    this.path = path
+  }
+}
+
+export class DaemonUnreachableError extends HyperctlError {
+  readonly url: string
+  readonly jobIds: readonly string[]
+  /** true when the request surely never reached the daemon (refused, a blocked port, DNS, TLS). */
+  readonly notSent: boolean
+  constructor(
+    url: string,
+    detail: string,
+    options?: ErrorOptions & { jobIds?: readonly string[]; notSent?: boolean },
+  ) {
+    const jobIds = options?.jobIds ?? []
+    const jobs = jobIds.length > 0 ? ` while watching job(s) ${jobIds.join(', ')}` : ''
+    super(
+      'daemon-unreachable',
+      `hypervisord at ${url} could not be reached${jobs}: ${detail}`,
+      jobIds.length > 0
+        ? 'Check that hypervisord is running and reachable, then resume with `hyperctl-export wait <job-id>`; the jobs were submitted.'
+        : 'Check that hypervisord is running and that daemon-url (HYPERVISORD_URL) points at it.',
+      options,
+    )
+    this.url = url
+    this.jobIds = jobIds
+    this.notSent = options?.notSent ?? false
+  }
+}
+
+export class AuthFailedError extends HyperctlError {
+  readonly url: string
+  readonly status: number
+  constructor(url: string, status: number, options?: ErrorOptions) {
+    super(
+      'auth-failed',
+      `hypervisord at ${url} refused the request (HTTP ${status})`,
+      'Set api-key (HYPERVISORD_API_KEY) to the key the daemon is configured with; hyperctl itself cannot send a key, so use the api transport.',
+      options,
+    )
+    this.url = url
+    this.status = status
+  }
+}
+
+export class UsageError extends HyperctlError {
+  constructor(message: string, hint = 'Fix the arguments and try again.', options?: ErrorOptions) {
+    super('usage', message, hint, options)
+  }
+}
+
+/** hyperctl ran and failed in a way that is not one of the recognised failures. */
+export class CommandFailedError extends HyperctlError {
+  readonly exitCode: number | null
+  readonly stderr: string
+  readonly stdout: string
+  constructor(
+    summary: string,
+    details: { exitCode: number | null; stderr: string; stdout: string },
+    hint = 'Run the same hyperctl command by hand to see the whole output.',
+    options?: ErrorOptions,
+  ) {
+    super('command-failed', summary, hint, options)
+    this.exitCode = details.exitCode
+    this.stderr = details.stderr
+    this.stdout = details.stdout
+  }
+}
+
+/** The daemon answered, but with an error (an HTTP error status, or hyperctl's `Server error:`). */
+export class DaemonError extends HyperctlError {
+  readonly status: number | undefined
+  readonly daemonMessage: string
+  /** The wait the daemon asked for before another try (its `Retry-After`), when it gave one. */
+  readonly retryAfterMs: number | undefined
+  constructor(
+    daemonMessage: string,
+    status?: number,
+    options?: ErrorOptions & { retryAfterMs?: number | undefined },
+  ) {
+    super(
+      'daemon-error',
+      `hypervisord answered with an error${status === undefined ? '' : ` (HTTP ${status})`}: ${daemonMessage}`,
+      'Read the daemon message above; if it is a server fault, retry later or check the hypervisord log.',
+      options,
+    )
+    this.status = status
+    this.daemonMessage = daemonMessage
+    this.retryAfterMs = options?.retryAfterMs
+  }
+}
+
+export class HyperctlParseError extends HyperctlError {
+  /** The raw text that could not be read (secrets already redacted by the caller where relevant). */
+  readonly raw: string
+  constructor(
+    what: string,
+    raw: string,
+    options?: ErrorOptions & { source?: 'hyperctl' | 'hypervisord'; hint?: string },
+  ) {
+    const api = options?.source === 'hypervisord'
+    super(
+      'parse-failure',
+      `${api ? 'hypervisord answered' : 'hyperctl printed'} something we cannot read as ${what}: ${excerpt(raw)}`,
+      options?.hint ??
+        `Check the ${api ? 'hypervisord' : 'hyperctl'} version with \`hyperctl-export doctor\` and report the raw output.`,
+      options,
+    )
+    this.raw = raw
+  }
+}
+
+export class OperationAbortedError extends HyperctlError {
+  constructor(what: string, options?: ErrorOptions) {
+    super(
+      'aborted',
+      `${what} was interrupted`,
+      'Run the command again to resume; submitted jobs keep their IDs.',
+      options,
+    )
+  }
+}
