@@ -102,12 +102,8 @@ export function fill<D extends StructDecl>(decl: D, record: unknown, path = decl
     if (v === undefined || (v === null && out[name] !== null)) continue
     if (typeof f !== 'string') {
       if (f.of === 'slice' && v !== null && !Array.isArray(v)) throw new TypeError(`${at} must be an array`)
-      v =
-        v === null
-          ? null
-          : f.of === 'slice'
-            ? (v as unknown[]).map((x) => fill(f.decl, x, at))
-            : fill(f.decl, v, at)
+      if (v !== null)
+        v = f.of === 'slice' ? (v as unknown[]).map((x) => fill(f.decl, x, at)) : fill(f.decl, v, at)
     } else if (isTime(kindOf(f)) && typeof v === 'string') {
       v = parseRfc3339(v)
       if (v === undefined) throw new TypeError(`${at} must be an RFC 3339 time`)
