@@ -13,29 +13,22 @@ export const GO_ZERO_TIME_NS = -62_135_596_800n * NS_PER_SECOND
 
 /** `time.Time.MarshalJSON` text without quotes: RFC 3339 with up to 9 fraction digits, zeros trimmed. */
 export function formatRfc3339Nano(ns: bigint, offsetMinutes = 0): string {
-  const { date, nanos } = split(ns, offsetMinutes)
-  let frac = ''
-  if (nanos !== 0n) frac = `.${nanos.toString().padStart(9, '0').replace(/0+$/, '')}`
-  return `${date}${frac}${zone(offsetMinutes)}`
+  return rfc3339(ns, offsetMinutes, true)
 }
 
 /** `time.Now().Format(time.RFC3339)`: whole seconds, as `errorResponse` and `/health` print it. */
 export function formatRfc3339(ns: bigint, offsetMinutes = 0): string {
-  return `${split(ns, offsetMinutes).date}${zone(offsetMinutes)}`
+  return rfc3339(ns, offsetMinutes, false)
 }
 
-function split(ns: bigint, offsetMinutes: number): { date: string; nanos: bigint } {
+function rfc3339(ns: bigint, offsetMinutes: number, withFraction: boolean): string {
   const seconds = floorDiv(ns, NS_PER_SECOND)
   // why: toISOString prints years 0-9999 with four digits, which is the range Go's RFC 3339 allows
-  const local = new Date(Number(seconds + BigInt(offsetMinutes * 60)) * 1000)
-  return { date: local.toISOString().slice(0, 19), nanos: ns - seconds * NS_PER_SECOND }
-}
-
-function zone(offsetMinutes: number): string {
-  if (offsetMinutes === 0) return 'Z'
-  const sign = offsetMinutes < 0 ? '-' : '+'
+  const date = new Date(Number(seconds + BigInt(offsetMinutes * 60)) * 1000).toISOString().slice(0, 19)
+  const frac = withFraction ? fraction(ns - seconds * NS_PER_SECOND, 9) : ''
   const abs = Math.abs(offsetMinutes)
-  return `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
+  const sign = offsetMinutes < 0 ? '-' : '+'
+  return `${date}${frac}${offsetMinutes === 0 ? 'Z' : `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`}`
 }
 
 /**
