@@ -32,7 +32,7 @@ export function goJsonObject(members: Array<[string, string | undefined]>): stri
 
 /** A Go map: members sorted by key (byte order of the UTF-8 keys, as Go sorts strings). */
 export function goJsonMap(members: Array<[string, string | undefined]>): string {
-  return goJsonObject([...members].sort(([a], [b]) => compareUtf8(a, b)))
+  return goJsonObject([...members].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b))))
 }
 
 /** A Go slice: `null` when nil, `[...]` otherwise. */
@@ -65,9 +65,4 @@ export function goJsonAny(value: unknown): string {
 /** `json.Encoder.Encode` ends every value with a newline. */
 export function encoderLine(json: string): string {
   return `${json}\n`
-}
-
-export function compareUtf8(a: string, b: string): number {
-  if (a === b) return 0
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
 }
