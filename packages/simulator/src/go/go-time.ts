@@ -164,18 +164,19 @@ export function parseGoTime(raw: string): { ns: bigint; wall: WallClock } | { er
       ? instant([y, mo, d, h, mi, s], frac ?? '', offset)
       : undefined
   if (ns !== undefined) return { ns, wall: { hour: Number(h), minute: Number(mi), second: Number(s) } }
-  const lenient = parseLayout(b)
-  if ('error' in lenient) return lenient
-  if (b[12] === ':') return { error: parseErrorText(b, '15', b.slice(11, 12), '') }
-  if (b.length >= 19 && b[19] === ',') return { error: parseErrorText(b, '.', ',', '') }
-  if (b[b.length - 1] !== 'Z') {
-    const tz = b.slice(-6)
-    if (num2(b.slice(-5)) >= 24)
-      return { error: parseErrorText(b, 'Z07:00', tz, ': timezone hour out of range') }
-    if (num2(b.slice(-2)) >= 60)
-      return { error: parseErrorText(b, 'Z07:00', tz, ': timezone minute out of range') }
-  }
-  return { error: parseErrorText(b, LAYOUT, b, '') }
+  return { error: parseLayout(b) ?? strictError(b) }
+}
+
+/** parseStrictRFC3339's own checks, for what time.Parse lets through. */
+function strictError(b: string): string {
+  if (b[12] === ':') return parseErrorText(b, '15', b.slice(11, 12))
+  if (b[19] === ',') return parseErrorText(b, '.', ',')
+  const tz = b.slice(-6)
+  if (!b.endsWith('Z') && num2(b.slice(-5)) >= 24)
+    return parseErrorText(b, 'Z07:00', tz, ': timezone hour out of range')
+  if (!b.endsWith('Z') && num2(b.slice(-2)) >= 60)
+    return parseErrorText(b, 'Z07:00', tz, ': timezone minute out of range')
+  return parseErrorText(b, LAYOUT, b)
 }
 
 /** parseGoTime's wall clock (what hyperctl prints), or Go's error text. */
@@ -188,12 +189,11 @@ function num2(s: string): number {
   return 10 * (s.charCodeAt(0) - 48) + (s.charCodeAt(1) - 48)
 }
 
-/** Go's time.Parse for the RFC 3339 layout, including its error texts. */
-function parseLayout(value: string): WallClock | { error: string } {
+/** Go's time.Parse for the RFC 3339 layout: its error text, or undefined when it parses. */
+function parseLayout(value: string): string | undefined {
   let rest = value
-  const fail = (elem: string, valueElem: string, message = '') => ({
-    error: parseErrorText(value, elem, valueElem, message),
-  })
+  const fail = (elem: string, valueElem: string, message = '') =>
+    parseErrorText(value, elem, valueElem, message)
   const digits = (fixed: boolean): number | undefined => {
     const width = isDigit(rest, 1) ? 2 : fixed ? 0 : 1
     if (!isDigit(rest, 0) || width === 0) return undefined
@@ -248,9 +248,9 @@ function parseLayout(value: string): WallClock | { error: string } {
     if (!mmOk || (sign !== '+' && sign !== '-')) return fail('Z07:00', hold)
   }
   if (rest.length > 0) return fail('', rest, `: extra text: ${timeQuote(rest)}`)
-  const [month, day, hour, minute, second] = values as [number, number, number, number, number]
+  const [month, day] = values as [number, number]
   if (day < 1 || day > daysInMonth(year, month)) return fail('', rest, ': day out of range')
-  return { hour, minute, second }
+  return undefined
 }
 
 function isDigit(s: string, i: number): boolean {
@@ -259,7 +259,7 @@ function isDigit(s: string, i: number): boolean {
 }
 
 /** time.ParseError.Error(). */
-function parseErrorText(value: string, layoutElem: string, valueElem: string, message: string): string {
+function parseErrorText(value: string, layoutElem: string, valueElem: string, message = ''): string {
   if (message !== '') return `parsing time ${timeQuote(value)}${message}`
   return `parsing time ${timeQuote(value)} as ${timeQuote(LAYOUT)}: cannot parse ${timeQuote(valueElem)} as ${timeQuote(layoutElem)}`
 }

@@ -16,7 +16,7 @@ import {
   SUBMIT_FLAGS,
 } from './go-flags.js'
 import { simplifiedHelpText } from './help.js'
-import { type Paint, prefixPrintfln, prefixPrintln } from './pterm.js'
+import { prefixPrintfln, prefixPrintln } from './pterm.js'
 import {
   type CancelReplyView,
   cancelStdoutText,
@@ -81,21 +81,11 @@ const UNSIMULATED = new Set([
   'k8s',
 ])
 
-interface Settings {
-  paint: Paint
-  daemonUrl: string
-  displayUrl: string
-  dialError: string | undefined
-  spinnerFrames: number | undefined
-  terminalWidth: number
-  timeoutMs: number
-  argv0: string
-  garbling: Garbling
-}
+type Settings = ReturnType<typeof readSettings>
 
 class SettingError extends Error {}
 
-function readSettings(env: Readonly<Record<string, string | undefined>>, io: HyperctlSimIO): Settings {
+function readSettings(env: Readonly<Record<string, string | undefined>>, io: HyperctlSimIO) {
   const count = (name: string, min: number): number | undefined => {
     const raw = env[name]
     if (raw === undefined || raw === '') return undefined
