@@ -310,7 +310,7 @@ async function runCommand(
   )
   spinner.start()
   const failed = (text: string) => {
-    spinner.fail(text)
+    spinner.finish('error', text)
     return 1
   }
   const body = await command.body(flags, io)
@@ -334,7 +334,7 @@ async function runCommand(
   if (!decoded.ok) return failed(`Failed to parse response: ${decoded.error}`)
   // why: a JSON null leaves the reply struct as its zero value
   const reply = decoded.value ?? {}
-  spinner.succeed(command.succeed(reply))
+  spinner.finish('success', command.succeed(reply))
   if (command.crashes?.(reply)) {
     out.stderr(NIL_JOB_PANIC)
     return 2
