@@ -122,9 +122,7 @@ export function parseGoDuration(text: string): bigint {
 
 /** Go's `time.Duration.Seconds()` (whole seconds plus nanoseconds / 1e9, as float64). */
 export function durationSeconds(ns: bigint): number {
-  const sec = ns / NS_PER_SECOND
-  const nsec = ns % NS_PER_SECOND
-  return Number(sec) + Number(nsec) / 1e9
+  return Number(ns / NS_PER_SECOND) + Number(ns % NS_PER_SECOND) / 1e9
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {
@@ -178,6 +176,9 @@ function strictError(b: string): string {
     return parseErrorText(b, 'Z07:00', tz, ': timezone minute out of range')
   return parseErrorText(b, LAYOUT, b)
 }
+
+/** `t.Format("15:04:05")`, the wall clock hyperctl prints. */
+export const formatClock = (wall: WallClock) => [wall.hour, wall.minute, wall.second].map(pad2).join(':')
 
 /** parseGoTime's wall clock (what hyperctl prints), or Go's error text. */
 export function parseStrictRFC3339(raw: string): WallClock | { error: string } {
