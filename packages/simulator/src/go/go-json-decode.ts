@@ -22,23 +22,21 @@ export type JsonValue =
  * A Go type as far as decoding needs it; `name` fields are Go's `reflect.Type.String()` (an int without
  * one is `int`, a map without `elem` is `map[string]interface {}`).
  */
-export type GoType =
+export type WireType =
   | { kind: 'string'; name: string }
   | { kind: 'bool' }
   | { kind: 'int'; name?: string }
   | { kind: 'float64' }
   | { kind: 'time' }
   | { kind: 'any' }
-  | { kind: 'slice'; elem: GoType }
-  | { kind: 'map'; elem?: GoType }
-  | { kind: 'ptr'; elem: GoType }
-  | GoStruct
+  | { kind: 'slice'; elem: WireType }
+  | { kind: 'map'; elem?: WireType }
+  | { kind: 'ptr'; elem: WireType }
+  | { kind: 'struct'; name: string; fields: ReadonlyArray<{ name: string; type: WireType }> }
 
-export interface GoStruct {
-  kind: 'struct'
-  name: string
-  fields: ReadonlyArray<{ name: string; type: GoType }>
-}
+/** Earlier names of the same types, still imported by the daemon's struct declarations. */
+export type GoType = WireType
+export type GoStruct = Extract<WireType, { kind: 'struct' }>
 
 /** A decoding failure; `message` is exactly Go's `err.Error()`. */
 export class GoJsonError extends Error {
@@ -67,7 +65,7 @@ export interface DecodeOptions {
 }
 
 /** Decodes `bytes` into a value of Go type `type`, throwing GoJsonError with Go's message on failure. */
-export function goDecode(bytes: Uint8Array, type: GoType, options: DecodeOptions): unknown {
+export function goDecode(bytes: Uint8Array, type: WireType, options: DecodeOptions): unknown {
   const { value, end } = goParse(bytes, options)
   // why: Go's scanner only knows a top-level scalar has ended when it reads the byte after it
   const scalar = value.kind !== 'object' && value.kind !== 'array'
@@ -283,7 +281,7 @@ interface DecodeContext {
 }
 
 /** Go's `reflect.Type.String()` of a type. */
-export function goTypeString(t: GoType): string {
+export function goTypeString(t: WireType): string {
   if (t.kind === 'slice') return `[]${goTypeString(t.elem)}`
   if (t.kind === 'ptr') return `*${goTypeString(t.elem)}`
   if (t.kind === 'map') return `map[string]${goTypeString(t.elem ?? ANY)}`
@@ -292,10 +290,10 @@ export function goTypeString(t: GoType): string {
   return { bool: 'bool', float64: 'float64', time: 'time.Time', any: 'interface {}' }[t.kind]
 }
 
-const ANY: GoType = { kind: 'any' }
+const ANY: WireType = { kind: 'any' }
 
 /** Keeps Go's `UnmarshalTypeError` (the innermost struct and the dotted JSON path, when there is one), the first only. */
-function typeError(ctx: DecodeContext, what: string, t: GoType): void {
+function typeError(ctx: DecodeContext, what: string, t: WireType): void {
   if (ctx.saved) return
   const target = goTypeString(t.kind === 'ptr' ? t.elem : t)
   const into =
@@ -308,7 +306,7 @@ function typeError(ctx: DecodeContext, what: string, t: GoType): void {
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 
-function decodeValue(v: JsonValue, t: GoType, current: unknown, ctx: DecodeContext): unknown {
+function decodeValue(v: JsonValue, t: WireType, current: unknown, ctx: DecodeContext): unknown {
   if (t.kind === 'time') return decodeTime(v, current, ctx)
   if (v.kind === 'null') {
     // Go: null zeroes interfaces, pointers, maps and slices and leaves everything else untouched

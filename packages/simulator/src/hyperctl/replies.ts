@@ -1,16 +1,16 @@
 import { JOB_DEFINITION_JSON_TYPE } from '../daemon/job-model.js'
-import { GoJsonError, type GoType, goDecode } from '../go/go-json-decode.js'
+import { GoJsonError, goDecode, type WireType } from '../go/go-json-decode.js'
 
 /** hypersdk daemon/models replies as Go types, so decoding reproduces Go's type errors field for field. */
 
-const str: GoType = { kind: 'string', name: 'string' }
-const int: GoType = { kind: 'int' }
-const int64: GoType = { kind: 'int', name: 'int64' }
-const bool: GoType = { kind: 'bool' }
-const time: GoType = { kind: 'time' }
-const strings: GoType = { kind: 'slice', elem: str }
+const str: WireType = { kind: 'string', name: 'string' }
+const int: WireType = { kind: 'int' }
+const int64: WireType = { kind: 'int', name: 'int64' }
+const bool: WireType = { kind: 'bool' }
+const time: WireType = { kind: 'time' }
+const strings: WireType = { kind: 'slice', elem: str }
 
-const model = (name: string, spec: Record<string, GoType>): GoType => ({
+const model = (name: string, spec: Record<string, WireType>): WireType => ({
   kind: 'struct',
   name: `models.${name}`,
   fields: Object.entries(spec).map(([field, type]) => ({ name: field, type })),
@@ -92,7 +92,7 @@ export type DecodeOutcome = { ok: true; value: unknown } | { ok: false; error: s
  * json.NewDecoder(body).Decode(&v) as hyperctl runs it (ints as bigints, times as their wall clock). `readError`
  * is the Go text of an error that ended the body early (a timeout while reading).
  */
-export function decodeGoJson(body: Uint8Array, type: GoType, readError?: string): DecodeOutcome {
+export function decodeGoJson(body: Uint8Array, type: WireType, readError?: string): DecodeOutcome {
   try {
     return {
       ok: true,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { decodeBytes, encodeText } from '../go/go-bytes.js'
 import { goFilepathBase, goFilepathExt, goTrimSpace } from '../go/go-format.js'
-import type { GoType } from '../go/go-json-decode.js'
+import type { WireType } from '../go/go-json-decode.js'
 import { goJsonString, goJsonStrings } from '../go/go-json-encode.js'
 import { GarbleSpecError, type Garbling, garbleBytes, parseGarbling } from './garble.js'
 import {
@@ -218,7 +218,7 @@ interface Command<R> {
   body: (flags: Flags, io: HyperctlSimIO) => Promise<RequestBody | string> | RequestBody
   /** submit only: a status other than 200 prints the body as a server error. */
   needsOk?: boolean
-  reply: GoType
+  reply: WireType
   succeed: (reply: R) => string
   /** query only: hyperctl crashes on this reply after the spinner's success line. */
   crashes?: (reply: R) => boolean
