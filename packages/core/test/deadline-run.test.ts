@@ -56,6 +56,22 @@ describe('exportVms keeps its timeout, whatever the daemon does', () => {
   }
 })
 
+describe('a timeout counted from an earlier start (a face passes its process start)', () => {
+  it('ends that much sooner, and still names the whole timeout', async () => {
+    server = await startStallServer('silent')
+    const backend = stalledBackend('api', server.url)
+    const started = performance.now()
+    const error = await exportVm(backend, job, { timeoutMs: 1_000, startedAt: Date.now() - 600 }).catch(
+      (e: unknown) => e,
+    )
+    const ms = performance.now() - started
+    expect(error).toBeInstanceOf(JobTimeoutError)
+    expect((error as Error).message).toContain('within 1s')
+    expect(ms).toBeGreaterThanOrEqual(350)
+    expect(ms).toBeLessThan(900)
+  })
+})
+
 describe('submit retries follow the daemon', { timeout: 60_000 }, () => {
   for (const transport of ['api', 'cli'] as const) {
     it(`${transport}: 3 × 429 with Retry-After: 1 on the submit, then success: one job on the daemon`, async () => {

@@ -6,6 +6,7 @@ import { resolveJobIds } from '../jobs/resolve-job-ids.js'
 import type { JobOutcome } from '../outcome/job-outcome.js'
 import { idempotentJobIds } from '../plan/idempotent-ids.js'
 import type { ExportBackend, JobSpec } from '../types.js'
+import { systemClock } from '../wait/clock.js'
 import type { ExportVmsOptions, WaitOptions } from './run-options.js'
 import { type Entry, RunState } from './run-state.js'
 import { watch } from './watch.js'
@@ -68,10 +69,14 @@ export async function settleJobs(
 ): Promise<JobOutcome[]> {
   if (typedIds.length === 0) throw new UsageError('no job ID to wait for', 'Give at least one job ID.')
   // why: resolving short IDs is part of the wait; it spends the same timeout, not one of its own
-  const deadline = createDeadline(options.timeoutMs, { parent: options.signal })
+  const clock = options.clock ?? systemClock
+  const startedAt = Math.min(options.startedAt ?? clock.now(), clock.now())
+  const timeoutMs =
+    options.timeoutMs === undefined ? undefined : options.timeoutMs - (clock.now() - startedAt)
+  const deadline = createDeadline(timeoutMs, { parent: options.signal, now: clock.now })
   const jobIds = [...new Set(await resolveJobIds(backend, typedIds, deadline.call()))]
   deadline.dispose()
-  if (options.timeoutMs !== undefined) options = { ...options, timeoutMs: Math.max(1, deadline.remaining()) }
+  options = { ...options, startedAt }
   const entries: Entry[] = jobIds.map((jobId, index) => ({
     resubmits: 0,
     outcome: { index, jobId, vmPath: '', name: '', status: 'pending', attached: true, warnings: [] },

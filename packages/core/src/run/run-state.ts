@@ -61,10 +61,14 @@ export class RunState {
       options.pollIntervalMs ?? RUN_DEFAULTS.pollIntervalMs,
       options.minPollIntervalMs,
     )
-    this.start = this.clock.now()
+    const now = this.clock.now()
+    this.start = Math.min(options.startedAt ?? now, now)
     this.timeoutMs = options.timeoutMs ?? RUN_DEFAULTS.timeoutMs
-    this.deadline = createDeadline(this.timeoutMs, { parent: options.signal, now: this.clock.now })
-    this.lastContact = this.start
+    this.deadline = createDeadline(this.timeoutMs - (now - this.start), {
+      parent: options.signal,
+      now: this.clock.now,
+    })
+    this.lastContact = now
     this.queued = submitFirst ? [...entries] : []
     this.active = submitFirst ? [] : [...entries]
     this.everSubmitted = !submitFirst
