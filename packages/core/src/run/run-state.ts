@@ -17,6 +17,8 @@ export interface Entry {
   resubmits: number
   /** Successive polls whose answer lacked the job. */
   missedPolls?: number
+  /** When a poll last showed the job (the clock's time): a daemon up for less has restarted since. */
+  lastSeenAt?: number
   /** The caller chose this ID itself (not derived from an idempotency key, not generated). */
   callerId?: boolean
   /** A submit holding this job was sent before, so a duplicate ID may be our own earlier attempt. */
