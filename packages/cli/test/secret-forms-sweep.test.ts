@@ -1,9 +1,16 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { echoEveryForm, findSecretForms, SWEEP_SECRETS } from '@hyperctl-export/fixtures'
+import { echoEveryForm } from '@hyperctl-export/fixtures'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type EchoProxy, recordingHyperctl, startEchoProxy } from '../../core/test/support/echo-proxy.js'
+import {
+  type EchoProxy,
+  recordingHyperctl,
+  SWEEP_CASES,
+  secretHits,
+  startEchoProxy,
+  sweepSurfaces,
+} from '../../core/test/support/echo-proxy.js'
 import { HYPERCTL_SIM, runCli, startCli } from './support/cli-process.js'
 import { startDaemon, type TestDaemon, vcenterArgs } from './support/sim.js'
 
@@ -18,23 +25,8 @@ afterEach(async () => {
   proxy = undefined
 })
 
-/** Every file under `dir` with its text (what a run left in its temp directory). */
-async function filesUnder(dir: string): Promise<Array<{ path: string; text: string }>> {
-  const out: Array<{ path: string; text: string }> = []
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)))
-    else out.push({ path, text: await readFile(path, 'latin1') })
-  }
-  return out
-}
-
-const cases = (['api', 'cli'] as const).flatMap((transport) =>
-  SWEEP_SECRETS.map((secret) => [transport, JSON.stringify(secret), secret] as const),
-)
-
 describe('every face of the CLI, both transports, the issue secrets echoed in every form and under every key', () => {
-  it.each(cases)(
+  it.each(SWEEP_CASES)(
     '%s transport: prints, writes and passes on no form of %s',
     async (transport, _, secret) => {
       daemon = await startDaemon()
@@ -70,15 +62,9 @@ describe('every face of the CLI, both transports, the issue secrets echoed in ev
         { what: 'jobs --json', result: await runCli(['jobs', ...base, '--json'], env) },
         { what: 'wait --json', result: await runCli(['wait', plain.id, ...base, '--json'], env) },
       ]
-      const surfaces = [
-        ...runs.flatMap(({ what, result }) => [
-          { where: `${what} stdout`, text: result.stdout },
-          { where: `${what} stderr`, text: result.stderr },
-        ]),
-        ...(await filesUnder(temp)).map(({ path, text }) => ({ where: path, text })),
-        { where: 'hyperctl argv', text: await recorder.argv() },
-      ]
-      for (const { where, text } of surfaces) expect(findSecretForms(text, [secret]), where).toEqual([])
+      const streams = runs.map(({ what, result }) => ({ what, stdout: result.stdout, stderr: result.stderr }))
+      const surfaces = await sweepSurfaces(streams, temp, recorder.argv)
+      expect(secretHits(surfaces, secret)).toEqual([])
 
       // the scans read real text: the daemon's words and its keyed echo arrived, masked
       expect(asJson.result.code).toBe(1)

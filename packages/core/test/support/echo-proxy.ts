@@ -1,13 +1,18 @@
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SECRET_FIELD_NAMES } from '@hyperctl-export/fixtures'
+import { findSecretForms, SECRET_FIELD_NAMES, SWEEP_SECRETS } from '@hyperctl-export/fixtures'
 
 /** Every key name the issue lists, as the daemon might spell them (bare, suffixed, any case). */
 export const ECHO_KEY_NAMES: readonly string[] = [
   ...new Set([...SECRET_FIELD_NAMES, 'pass', 'db_password', 'Authorization', 'X_API_KEY', 'session_cookie']),
 ]
+
+/** Each transport with each of the issue's secrets: [transport, the secret as JSON (for a test name), secret]. */
+export const SWEEP_CASES = (['api', 'cli'] as const).flatMap((transport) =>
+  SWEEP_SECRETS.map((secret) => [transport, JSON.stringify(secret), secret] as const),
+)
 
 export interface EchoProxy {
   url: string
@@ -96,4 +101,41 @@ export async function recordingHyperctl(
   )
   await chmod(path, 0o755)
   return { path, argv: () => readFile(log, 'utf8').catch(() => '') }
+}
+
+/** Every file under `dir` with its text as UTF-8 (so a raw non-ASCII secret is found as it was written). */
+export async function filesUnder(dir: string): Promise<Array<{ path: string; text: string }>> {
+  const out: Array<{ path: string; text: string }> = []
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) out.push(...(await filesUnder(path)))
+    else out.push({ path, text: await readFile(path, 'utf8') })
+  }
+  return out
+}
+
+/** Where each form of `secret` shows in what a run left (`where: hit`); empty when every surface is clean. */
+export function secretHits(
+  surfaces: ReadonlyArray<{ where: string; text: string }>,
+  secret: string,
+): string[] {
+  return surfaces.flatMap(({ where, text }) =>
+    findSecretForms(text, [secret]).map((hit) => `${where}: ${hit}`),
+  )
+}
+
+/** What a sweep scans: each run's stdout and stderr, every file under `dir`, and the argv hyperctl got. */
+export async function sweepSurfaces(
+  runs: ReadonlyArray<{ what: string; stdout: string; stderr: string }>,
+  dir: string,
+  argv: () => Promise<string>,
+): Promise<Array<{ where: string; text: string }>> {
+  return [
+    ...runs.flatMap(({ what, stdout, stderr }) => [
+      { where: `${what} stdout`, text: stdout },
+      { where: `${what} stderr`, text: stderr },
+    ]),
+    ...(await filesUnder(dir)).map(({ path, text }) => ({ where: path, text })),
+    { where: 'hyperctl argv', text: await argv() },
+  ]
 }
