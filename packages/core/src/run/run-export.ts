@@ -1,5 +1,5 @@
 import { createDeadline } from '../deadline.js'
-import { HyperctlError, UsageError } from '../errors.js'
+import { HyperctlError, JobTimeoutError, UsageError } from '../errors.js'
 import { snapshotDirectories } from '../inspect/verify-outcomes.js'
 import { prepareJobs } from '../jobs/job-definition.js'
 import { resolveJobIds } from '../jobs/resolve-job-ids.js'
@@ -74,14 +74,32 @@ export async function settleJobs(
   const timeoutMs =
     options.timeoutMs === undefined ? undefined : options.timeoutMs - (clock.now() - startedAt)
   const deadline = createDeadline(timeoutMs, { parent: options.signal, now: clock.now })
-  const jobIds = [...new Set(await resolveJobIds(backend, typedIds, deadline.call()))]
-  deadline.dispose()
+  let jobIds: string[]
+  try {
+    jobIds = [...new Set(await resolveJobIds(backend, typedIds, deadline.call()))]
+  } catch (error) {
+    // why: the time ran out while the IDs were looked up: that is the wait's timeout, not a daemon fault
+    if (!deadline.expired() || options.signal?.aborted || error instanceof UsageError) throw error
+    jobIds = [...new Set(typedIds)]
+    const timedOut = new JobTimeoutError(jobIds, options.timeoutMs ?? 0, false)
+    return jobIds.map((jobId, index) => ({
+      ...pendingOutcome(jobId, index),
+      status: 'timeout',
+      error: timedOut,
+    }))
+  } finally {
+    deadline.dispose()
+  }
   options = { ...options, startedAt }
   const entries: Entry[] = jobIds.map((jobId, index) => ({
     resubmits: 0,
-    outcome: { index, jobId, vmPath: '', name: '', status: 'pending', attached: true, warnings: [] },
+    outcome: pendingOutcome(jobId, index),
   }))
   return watchThenInspect(new RunState(backend, entries, { ...options, maxResubmits: 0 }, false))
+}
+
+function pendingOutcome(jobId: string, index: number): JobOutcome {
+  return { index, jobId, vmPath: '', name: '', status: 'pending', attached: true, warnings: [] }
 }
 
 /** watch, then inspect: the files of every job that completed are settled into its outcome. */
