@@ -129,7 +129,7 @@ describe.each<Transport>(['api', 'cli'])('exportVms when the daemon fails (%s tr
     })
 
     const ids = outcomes.map((o) => o.jobId)
-    expect(outcomes.map((o) => o.status)).toEqual(['unknown', 'unknown'])
+    expect(outcomes.map((o) => o.status)).toEqual(['unreachable', 'unreachable'])
     const error = outcomes[0]!.error as DaemonUnreachableError
     expect(error).toBeInstanceOf(DaemonUnreachableError)
     expect([...error.jobIds]).toEqual(ids)

@@ -231,7 +231,7 @@ describe('exportVms', () => {
     backend.queryError = () => new DaemonUnreachableError('http://127.0.0.1:9', 'connect ECONNREFUSED')
     backend.failQueries = 1
     const outcomes = await drive(exportVms(backend, specs(2)))
-    expect(outcomes.map((o) => o.status)).toEqual(['unknown', 'unknown'])
+    expect(outcomes.map((o) => o.status)).toEqual(['unreachable', 'unreachable'])
     const error = outcomes[0]!.error as DaemonUnreachableError
     expect(error).toBeInstanceOf(DaemonUnreachableError)
     expect([...error.jobIds]).toEqual(outcomes.map((o) => o.jobId))
@@ -339,7 +339,7 @@ describe('exportVms', () => {
     backend.queryError = () => new DaemonUnreachableError('http://127.0.0.1:9', 'connect ECONNREFUSED')
     backend.failQueries = 1_000
     const outcomes = await drive(exportVms(backend, specs(2), { unreachableGraceMs: 30_000 }))
-    expect(outcomes.map((o) => o.status)).toEqual(['unknown', 'unknown'])
+    expect(outcomes.map((o) => o.status)).toEqual(['unreachable', 'unreachable'])
     const error = outcomes[0]!.error as DaemonUnreachableError
     expect(error).toBeInstanceOf(DaemonUnreachableError)
     expect([...error.jobIds]).toEqual(outcomes.map((o) => o.jobId))

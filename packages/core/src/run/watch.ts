@@ -9,7 +9,7 @@ import type { JobOutcome } from '../outcome/job-outcome.js'
 import { isTerminal } from '../outcome/status.js'
 import type { JobInfo } from '../types.js'
 import { abortRun, timeOutRun } from './cancel.js'
-import { asHyperctlError, detailOf, isTransient } from './failure-kinds.js'
+import { asHyperctlError, detailOf, isTransient, untoldStatus } from './failure-kinds.js'
 import { RUN_DEFAULTS } from './run-options.js'
 import type { Entry, RunState } from './run-state.js'
 import { applyFailFast, slotFree, submitNextWave } from './schedule.js'
@@ -69,7 +69,7 @@ async function pollUntilDone(run: RunState): Promise<JobOutcome[]> {
           failure instanceof DaemonUnreachableError
             ? new DaemonUnreachableError(failure.url, detailOf(failure), { jobIds: ids, cause: failure })
             : failure
-        run.settle(run.active.splice(0), 'unknown', final)
+        run.settle(run.active.splice(0), untoldStatus(final), final)
         run.settle(run.queued.splice(0), 'skipped', final)
         return run.finish()
       }
