@@ -117,7 +117,7 @@ async function applyPoll(run: RunState, jobs: JobInfo[]): Promise<JobOutcome[]> 
       case 'completed':
         o.status = 'completed'
         o.result = job.result
-        o.durationMs = durationOf(job, entry.submittedAt, run.clock.now())
+        o.durationMs = durationOf(job, o.timedFromMs, run.clock.now())
         run.verifier.completed(o, entry.spec)
         break
       case 'failed':
@@ -128,7 +128,7 @@ async function applyPoll(run: RunState, jobs: JobInfo[]): Promise<JobOutcome[]> 
             jobHadNoVcenter: entry.spec !== undefined && !entry.spec.vcenter,
           }),
         )
-        o.durationMs = durationOf(job, entry.submittedAt, run.clock.now())
+        o.durationMs = durationOf(job, o.timedFromMs, run.clock.now())
         break
       case 'cancelled':
         run.settle([entry], 'cancelled', new JobCancelledError(o.jobId))
@@ -186,9 +186,11 @@ function daemonOf(run: RunState): string {
   return arrow >= 0 ? target.slice(arrow + 2) : target
 }
 
-function durationOf(job: JobInfo, submittedAt: number | undefined, now: number): number | undefined {
+function durationOf(job: JobInfo, timedFrom: number | undefined, now: number): number | undefined {
+  // why: one clock for the live rows and the final report; the daemon's times (another machine's clock,
+  // and a start that may lag the accept) only for a job this run never submitted
+  if (timedFrom !== undefined) return now - timedFrom
   const start = job.startedAt ? Date.parse(job.startedAt) : Number.NaN
   const end = job.completedAt ? Date.parse(job.completedAt) : Number.NaN
-  if (Number.isFinite(start) && Number.isFinite(end)) return Math.max(0, end - start)
-  return submittedAt === undefined ? undefined : now - submittedAt
+  return Number.isFinite(start) && Number.isFinite(end) ? Math.max(0, end - start) : undefined
 }
