@@ -14,6 +14,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   ActionHarness,
   type ActionRun,
+  connection,
   hyperctlSimPath,
   type RunningAction,
   waitFor,
@@ -32,26 +33,11 @@ const vcenter = {
 const sims: HypervisordSim[] = []
 const children: RunningAction[] = []
 
-type Transport = 'api' | 'cli'
-
 async function sim(options: HypervisordSimOptions = {}): Promise<HypervisordSim> {
   // why: jobs end only when a test says so (control.completeJob/failJob), never by a race with a timer
   const started = await startHypervisordSim({ jobDurationMs: 3_600_000, stableOrder: true, ...options })
   sims.push(started)
   return started
-}
-
-/** The inputs and env that point the action at the simulator through one transport. */
-function connection(
-  transport: Transport,
-  daemon: HypervisordSim,
-): { inputs: Record<string, string>; env: Record<string, string> } {
-  return transport === 'api'
-    ? { inputs: { 'daemon-url': daemon.url, transport: 'api' }, env: {} }
-    : {
-        inputs: { 'daemon-url': daemon.url, transport: 'cli', 'hyperctl-path': hyperctlSimPath },
-        env: { HYPERCTL_SIM_DAEMON_URL: daemon.url },
-      }
 }
 
 async function start(harness: ActionHarness, inputs: Record<string, string>, env: Record<string, string>) {

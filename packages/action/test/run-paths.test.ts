@@ -1,0 +1,138 @@
+import { writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type HypervisordSim, startHypervisordSim } from '@hyperctl-export/simulator'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ActionHarness, type ActionRun, connection } from './support/action-harness.js'
+
+// why: the simulator writes only under the temp directory (it stays in its sandbox)
+const OUT = join(tmpdir(), 'hx-action-paths')
+const vcenter = {
+  'vcenter-server': 'vc.example.test',
+  'vcenter-username': 'exporter@vsphere.local',
+  'vcenter-password': 'vc-Pa55word-paths-8k2j',
+}
+const sims: HypervisordSim[] = []
+
+async function sim(): Promise<HypervisordSim> {
+  // why: jobs end only when a test says so
+  const started = await startHypervisordSim({ jobDurationMs: 3_600_000, stableOrder: true })
+  sims.push(started)
+  return started
+}
+
+/** The step summary as a person reads it: one non-empty page that names the step's status. */
+function expectSummary(run: ActionRun, says: string): void {
+  expect(run.summary.trim(), `summary of a ${run.outputs.status} step`).not.toBe('')
+  expect(run.summary).toContain(says)
+}
+
+afterEach(async () => {
+  await Promise.all(sims.splice(0).map((s) => s.close()))
+})
+
+describe.each(['api', 'cli'] as const)('the bundled action (%s transport)', (transport) => {
+  it("notes a job file's value that wins over an input, naming both values", async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const fromFile = join(OUT, 'from-file')
+    await writeFile(
+      join(harness.workspace, 'jobs.yaml'),
+      `jobs:\n  - vm_path: /DC/vm/a\n    output_path: ${JSON.stringify(fromFile)}\n    export_method: govc\n`,
+    )
+    const run = await harness.run(
+      'main',
+      {
+        ...inputs,
+        ...vcenter,
+        'job-file': 'jobs.yaml',
+        'output-path': join(OUT, 'from-input'),
+        'export-method': 'web',
+        wait: 'false',
+      },
+      { env },
+    )
+    expect(run.code, run.stdout).toBe(0)
+    const notices = run.stdout.split('\n').filter((l) => l.startsWith('::notice::'))
+    expect(notices).toEqual([
+      `::notice::/DC/vm/a: the job file's output_path ${JSON.stringify(fromFile)} wins over input output-path ${JSON.stringify(join(OUT, 'from-input'))}`,
+      `::notice::/DC/vm/a: the job file's export_method "govc" wins over input export-method "web"`,
+    ])
+    expect(daemon.control.jobs()[0]!.definition).toMatchObject({
+      output_path: fromFile,
+      export_method: 'govc',
+    })
+    expectSummary(run, 'submitted')
+  })
+
+  it('writes a step summary when the wait times out and when the daemon cannot be reached', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const step = {
+      ...inputs,
+      ...vcenter,
+      'vm-path': '/DC/vm/a',
+      'output-path': OUT,
+      'poll-interval': '100ms',
+    }
+    const timedOut = await harness.run('main', { ...step, timeout: '2s' }, { env })
+    expect(timedOut.outputs.status).toBe('timeout')
+    expectSummary(timedOut, 'timeout')
+    await daemon.control.goDown()
+    const unreachable = await harness.run('main', step, { env })
+    expect(unreachable.outputs.status).toBe('failed')
+    expectSummary(unreachable, 'could not be reached')
+  })
+})
+
+describe('the bundled action under RUNNER_DEBUG=1 (cli transport)', () => {
+  it('logs each hyperctl command line with its exit code through core.debug, and no password', async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection('cli', daemon)
+    const step = { ...inputs, ...vcenter, 'vm-path': '/DC/vm/a', 'output-path': OUT, wait: 'false' }
+    const run = await harness.run('main', step, { env: { ...env, RUNNER_DEBUG: '1' } })
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.stdout).toMatch(/^::debug::\S*hyperctl-sim\.js submit -file \S+ → exit 0 \(\d+ ms\)$/m)
+    const logged = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'))
+    expect(logged.join('\n')).not.toContain(vcenter['vcenter-password'])
+    const plain = await harness.run('main', step, { env })
+    expect(plain.stdout).not.toContain('::debug::')
+  })
+})
+
+/** A port nothing listens on: bound once, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+describe('the bundled action when the submit never leaves', () => {
+  it.each([
+    ['a port fetch blocks (6000, X11)', async () => 6000, 'bad port'],
+    ['a refused connection', closedPort, 'ECONNREFUSED'],
+  ])('says nothing was submitted and sets no job-id: %s', async (_, port, detail) => {
+    const harness = await ActionHarness.create()
+    const run = await harness.run('main', {
+      ...vcenter,
+      'daemon-url': `http://127.0.0.1:${await port()}`,
+      transport: 'api',
+      'vm-path': '/DC/vm/a',
+      'output-path': OUT,
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs['job-id'] ?? '').toBe('')
+    expect(JSON.parse(run.outputs['job-ids'] ?? '[]')).toEqual([])
+    const error = run.stdout.split('\n').find((l) => l.startsWith('::error'))
+    expect(error).toContain(`${detail}`)
+    expect(error).toContain('nothing was submitted')
+    expect(run.stdout).not.toContain('were submitted')
+    expectSummary(run, 'nothing was submitted')
+  })
+})
