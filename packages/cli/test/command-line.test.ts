@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { COMMANDS } from '../src/command-table.js'
-import { HYPERCTL_SIM, runCli } from './support/cli-process.js'
+import { closedPort, HYPERCTL_SIM, runCli } from './support/cli-process.js'
 import { startDaemon, type TestDaemon, VC_PASSWORD } from './support/sim.js'
 
 describe('help and usage errors', () => {
@@ -252,28 +252,38 @@ describe('hyperctl-export completion', () => {
 })
 
 describe('a request that never left', () => {
-  it('says in one line that nothing was submitted when fetch will not dial the port', async () => {
-    const result = await runCli(
-      [
-        'export',
-        '/DC/vm/a',
-        '-o',
-        '/e',
-        '--daemon-url',
-        'http://127.0.0.1:9',
-        '--vcenter-server',
-        'v',
-        '--vcenter-username',
-        'u',
-      ],
-      { HYPERCTL_EXPORT_VCENTER_PASSWORD: VC_PASSWORD },
-    )
-    expect(result.code).toBe(3)
-    const error = result.stderr.split('\n').find((line) => line.startsWith('error:'))
-    expect(error).toBe(
-      'error: hypervisord at http://127.0.0.1:9 could not be reached: POST /jobs/submit failed: bad port; nothing was submitted',
-    )
-    expect(result.stderr).not.toContain('were submitted')
+  it('says in one line that nothing was submitted: a port fetch will not dial (9, 6000), a refused connection', async () => {
+    const refused = await closedPort()
+    const cases: [number, string][] = [
+      [9, 'bad port'],
+      [6000, 'bad port'],
+      [refused, `connect ECONNREFUSED 127.0.0.1:${refused}`],
+    ]
+    for (const [port, detail] of cases) {
+      const url = `http://127.0.0.1:${port}`
+      const result = await runCli(
+        [
+          'export',
+          '/DC/vm/a',
+          '-o',
+          '/e',
+          '--daemon-url',
+          url,
+          '--vcenter-server',
+          'v',
+          '--vcenter-username',
+          'u',
+        ],
+        { HYPERCTL_EXPORT_VCENTER_PASSWORD: VC_PASSWORD },
+      )
+      expect(result.code, url).toBe(3)
+      const error = result.stderr.split('\n').find((line) => line.startsWith('error:'))
+      expect(error, url).toBe(
+        `error: hypervisord at ${url} could not be reached: POST /jobs/submit failed: ${detail}; nothing was submitted`,
+      )
+      expect(result.stderr, url).not.toContain('were submitted')
+      expect(result.stdout, url).toBe('')
+    }
   })
 })
 
