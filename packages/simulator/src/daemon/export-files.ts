@@ -92,10 +92,13 @@ export function writeExport(
   }
 }
 
-function writeWhole(path: string, data: Buffer): void {
+/** Writes `data` to a new file that a planted symbolic link cannot redirect, then extends it to `size`. */
+function writeWhole(path: string, data: Buffer, size = data.length): void {
   const fd = openSync(path, WRITE_NO_FOLLOW, 0o644)
   try {
     writeSync(fd, data)
+    // why: extending the file leaves the rest as a hole, so a large disk of zeros costs no space
+    if (size > data.length) ftruncateSync(fd, size)
   } finally {
     closeSync(fd)
   }
@@ -151,14 +154,7 @@ function writeSparseVmdk(path: string, fileName: string, capacitySectors: number
     meta.writeUInt32LE(layout.overHead + g * GRAIN_SECTORS, layout.gtOffset * SECTOR + g * 4)
   }
 
-  const fd = openSync(path, WRITE_NO_FOLLOW, 0o644)
-  try {
-    writeSync(fd, meta)
-    // why: the grains are zeros; extending the file leaves them as holes, so a large disk costs no space
-    ftruncateSync(fd, layout.fileBytes)
-  } finally {
-    closeSync(fd)
-  }
+  writeWhole(path, meta, layout.fileBytes)
 }
 
 function vmdkDescriptor(fileName: string, capacitySectors: number): Buffer {

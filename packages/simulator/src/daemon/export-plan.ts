@@ -1,4 +1,4 @@
-import { type ExportMethod, emptyProgress, type JobProgress } from './job-model.js'
+import { type ExportMethod, type JobProgress, progressOf } from './job-model.js'
 
 /**
  * What each of hypervisord's exporters reports while it runs (hypersdk daemon/exporters/*.go), as a
@@ -18,10 +18,7 @@ export function exportPlan(method: ExportMethod, steps: number, vmName: string):
   const count = Math.max(1, Math.floor(steps))
   const lineAt = (i: number) => 0.1 + (0.8 * i) / count
   const percentAt = (i: number) => Math.round((100 * i) / count)
-  const progress = (fields: Partial<JobProgress>): JobProgress => ({
-    ...emptyProgress('connecting'),
-    ...fields,
-  })
+  const progress = (fields: Partial<JobProgress>) => progressOf({ phase: 'connecting', ...fields })
   switch (method) {
     case 'web':
       return [{ at: 0.1, progress: progress({ export_method: 'web' }) }]

@@ -6,12 +6,13 @@ import { writeExport } from './export-files.js'
 import { exportPlan } from './export-plan.js'
 import {
   type ExportMethod,
-  emptyProgress,
-  emptyResult,
   type Job,
   type JobDefinition,
   type JobResult,
   jobFromWire,
+  jobOf,
+  progressOf,
+  resultOf,
   toWireJob,
   type WireJobDefinition,
 } from './job-model.js'
@@ -22,14 +23,40 @@ import { prepareOutputDir, SandboxError } from './sandbox.js'
  * map, every job started right away (after `pendingMs`), no queue, no persistence, cancel only a label.
  */
 
-export interface JobManagerOptions {
-  clock: SimClock
+/** The options that have a default, each declared once here (HypervisordSimOptions takes them all). */
+const DEFAULTS = {
   /** Job IDs for jobs submitted without one (default: random UUID v4). */
-  idGenerator?: () => string
+  idGenerator: randomUUID as () => string,
   /** Query results in submission order instead of Go's random map order. */
-  stableOrder?: boolean
+  stableOrder: false,
   /** Source of randomness for the map order (default Math.random). */
-  random?: () => number
+  random: Math.random,
+  /** Without `root`: allow absolute output paths outside the system temp directory (default false: the job fails). */
+  allowAnyPath: false,
+  /** Time a job stays pending before it starts (default 0: started on the next timer turn). */
+  pendingMs: 0,
+  /** Time from start to the end of the export (default 3000), or a function of the job's definition. */
+  jobDurationMs: 3000 as number | ((definition: WireJobDefinition) => number),
+  /** Progress updates per export for govc/ovftool/ctl (default 4). */
+  progressSteps: 4,
+  /** Capacity of the written VMDK in bytes (default 64 KiB). */
+  diskSizeBytes: 64 * 1024,
+  /** Disks per VM: `<vm>-disk-0.vmdk` ... `<vm>-disk-<n-1>.vmdk` (default 1). */
+  disks: 1,
+  /** Also write ovftool's manifest `<vm>.mf` (`SHA256(<file>)= <hex>` for the .ovf and each disk); default false. */
+  writeManifest: false,
+  /** Fill `result` with vm_name, output_dir, ovf_path, files (default false: as the daemon's exporters do). */
+  listResultFiles: false,
+  /** Write the OVF and VMDK on completion (default true). */
+  writeFiles: true,
+  /** true: cancel stops the export and the job stays cancelled (default false: the export runs on, as shipped). */
+  cancelStopsExport: false,
+  /** A `hyperctl` is in the daemon's PATH: default method `ctl`, and ctl jobs fail with exit status 1. */
+  hyperctlOnPath: false,
+}
+
+export interface JobManagerOptions extends Partial<typeof DEFAULTS> {
+  clock: SimClock
   /** Working directory relative output paths resolve against (default process.cwd()); unused with `root`. */
   cwd?: string
   /**
@@ -37,28 +64,6 @@ export interface JobManagerOptions {
    * not leave it (`..`, symbolic links); such a job fails. Created when missing.
    */
   root?: string
-  /** Without `root`: allow absolute output paths outside the system temp directory (default false: the job fails). */
-  allowAnyPath?: boolean
-  /** Time a job stays pending before it starts (default 0: started on the next timer turn). */
-  pendingMs?: number
-  /** Time from start to the end of the export (default 3000), or a function of the job's definition. */
-  jobDurationMs?: number | ((definition: WireJobDefinition) => number)
-  /** Progress updates per export for govc/ovftool/ctl (default 4). */
-  progressSteps?: number
-  /** Capacity of the written VMDK in bytes (default 64 KiB). */
-  diskSizeBytes?: number
-  /** Disks per VM: `<vm>-disk-0.vmdk` ... `<vm>-disk-<n-1>.vmdk` (default 1). */
-  disks?: number
-  /** Also write ovftool's manifest `<vm>.mf` (`SHA256(<file>)= <hex>` for the .ovf and each disk); default false. */
-  writeManifest?: boolean
-  /** Fill `result` with vm_name, output_dir, ovf_path, files (default true); false mirrors the daemon's exporters. */
-  listResultFiles?: boolean
-  /** Write the OVF and VMDK on completion (default true). */
-  writeFiles?: boolean
-  /** true: cancel stops the export and the job stays cancelled (default false: the export runs on, as shipped). */
-  cancelStopsExport?: boolean
-  /** A `hyperctl` is in the daemon's PATH: default method `ctl`, and ctl jobs fail with exit status 1. */
-  hyperctlOnPath?: boolean
   /** Export method for jobs that name none (default `web`, or `ctl` with hyperctlOnPath). */
   defaultMethod?: ExportMethod
   /** Methods reported available (default govc, ovftool, web; plus ctl with hyperctlOnPath). */
@@ -83,69 +88,40 @@ interface Entry {
   rt: Runtime
 }
 
-export interface StatusCounts {
-  total: number
-  running: number
-  completed: number
-  failed: number
-  cancelled: number
-}
-
 const DUPLICATE = (id: string) => `job with ID ${id} already exists`
 
 export class JobManager {
-  readonly #o: Required<
-    Omit<JobManagerOptions, 'failVmPaths' | 'hangVmPaths' | 'availableMethods' | 'defaultMethod' | 'root'>
-  > &
-    Pick<JobManagerOptions, 'failVmPaths' | 'hangVmPaths' | 'root'>
+  readonly #o: typeof DEFAULTS & JobManagerOptions & { cwd: string }
   readonly #jobs = new Map<string, Entry>()
   readonly #damages: SimExportDamage[] = []
+  readonly #failure: (vmPath: string) => string | undefined
+  readonly #hangs: (vmPath: string) => boolean
   #startNs: bigint
-  #detectedNs: bigint
   #defaultMethod: ExportMethod
   #available: Set<ExportMethod>
 
   constructor(options: JobManagerOptions) {
-    this.#o = {
-      clock: options.clock,
-      idGenerator: options.idGenerator ?? randomUUID,
-      stableOrder: options.stableOrder ?? false,
-      random: options.random ?? Math.random,
-      cwd: options.cwd ?? process.cwd(),
-      root: options.root,
-      allowAnyPath: options.allowAnyPath ?? false,
-      pendingMs: options.pendingMs ?? 0,
-      jobDurationMs: options.jobDurationMs ?? 3000,
-      progressSteps: options.progressSteps ?? 4,
-      diskSizeBytes: options.diskSizeBytes ?? 64 * 1024,
-      disks: options.disks ?? 1,
-      writeManifest: options.writeManifest ?? false,
-      listResultFiles: options.listResultFiles ?? false,
-      writeFiles: options.writeFiles ?? true,
-      cancelStopsExport: options.cancelStopsExport ?? false,
-      hyperctlOnPath: options.hyperctlOnPath ?? false,
-      failVmPaths: options.failVmPaths,
-      hangVmPaths: options.hangVmPaths,
-    }
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
+    this.#o = { ...DEFAULTS, cwd: process.cwd(), ...given, clock: options.clock }
+    const { failVmPaths: fail, hangVmPaths: hang } = options
+    this.#failure =
+      typeof fail === 'function' ? fail : (p) => (fail && Object.hasOwn(fail, p) ? fail[p] : undefined)
+    this.#hangs = typeof hang === 'function' ? hang : (p) => hang?.includes(p) ?? false
     this.#defaultMethod = options.defaultMethod ?? (this.#o.hyperctlOnPath ? 'ctl' : 'web')
     this.#available = new Set(options.availableMethods ?? ['govc', 'ovftool', 'web'])
     this.#available.add('web')
     this.#available.add(this.#defaultMethod)
     if (this.#o.hyperctlOnPath) this.#available.add('ctl')
     this.#startNs = this.now()
-    this.#detectedNs = this.#startNs
   }
 
   now(): bigint {
     return clockNowNs(this.#o.clock)
   }
 
+  /** When the daemon started, which is also when it detected the export tools. */
   get startNs(): bigint {
     return this.#startNs
-  }
-
-  get detectedNs(): bigint {
-    return this.#detectedNs
   }
 
   get defaultMethod(): ExportMethod {
@@ -177,30 +153,18 @@ export class JobManager {
 
   /** `SubmitBatch`: IDs of accepted jobs in order, and the rejection messages. */
   submitBatch(definitions: JobDefinition[]): { ids: string[]; errors: string[] } {
-    const ids: string[] = []
-    const errors: string[] = []
-    for (const def of definitions) {
-      const result = this.submit(def)
-      if (result.ok) ids.push(result.id)
-      else errors.push(result.error)
+    const results = definitions.map((def) => this.submit(def))
+    return {
+      ids: results.flatMap((r) => (r.ok ? [r.id] : [])),
+      errors: results.flatMap((r) => (r.ok ? [] : [r.error])),
     }
-    return { ids, errors }
   }
 
   submit(def: JobDefinition): { ok: true; id: string } | { ok: false; error: string } {
     const id = def.id === '' ? this.#o.idGenerator() : def.id
     if (this.#jobs.has(id)) return { ok: false, error: DUPLICATE(id) }
     const now = this.now()
-    const job: Job = {
-      definition: { ...def, id, created_at: now },
-      status: 'pending',
-      progress: null,
-      result: null,
-      error: '',
-      started_at: null,
-      completed_at: null,
-      updated_at: now,
-    }
+    const job = jobOf({ definition: { ...def, id, created_at: now }, status: 'pending', updated_at: now })
     const rt: Runtime = {
       timers: new Set(),
       stage: 'queued',
@@ -274,23 +238,11 @@ export class JobManager {
     return undefined
   }
 
-  counts(): StatusCounts {
-    const c: StatusCounts = { total: this.#jobs.size, running: 0, completed: 0, failed: 0, cancelled: 0 }
-    for (const { job } of this.#jobs.values()) {
-      if (job.status === 'running') c.running++
-      else if (job.status === 'completed') c.completed++
-      else if (job.status === 'failed') c.failed++
-      else if (job.status === 'cancelled') c.cancelled++
-    }
-    return c
-  }
-
   /** A daemon restart: every job and running export forgotten, uptime and capability detection reset. */
   restart(): void {
     for (const { rt } of this.#jobs.values()) this.#stop(rt)
     this.#jobs.clear()
     this.#startNs = this.now()
-    this.#detectedNs = this.#startNs
   }
 
   /** Stops every timer (simulator shutdown). */
@@ -359,7 +311,7 @@ export class JobManager {
     job.status = 'running'
     job.started_at = now
     job.updated_at = now
-    job.progress = emptyProgress('connecting')
+    job.progress = progressOf({ phase: 'connecting' })
     normalize(job.definition)
     const requested = job.definition.export_method
     const method =
@@ -401,7 +353,7 @@ export class JobManager {
   #end(job: Job, rt: Runtime, { forceSuccess = false } = {}): void {
     const method = rt.method ?? this.#defaultMethod
     if (!forceSuccess) {
-      const injected = this.#injectedFailure(job.definition.vm_path)
+      const injected = this.#failure(job.definition.vm_path)
       if (injected !== undefined) {
         this.#finish(job, rt, { error: injected })
         return
@@ -411,9 +363,7 @@ export class JobManager {
   }
 
   #writeResult(job: Job, method: ExportMethod): { result: JobResult } | { error: string } {
-    const result = emptyResult()
-    result.success = true
-    result.export_method = method
+    const result = resultOf({ success: true, export_method: method })
     if (!this.#o.writeFiles) return { result }
     const vmName = vmNameOf(job.definition.vm_path)
     let dir: string
@@ -461,19 +411,6 @@ export class JobManager {
       job.status = 'completed'
       job.result = outcome.result
     }
-  }
-
-  #injectedFailure(vmPath: string): string | undefined {
-    const f = this.#o.failVmPaths
-    if (!f) return undefined
-    if (typeof f === 'function') return f(vmPath)
-    return Object.hasOwn(f, vmPath) ? f[vmPath] : undefined
-  }
-
-  #hangs(vmPath: string): boolean {
-    const h = this.#o.hangVmPaths
-    if (!h) return false
-    return typeof h === 'function' ? h(vmPath) : h.includes(vmPath)
   }
 }
 

@@ -5,50 +5,27 @@
  * operations keep working and encodeText() gives back the exact bytes.
  */
 
+import { isUtf8 } from 'node:buffer'
+
 const ESCAPE_BASE = 0xdc00
 
 /** Decodes bytes the way Go's utf8.DecodeRune walks them: every invalid byte stays one escaped byte. */
 export function decodeBytes(bytes: Uint8Array): string {
+  const utf8 = (from: number, to: number) =>
+    Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString()
+  if (isUtf8(bytes)) return utf8(0, bytes.length)
   let out = ''
-  let i = 0
-  const n = bytes.length
-  while (i < n) {
-    const b = bytes[i]!
-    if (b < 0x80) {
-      // why: long ASCII runs are the common case; slice them in one go
-      let j = i + 1
-      while (j < n && bytes[j]! < 0x80) j++
-      out += asciiRun(bytes, i, j)
-      i = j
-      continue
-    }
+  let start = 0
+  for (let i = 0; i < bytes.length; ) {
     const size = validSequenceLength(bytes, i)
-    if (size === 0) {
-      out += String.fromCharCode(ESCAPE_BASE + b)
-      i++
+    if (size > 0) {
+      i += size
       continue
     }
-    let cp: number
-    if (size === 2) cp = ((b & 0x1f) << 6) | (bytes[i + 1]! & 0x3f)
-    else if (size === 3) cp = ((b & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f)
-    else
-      cp =
-        ((b & 0x07) << 18) |
-        ((bytes[i + 1]! & 0x3f) << 12) |
-        ((bytes[i + 2]! & 0x3f) << 6) |
-        (bytes[i + 3]! & 0x3f)
-    out += String.fromCodePoint(cp)
-    i += size
+    out += utf8(start, i) + String.fromCharCode(ESCAPE_BASE + bytes[i]!)
+    start = ++i
   }
-  return out
-}
-
-function asciiRun(bytes: Uint8Array, start: number, end: number): string {
-  let s = ''
-  for (let k = start; k < end; k += 8192) {
-    s += String.fromCharCode(...bytes.subarray(k, Math.min(end, k + 8192)))
-  }
-  return s
+  return out + utf8(start, bytes.length)
 }
 
 /** Length of the well-formed UTF-8 sequence starting at i, or 0 when the byte there is invalid. */
@@ -78,40 +55,20 @@ function isCont(b: number | undefined): boolean {
   return b !== undefined && (b & 0xc0) === 0x80
 }
 
-/** Is this UTF-16 unit one of our escaped bytes? */
-export function isEscapedByte(unit: number): boolean {
-  return unit >= 0xdc80 && unit <= 0xdcff
-}
+// An escaped byte: a low surrogate U+DC80..U+DCFF that does not end a valid pair.
+const ESCAPED_BYTE = /(?<![\ud800-\udbff])([\udc80-\udcff])/
 
 /** The exact bytes of a decoded string; other lone surrogates (never produced here) become U+FFFD. */
 export function encodeText(text: string): Buffer {
-  if (!hasSurrogate(text)) return Buffer.from(text, 'utf8')
-  const parts: Buffer[] = []
-  let start = 0
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = text.charCodeAt(i + 1)
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        i++
-        continue
-      }
-    }
-    if (isEscapedByte(unit)) {
-      parts.push(Buffer.from(text.slice(start, i), 'utf8'), Buffer.of(unit - ESCAPE_BASE))
-      start = i + 1
-    }
-  }
-  parts.push(Buffer.from(text.slice(start), 'utf8'))
-  return Buffer.concat(parts)
-}
-
-function hasSurrogate(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    if (unit >= 0xd800 && unit <= 0xdfff) return true
-  }
-  return false
+  if (!ESCAPED_BYTE.test(text)) return Buffer.from(text, 'utf8')
+  // why: split keeps each captured escaped byte, at the odd indices
+  return Buffer.concat(
+    text
+      .split(ESCAPED_BYTE)
+      .map((part, i) =>
+        i % 2 === 1 ? Buffer.of(part.charCodeAt(0) - ESCAPE_BASE) : Buffer.from(part, 'utf8'),
+      ),
+  )
 }
 
 /** Go's len(s). */

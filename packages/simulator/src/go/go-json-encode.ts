@@ -1,4 +1,4 @@
-import { goJsonString } from './go-json-string.js'
+import { goJsonString } from './go-format.js'
 
 export { goJsonString }
 

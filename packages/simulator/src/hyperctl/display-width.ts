@@ -11,7 +11,7 @@ export function displayWidth(text: string | Uint8Array): number {
   const s = typeof text === 'string' ? text : decodeBytes(text)
   if (isPlainAscii(s)) return s.length
   let width = 0
-  for (const { segment } of segmenter().segment(withReplacementRunes(s))) {
+  for (const { segment } of GRAPHEMES.segment(withReplacementRunes(s))) {
     for (const ch of segment) {
       const w = runeWidth(ch.codePointAt(0)!)
       if (w > 0) {
@@ -64,8 +64,4 @@ function isPlainAscii(s: string): boolean {
   return true
 }
 
-let cachedSegmenter: Intl.Segmenter | undefined
-function segmenter(): Intl.Segmenter {
-  cachedSegmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' })
-  return cachedSegmenter
-}
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' })

@@ -33,20 +33,9 @@ export function usageBlock(name: string, specs: readonly FlagSpec[]): string {
   return out
 }
 
-const BOOL_WORDS = new Map<string, boolean>([
-  ['1', true],
-  ['t', true],
-  ['T', true],
-  ['TRUE', true],
-  ['true', true],
-  ['True', true],
-  ['0', false],
-  ['f', false],
-  ['F', false],
-  ['FALSE', false],
-  ['false', false],
-  ['False', false],
-])
+// strconv.ParseBool's words
+const TRUE_WORDS = ['1', 't', 'T', 'TRUE', 'true', 'True']
+const FALSE_WORDS = ['0', 'f', 'F', 'FALSE', 'false', 'False']
 
 /** FlagSet.Parse: stops at the first non-flag argument or after `--`. */
 export function parseFlags(setName: string, specs: readonly FlagSpec[], args: readonly string[]): FlagParse {
@@ -89,10 +78,9 @@ export function parseFlags(setName: string, specs: readonly FlagSpec[], args: re
       if (value === undefined) {
         values.set(name, true)
       } else {
-        const parsed = BOOL_WORDS.get(value)
-        if (parsed === undefined)
+        if (!TRUE_WORDS.includes(value) && !FALSE_WORDS.includes(value))
           return failure(`invalid boolean value ${goQuote(value)} for -${name}: parse error`)
-        values.set(name, parsed)
+        values.set(name, TRUE_WORDS.includes(value))
       }
       continue
     }
