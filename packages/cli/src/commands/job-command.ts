@@ -1,10 +1,12 @@
 import {
   formatBytes,
+  formatDuration,
   getJobByIdOrPrefix,
   HypervisordClient,
   isTerminal,
   JobNotFoundError,
   type JobProgress,
+  parseGoDuration,
   redactSecrets,
   safeJson,
   sanitizeText,
@@ -47,7 +49,7 @@ export async function runJob(ctx: CommandContext): Promise<number> {
     line('phase', [job.phase, job.percent !== undefined ? `${job.percent}%` : ''].filter(Boolean).join(' '))
   line('step', progress?.currentStep)
   line('file', progress?.currentFile)
-  line('remaining', progress?.estimatedRemaining)
+  line('remaining', readable(progress?.estimatedRemaining))
   if (!finished && progress?.elapsedSeconds !== undefined)
     line('elapsed', formatElapsed(progress.elapsedSeconds * 1000))
   line('method', job.exportMethod)
@@ -87,4 +89,10 @@ function took(startedAt?: string, completedAt?: string, resultMs?: number): stri
   const ms = Date.parse(completedAt ?? '') - Date.parse(startedAt ?? '')
   if (Number.isFinite(ms) && ms >= 0) return formatElapsed(ms)
   return resultMs !== undefined ? formatElapsed(resultMs) : undefined
+}
+
+/** The daemon's Go duration text (`1m23.5s`) the way every duration here is written; other text as it came. */
+function readable(text: string | undefined): string | undefined {
+  const ms = text === undefined ? undefined : parseGoDuration(text)
+  return ms === undefined ? text : formatDuration(ms)
 }
