@@ -312,6 +312,8 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     expect(run.outputs.status).toBe('failed')
     expect(JSON.parse(run.outputs.statuses!)).toEqual({ 'nightly-db-01': 'rejected' })
     expect(JSON.parse(run.outputs['job-ids']!)).toEqual([])
+    // job-id names only an ID the daemon accepted
+    expect(run.outputs['job-id'] ?? '').toBe('')
     expect(errorLines(run)[0]).toContain(
       'rejected the job for /DC/vm/db-01: job with ID nightly-db-01 already exists',
     )
