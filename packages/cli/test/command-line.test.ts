@@ -255,8 +255,8 @@ describe('a request that never left', () => {
   it('says in one line that nothing was submitted: a port fetch will not dial (9, 6000), a refused connection', async () => {
     const refused = await closedPort()
     const cases: [number, string][] = [
-      [9, 'bad port'],
-      [6000, 'bad port'],
+      [9, 'fetch will not connect to port 9 (bad port)'],
+      [6000, 'fetch will not connect to port 6000 (bad port)'],
       [refused, `connect ECONNREFUSED 127.0.0.1:${refused}`],
     ]
     for (const [port, detail] of cases) {
