@@ -2,9 +2,10 @@ import { writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { OUTCOME_STATUSES } from '@hyperctl-export/core'
 import { type HypervisordSim, startHypervisordSim } from '@hyperctl-export/simulator'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ActionHarness, type ActionRun, connection } from './support/action-harness.js'
+import { ActionHarness, type ActionRun, connection, waitFor } from './support/action-harness.js'
 
 // why: the simulator writes only under the temp directory (it stays in its sandbox)
 const OUT = join(tmpdir(), 'hx-action-paths')
@@ -65,6 +66,45 @@ describe.each(['api', 'cli'] as const)('the bundled action (%s transport)', (tra
       export_method: 'govc',
     })
     expectSummary(run, 'submitted')
+  })
+
+  it("uses core's words for job states in the summary, statuses and result, and durations as a person reads them", async () => {
+    const daemon = await sim()
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const running = await harness.start(
+      'main',
+      {
+        ...inputs,
+        ...vcenter,
+        'vm-paths': '/DC/vm/a\n/DC/vm/b',
+        'output-path': OUT,
+        'poll-interval': '100ms',
+      },
+      { env },
+    )
+    const ids = await waitFor(async () => {
+      const published = (await running.outputs())['job-ids']
+      const parsed = published ? (JSON.parse(published) as string[]) : []
+      return parsed.length === 2 ? parsed : undefined
+    }, 'the job IDs')
+    daemon.control.completeJob(ids[0]!)
+    daemon.control.failJob(ids[1]!, 'disk read error')
+    const run = await running.done
+    const words = new Set<string>(OUTCOME_STATUSES)
+    const statuses = JSON.parse(run.outputs.statuses!) as Record<string, string>
+    expect(statuses).toEqual({ [ids[0]!]: 'completed', [ids[1]!]: 'failed' })
+    const result = JSON.parse(run.outputs.result!) as { jobs: { jobId: string; status: string }[] }
+    for (const job of result.jobs) expect(job.status).toBe(statuses[job.jobId])
+    const rows = [...run.summary.matchAll(/<tr><td>[^<]*<\/td><td><code>([^<]+)<\/code>.*?<\/tr>/g)]
+    expect(rows).toHaveLength(2)
+    for (const [row, id] of rows.map((m) => [m[0], m[1]!] as const)) {
+      const cells = [...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1]!)
+      const word = cells[2]!.split(' ')[1]!
+      expect(words).toContain(word)
+      expect(word).toBe(statuses[id])
+      expect(cells[5], row).toMatch(/^(\d+ms|\d+s|\d+m\d{2}s|\d+h\d{2}m)$/)
+    }
   })
 
   it('writes a step summary when the wait times out and when the daemon cannot be reached', async () => {
@@ -134,5 +174,24 @@ describe('the bundled action when the submit never leaves', () => {
     expect(error).toContain('nothing was submitted')
     expect(run.stdout).not.toContain('were submitted')
     expectSummary(run, 'nothing was submitted')
+  })
+})
+
+describe('the bundled action with a typo in an input', () => {
+  it('suggests the closest value, fails before any request, and says so in the step summary', async () => {
+    const harness = await ActionHarness.create()
+    const run = await harness.run('main', {
+      ...vcenter,
+      'daemon-url': 'http://127.0.0.1:9',
+      transport: 'apy',
+      'vm-path': '/DC/vm/a',
+      'output-path': OUT,
+    })
+    expect(run.code).toBe(1)
+    const error = run.stdout.split('\n').find((l) => l.startsWith('::error'))
+    expect(error).toContain('input transport: must be auto, cli or api, not "apy"; did you mean "api"?')
+    expect(run.outputs.status).toBe('failed')
+    expect(run.summary.trim().split('\n')).toHaveLength(1)
+    expectSummary(run, 'did you mean &quot;api&quot;?')
   })
 })
