@@ -96,10 +96,14 @@ async function applyPoll(run: RunState, jobs: JobInfo[]): Promise<JobOutcome[]> 
   const vanished: Entry[] = []
   for (const entry of run.active) {
     const job = byId.get(entry.outcome.jobId)
-    if (job) applyJob(run, entry, job, changed)
+    if (job) {
+      applyJob(run, entry, job, changed)
+      continue
+    }
     // why: hyperctl reads a JSON error body (a 5xx from a proxy or the daemon) as "No jobs found" and
     // exits 0, so one poll without the job proves nothing; missing from two polls in a row, it is checked
-    else if ((entry.missedPolls = (entry.missedPolls ?? 0) + 1) >= MISSED_POLLS_FOR_LOST) vanished.push(entry)
+    entry.missedPolls = (entry.missedPolls ?? 0) + 1
+    if (entry.missedPolls >= MISSED_POLLS_FOR_LOST) vanished.push(entry)
   }
   if (vanished.length === 0) return changed
   const check = await checkVanished(run, vanished)
@@ -133,7 +137,7 @@ function applyJob(run: RunState, entry: Entry, job: JobInfo, changed: JobOutcome
     case 'completed':
       o.status = 'completed'
       o.result = job.result
-      o.durationMs = durationOf(job, entry.submittedAt, run.clock.now())
+      o.durationMs = durationOf(job, o.timedFromMs, run.clock.now())
       run.verifier.completed(o, entry.spec)
       break
     case 'failed':
@@ -144,7 +148,7 @@ function applyJob(run: RunState, entry: Entry, job: JobInfo, changed: JobOutcome
           jobHadNoVcenter: entry.spec !== undefined && !entry.spec.vcenter,
         }),
       )
-      o.durationMs = durationOf(job, entry.submittedAt, run.clock.now())
+      o.durationMs = durationOf(job, o.timedFromMs, run.clock.now())
       break
     case 'cancelled':
       run.settle([entry], 'cancelled', new JobCancelledError(o.jobId))
@@ -198,9 +202,11 @@ function daemonOf(run: RunState): string {
   return arrow >= 0 ? target.slice(arrow + 2) : target
 }
 
-function durationOf(job: JobInfo, submittedAt: number | undefined, now: number): number | undefined {
+function durationOf(job: JobInfo, timedFrom: number | undefined, now: number): number | undefined {
+  // why: one clock for the live rows and the final report; the daemon's times (another machine's clock,
+  // and a start that may lag the accept) only for a job this run never submitted
+  if (timedFrom !== undefined) return now - timedFrom
   const start = job.startedAt ? Date.parse(job.startedAt) : Number.NaN
   const end = job.completedAt ? Date.parse(job.completedAt) : Number.NaN
-  if (Number.isFinite(start) && Number.isFinite(end)) return Math.max(0, end - start)
-  return submittedAt === undefined ? undefined : now - submittedAt
+  return Number.isFinite(start) && Number.isFinite(end) ? Math.max(0, end - start) : undefined
 }
