@@ -40,6 +40,7 @@ export function colourStatus(status: OutcomeStatus | 'queued', style: Style): st
     case 'failed':
     case 'rejected':
     case 'lost':
+    case 'unreachable':
     case 'unknown':
       return style.red(status)
     case 'cancelled':
