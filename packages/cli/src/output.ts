@@ -96,7 +96,22 @@ export class Output {
 }
 
 export function describeError(error: unknown): { kind: string; message: string; hint?: string } {
-  if (error instanceof HyperctlError) return { kind: error.kind, message: error.message, hint: error.hint }
+  if (error instanceof HyperctlError)
+    return { kind: error.kind, message: asFlags(error.message), hint: asFlags(error.hint) }
   if (error instanceof Error) return { kind: 'internal', message: error.message }
   return { kind: 'internal', message: String(error) }
+}
+
+/**
+ * Core names a setting as the action does, its input and the older variable (`daemon-url (HYPERVISORD_URL)`);
+ * on the command line it is the flag and the variable help shows first.
+ */
+const SETTING =
+  /\b(daemon-url|api-key|hyperctl-path) \((?:HYPERVISORD_URL|HYPERVISORD_API_KEY|HYPERCTL_PATH)\)/g
+
+function asFlags(text: string): string {
+  return text.replace(
+    SETTING,
+    (_, name: string) => `--${name} (HYPERCTL_EXPORT_${name.toUpperCase().replaceAll('-', '_')})`,
+  )
 }

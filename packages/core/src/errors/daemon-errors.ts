@@ -22,16 +22,17 @@ export class DaemonUnreachableError extends HyperctlError {
   constructor(
     url: string,
     detail: string,
-    options?: ErrorOptions & { jobIds?: readonly string[]; notSent?: boolean },
+    options?: ErrorOptions & { jobIds?: readonly string[]; notSent?: boolean; hint?: string },
   ) {
     const jobIds = options?.jobIds ?? []
     const jobs = jobIds.length > 0 ? ` while watching job(s) ${jobIds.join(', ')}` : ''
     super(
       'daemon-unreachable',
       `hypervisord at ${url} could not be reached${jobs}: ${detail}`,
-      jobIds.length > 0
-        ? 'Check that hypervisord is running and reachable, then resume with `hyperctl-export wait <job-id>`; the jobs were submitted.'
-        : 'Check that hypervisord is running and that daemon-url (HYPERVISORD_URL) points at it.',
+      options?.hint ??
+        (jobIds.length > 0
+          ? 'Check that hypervisord is running and reachable, then resume with `hyperctl-export wait <job-id>`; the jobs were submitted.'
+          : 'Check that hypervisord is running and that daemon-url (HYPERVISORD_URL) points at it.'),
       options,
     )
     this.url = url

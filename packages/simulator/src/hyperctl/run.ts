@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { encodeStruct } from '../daemon/go-struct.js'
+import { definitionFrom, JOB_DEFINITION } from '../daemon/job-model.js'
 import { decodeBytes, encodeText } from '../go/go-bytes.js'
 import { goFilepathBase, goFilepathExt, goTrimSpace } from '../go/go-format.js'
 import type { WireType } from '../go/go-json-decode.js'
-import { goJsonString, goJsonStrings } from '../go/go-json-encode.js'
+import { goJsonStrings } from '../go/go-json-encode.js'
 import { GarbleSpecError, type Garbling, garbleBytes, parseGarbling } from './garble.js'
 import {
   CANCEL_FLAGS,
@@ -16,7 +18,7 @@ import {
   SUBMIT_FLAGS,
 } from './go-flags.js'
 import { simplifiedHelpText } from './help.js'
-import { type Paint, prefixPrintfln, prefixPrintln } from './pterm.js'
+import { prefixPrintfln, prefixPrintln } from './pterm.js'
 import {
   type CancelReplyView,
   cancelStdoutText,
@@ -81,21 +83,11 @@ const UNSIMULATED = new Set([
   'k8s',
 ])
 
-interface Settings {
-  paint: Paint
-  daemonUrl: string
-  displayUrl: string
-  dialError: string | undefined
-  spinnerFrames: number | undefined
-  terminalWidth: number
-  timeoutMs: number
-  argv0: string
-  garbling: Garbling
-}
+type Settings = ReturnType<typeof readSettings>
 
 class SettingError extends Error {}
 
-function readSettings(env: Readonly<Record<string, string | undefined>>, io: HyperctlSimIO): Settings {
+function readSettings(env: Readonly<Record<string, string | undefined>>, io: HyperctlSimIO) {
   const count = (name: string, min: number): number | undefined => {
     const raw = env[name]
     if (raw === undefined || raw === '') return undefined
@@ -320,7 +312,7 @@ async function runCommand(
   )
   spinner.start()
   const failed = (text: string) => {
-    spinner.fail(text)
+    spinner.finish('error', text)
     return 1
   }
   const body = await command.body(flags, io)
@@ -344,7 +336,7 @@ async function runCommand(
   if (!decoded.ok) return failed(`Failed to parse response: ${decoded.error}`)
   // why: a JSON null leaves the reply struct as its zero value
   const reply = decoded.value ?? {}
-  spinner.succeed(command.succeed(reply))
+  spinner.finish('success', command.succeed(reply))
   if (command.crashes?.(reply)) {
     out.stderr(NIL_JOB_PANIC)
     return 2
@@ -371,9 +363,8 @@ async function submitBody(flags: Flags, io: HyperctlSimIO): Promise<RequestBody 
   if (vm === '') return 'Either -file or -vm must be specified'
   const name = goFilepathBase(vm)
   const output = (flags.get('output') as string) || `./export-${name}`
-  return json(
-    `{"id":"","name":${goJsonString(name)},"vm_path":${goJsonString(vm)},"output_path":${goJsonString(output)},"created_at":"0001-01-01T00:00:00Z"}`,
-  )
+  // why: hyperctl marshals a models.JobDefinition, the struct the daemon declares
+  return json(encodeStruct(JOB_DEFINITION, definitionFrom({ name, vm_path: vm, output_path: output })))
 }
 
 // The shape of Go's crash report; addresses, arguments and offsets of a real build differ.
