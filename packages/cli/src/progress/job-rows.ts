@@ -41,6 +41,7 @@ export function colourStatus(status: ShownStatus, style: Style): string {
     case 'failed':
     case 'rejected':
     case 'lost':
+    case 'unreachable':
     case 'unknown':
       return style.red(status)
     case 'cancelled':

@@ -10,7 +10,9 @@
  * - `lost`: the daemon forgot the job (hypervisord keeps jobs in memory; a restart forgets them all)
  * - `timeout`: the wait ended at the timeout; the export may go on
  * - `aborted`: an interrupt ended the wait
- * - `unknown`: the daemon could not be asked (see `error`); the job may be on it
+ * - `unreachable`: the daemon could not be reached until the grace period ended; the job may be on it
+ * - `unknown`: the daemon answered but could not tell (an ID it never showed us, an answer we could not read,
+ *   a refused key; see `error`); the job may be on it
  */
 export const OUTCOME_STATUSES = [
   'pending',
@@ -23,6 +25,7 @@ export const OUTCOME_STATUSES = [
   'lost',
   'timeout',
   'aborted',
+  'unreachable',
   'unknown',
 ] as const
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number]

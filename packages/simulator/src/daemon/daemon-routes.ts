@@ -96,7 +96,7 @@ interface Target {
   path: string
 }
 
-function parseTarget(target: string): Target | undefined {
+export function parseTarget(target: string): Target | undefined {
   let t = target
   const absolute = /^https?:\/\/[^/?#]*/i.exec(t)
   if (absolute) t = t.slice(absolute[0].length) || '/'
@@ -198,6 +198,9 @@ function encode(v: unknown): string {
   return v !== null && typeof v === 'object' ? goJsonMap(members(v)) : goJsonAny(v)
 }
 
+/** A 200 reply whose body is a Go struct. */
+const ok = (fields: Record<string, unknown>) => json(200, struct(fields))
+
 function json(status: number, body: unknown, close = false): SimReply {
   const headers = { 'Content-Type': 'application/json' }
   return { kind: 'reply', status, headers, body: encoderLine(encode(body)), close }
@@ -237,19 +240,16 @@ function statusReply(_: SimRequest, ctx: RouteContext): SimReply {
   const now = m.now()
   const jobs = m.inOrder()
   const count = (status: string) => jobs.filter((j) => j.status === status).length
-  return json(
-    200,
-    struct({
-      version: DAEMON_VERSION,
-      uptime: duration(now - m.startNs),
-      total_jobs: jobs.length,
-      running_jobs: count('running'),
-      completed_jobs: count('completed'),
-      failed_jobs: count('failed'),
-      cancelled_jobs: count('cancelled'),
-      timestamp: stamp(now, ctx),
-    }),
-  )
+  return ok({
+    version: DAEMON_VERSION,
+    uptime: duration(now - m.startNs),
+    total_jobs: jobs.length,
+    running_jobs: count('running'),
+    completed_jobs: count('completed'),
+    failed_jobs: count('failed'),
+    cancelled_jobs: count('cancelled'),
+    timestamp: stamp(now, ctx),
+  })
 }
 
 function capabilitiesReply(_: SimRequest, ctx: RouteContext): SimReply {
@@ -284,16 +284,13 @@ function submitReply(req: SimRequest, ctx: RouteContext): SimReply {
   const parsed = parseSubmitBody(header(req, 'content-type'), req.body)
   if (!parsed.ok) return errorResponse(ctx, 400, `failed to parse jobs: ${parsed.error}`)
   const { ids, errors } = ctx.manager.submitBatch(parsed.definitions)
-  return json(
-    200,
-    struct({
-      job_ids: ids,
-      accepted: ids.length,
-      rejected: errors.length,
-      errors: errors.length > 0 ? errors : undefined,
-      timestamp: stamp(ctx.manager.now(), ctx),
-    }),
-  )
+  return ok({
+    job_ids: ids,
+    accepted: ids.length,
+    rejected: errors.length,
+    errors: errors.length > 0 ? errors : undefined,
+    timestamp: stamp(ctx.manager.now(), ctx),
+  })
 }
 
 function queryReply(req: SimRequest, ctx: RouteContext): SimReply {
@@ -308,14 +305,11 @@ function queryReply(req: SimRequest, ctx: RouteContext): SimReply {
   } catch (error) {
     return invalidRequest(ctx, req, error)
   }
-  return json(
-    200,
-    struct({
-      jobs: jobs.length === 0 ? null : jobs.map((j) => new Json(encodeJob(j, ctx.utcOffsetMinutes))),
-      total: jobs.length,
-      timestamp: stamp(m.now(), ctx),
-    }),
-  )
+  return ok({
+    jobs: jobs.length === 0 ? null : jobs.map((j) => new Json(encodeJob(j, ctx.utcOffsetMinutes))),
+    total: jobs.length,
+    timestamp: stamp(m.now(), ctx),
+  })
 }
 
 function cancelReply(req: SimRequest, ctx: RouteContext): SimReply {
@@ -327,15 +321,12 @@ function cancelReply(req: SimRequest, ctx: RouteContext): SimReply {
   }
   const outcomes = (ids ?? []).map((id) => [id, ctx.manager.cancel(id)] as const)
   const errors = outcomes.filter(([, error]) => error !== undefined)
-  return json(
-    200,
-    struct({
-      cancelled: outcomes.filter(([, error]) => error === undefined).map(([id]) => id),
-      failed: errors.map(([id]) => id),
-      errors: errors.length > 0 ? Object.fromEntries(errors) : undefined,
-      timestamp: stamp(ctx.manager.now(), ctx),
-    }),
-  )
+  return ok({
+    cancelled: outcomes.filter(([, error]) => error === undefined).map(([id]) => id),
+    failed: errors.map(([id]) => id),
+    errors: errors.length > 0 ? Object.fromEntries(errors) : undefined,
+    timestamp: stamp(ctx.manager.now(), ctx),
+  })
 }
 
 function progressReply(job: Job, id: string, ctx: RouteContext): SimReply {

@@ -1,4 +1,4 @@
-import type { GoStruct, GoType } from '../go/go-json-decode.js'
+import type { WireType } from '../go/go-json-decode.js'
 import { goJsonAny, goJsonArray, goJsonObject, goJsonString } from '../go/go-json-encode.js'
 import { formatRfc3339Nano, GO_ZERO_TIME_NS, parseRfc3339 } from '../go/go-time.js'
 
@@ -8,19 +8,22 @@ import { formatRfc3339Nano, GO_ZERO_TIME_NS, parseRfc3339 } from '../go/go-time.
  * the decoder's type and the reading of a reply-shaped value back into a struct.
  */
 
-/** A field's Go type with the JS value the simulator holds for it (times are ns since the epoch). */
-interface GoKinds {
-  string: string
-  'models.JobStatus': string
-  int: number
-  float64: number
-  bool: boolean
-  'time.Time': bigint
-  '*time.Time': bigint | null
-  '[]string': string[] | null
-  '[]models.JobStatus': string[] | null
-  'map[string]interface {}': Record<string, unknown> | null
+/** Each Go type a field may have, with its zero value; its type is the JS value held (times: ns since the epoch). */
+const ZERO = {
+  string: '',
+  'models.JobStatus': '',
+  int: 0,
+  int64: 0,
+  'time.Duration': 0,
+  float64: 0,
+  bool: false,
+  'time.Time': GO_ZERO_TIME_NS,
+  '*time.Time': null as bigint | null,
+  '[]string': null as string[] | null,
+  '[]models.JobStatus': null as string[] | null,
+  'map[string]interface {}': null as Record<string, unknown> | null,
 }
+type GoKinds = typeof ZERO
 export type Kind = keyof GoKinds
 /** `omitempty`; `yaml`: only yaml.v3 sees the field (`json:"-"`). */
 type Tag = Kind | `${Kind},omitempty` | `${Kind},yaml`
@@ -73,19 +76,6 @@ export type Wire<D> =
         -readonly [K in Omitted<F>]?: NonNullable<WireField<F[K]>>
       }
     : never
-
-const ZERO: GoKinds = {
-  string: '',
-  'models.JobStatus': '',
-  int: 0,
-  float64: 0,
-  bool: false,
-  'time.Time': GO_ZERO_TIME_NS,
-  '*time.Time': null,
-  '[]string': null,
-  '[]models.JobStatus': null,
-  'map[string]interface {}': null,
-}
 
 export const kindOf = (tag: Tag) => tag.split(',')[0] as Kind
 export const isTime = (k: Kind) => k === 'time.Time' || k === '*time.Time'
@@ -165,7 +155,7 @@ function encodeField(f: Field, v: unknown, tz: number): string {
 }
 
 /** The type the Go-JSON decoder fills for a struct (fields `json:"-"` left out). */
-export function decodeType(decl: StructDecl): GoStruct {
+export function decodeType(decl: StructDecl): Extract<WireType, { kind: 'struct' }> {
   const fields = Object.entries(decl.fields).flatMap(([name, f]) =>
     typeof f === 'string' && f.endsWith(',yaml') ? [] : [{ name, type: fieldType(f) }],
   )
@@ -173,20 +163,16 @@ export function decodeType(decl: StructDecl): GoStruct {
 }
 
 /** The decoder's type for one field. */
-export function fieldType(f: Field): GoType {
+export function fieldType(f: Field): WireType {
   if (typeof f !== 'string') {
     const type = decodeType(f.decl)
-    return f.of === 'struct'
-      ? type
-      : f.of === 'ptr'
-        ? { kind: 'ptr', elem: type }
-        : { kind: 'slice', elem: type }
+    return f.of === 'struct' ? type : { kind: f.of, elem: type }
   }
   const k = kindOf(f)
+  if (k.startsWith('[]')) return { kind: 'slice', elem: { kind: 'string', name: k.slice(2) } }
   if (k === 'string' || k === 'models.JobStatus') return { kind: 'string', name: k }
-  if (k === '[]string' || k === '[]models.JobStatus')
-    return { kind: 'slice', elem: { kind: 'string', name: k.slice(2) } }
+  if (k === 'int64' || k === 'time.Duration') return { kind: 'int', name: k }
   if (k === 'map[string]interface {}') return { kind: 'map' }
-  if (k === 'float64') throw new TypeError('the Go-JSON decoder has no float64')
-  return { kind: isTime(k) ? 'time' : (k as 'int' | 'bool') }
+  if (k === '*time.Time') return { kind: 'ptr', elem: { kind: 'time' } }
+  return { kind: k === 'time.Time' ? 'time' : (k as 'int' | 'bool' | 'float64') }
 }

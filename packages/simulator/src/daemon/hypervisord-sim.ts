@@ -1,7 +1,8 @@
+import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type AdvanceableClock, ManualClock, realClock, type SimClock } from './clock.js'
-import { type RouteContext, route, type SimReply, type SimRequest } from './daemon-routes.js'
+import { parseTarget, type RouteContext, route, type SimReply, type SimRequest } from './daemon-routes.js'
 import type { SimExportDamage } from './export-damage.js'
 import { JobManager, type JobManagerOptions } from './job-manager.js'
 import { type ExportMethod, type Job, toWireJob, type WireJob } from './job-model.js'
@@ -69,7 +70,13 @@ interface QueuedFault {
   match?: RequestMatch | undefined
 }
 
-const TEXT_PLAIN = 'text/plain; charset=utf-8'
+/** A fault's reply: the body defaults to the status text, the content type to plain text. */
+interface FaultReply {
+  body?: string
+  contentType?: string
+  headers?: Record<string, string>
+  match?: RequestMatch
+}
 
 const MAX_SETTLE_ROUNDS = 100
 
@@ -101,14 +108,19 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
   let closed = false
 
   const server = createServer((req, res) => {
-    collectBody(req, maxBody, (body, tooLarge) => handle(req, res, body, tooLarge))
+    // a request whose body breaks off is never answered, as net/http cannot answer it either
+    readBody(req, maxBody).then(
+      ({ body, tooLarge }) => handle(req, res, body, tooLarge),
+      () => {},
+    )
   })
 
   const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer, tooLarge: boolean) => {
     const simReq: SimRequest = {
       method: req.method ?? 'GET',
       target: req.url ?? '/',
-      headers: distinctHeaders(req),
+      // Node's Dict type allows undefined values; it only ever holds the headers that came
+      headers: req.headersDistinct as Record<string, string[]>,
       body,
       bodyTooLarge: tooLarge,
     }
@@ -159,14 +171,10 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
     return reply
   }
 
-  const listen = (port: number) =>
-    new Promise<void>((resolveListen, rejectListen) => {
-      server.once('error', rejectListen)
-      server.listen(port, host, () => {
-        server.off('error', rejectListen)
-        resolveListen()
-      })
-    })
+  const listen = async (port: number) => {
+    server.listen(port, host)
+    await once(server, 'listening')
+  }
 
   const stopListening = () =>
     new Promise<void>((resolveClose) => {
@@ -190,8 +198,10 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
   }
 
   const wire = (job: Job) => toWireJob(job, tz)
-  const queue = (n: number, fault: QueuedFault) => {
-    for (let i = 0; i < n; i++) faults.push(fault)
+  const queue = (n: number, kind: QueuedFault['kind'], status: number, reply: FaultReply) => {
+    const headers = { 'Content-Type': reply.contentType ?? 'text/plain; charset=utf-8', ...reply.headers }
+    const body = reply.body ?? `${STATUS_CODES[status] ?? 'Error'}\n`
+    for (let i = 0; i < n; i++) faults.push({ kind, status, headers, body, match: reply.match })
   }
 
   /** What a test steers the simulator with (see the README's control table). */
@@ -253,26 +263,12 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
       return down
     },
     /** The next n matching requests get `status` (default 500) without reaching the daemon. */
-    failNext(
-      n: number,
-      status = 500,
-      reply: { body?: string; contentType?: string; match?: RequestMatch } = {},
-    ) {
-      const body = reply.body ?? `${STATUS_CODES[status] ?? 'Error'}\n`
-      const headers = { 'Content-Type': reply.contentType ?? TEXT_PLAIN }
-      queue(n, { kind: 'fail', status, headers, body, match: reply.match })
-    },
+    failNext: (n: number, status = 500, reply: FaultReply = {}) => queue(n, 'fail', status, reply),
     /** The next n matching requests get 429 (with Retry-After when given). */
-    throttleNext(n: number, retryAfterSeconds?: number, match?: RequestMatch) {
-      const retry: Record<string, string> =
-        retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) }
-      queue(n, {
-        kind: 'throttle',
-        status: 429,
-        headers: { 'Content-Type': TEXT_PLAIN, ...retry },
-        body: 'Too Many Requests\n',
-        match,
-      })
+    throttleNext: (n: number, retryAfterSeconds?: number, match?: RequestMatch) => {
+      const headers: Record<string, string> = {}
+      if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds)
+      queue(n, 'throttle', 429, { match, headers })
     },
     /** Every reply waits this long (clock time) after the request was handled; 0 turns it off. */
     delayReplies(ms: number) {
@@ -322,47 +318,23 @@ function isAdvanceable(clock: SimClock): clock is AdvanceableClock {
   return typeof (clock as Partial<AdvanceableClock>).advance === 'function'
 }
 
-function collectBody(
-  req: IncomingMessage,
-  limit: number,
-  done: (body: Buffer, tooLarge: boolean) => void,
-): void {
+/** The body cut to `limit` bytes, and whether it went past that. */
+async function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {
   const chunks: Buffer[] = []
-  let kept = 0
   let seen = 0
-  req.on('data', (chunk: Buffer) => {
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    if (seen < limit) chunks.push(chunk.subarray(0, limit - seen))
     seen += chunk.length
-    if (kept <= limit) {
-      const part = chunk.subarray(0, limit + 1 - kept)
-      chunks.push(part)
-      kept += part.length
-    }
-  })
-  req.on('end', () => {
-    const body = Buffer.concat(chunks)
-    done(body.subarray(0, limit), seen > limit)
-  })
-  req.on('error', () => {})
-}
-
-function distinctHeaders(req: IncomingMessage): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(req.headersDistinct).filter(([, v]) => v !== undefined)) as Record<
-    string,
-    string[]
-  >
+  }
+  return { body: Buffer.concat(chunks), tooLarge: seen > limit }
 }
 
 const REDACTED = '[redacted]'
 
 function recordOf(req: SimRequest, at: number): RecordedRequest {
   const q = req.target.indexOf('?')
-  const rawPath = q < 0 ? req.target : req.target.slice(0, q)
-  let path: string
-  try {
-    path = decodeURIComponent(rawPath.replace(/^https?:\/\/[^/]*/i, ''))
-  } catch {
-    path = rawPath
-  }
+  // the path as the daemon reads it (percent-decoded), or as sent when the daemon cannot read it
+  const path = parseTarget(req.target)?.path ?? (q < 0 ? req.target : req.target.slice(0, q))
   const params = new URLSearchParams(q < 0 ? '' : req.target.slice(q + 1))
   if (params.has('api_key')) params.set('api_key', REDACTED)
   const headers = Object.fromEntries(

@@ -80,7 +80,7 @@ interface Runtime {
   timers: Set<unknown>
   stage: Stage
   hung: boolean
-  method: ExportMethod | undefined
+  method?: ExportMethod
 }
 
 interface Entry {
@@ -96,9 +96,11 @@ export class JobManager {
   readonly #damages: SimExportDamage[] = []
   readonly #failure: (vmPath: string) => string | undefined
   readonly #hangs: (vmPath: string) => boolean
-  #startNs: bigint
-  #defaultMethod: ExportMethod
-  #available: Set<ExportMethod>
+  readonly #available: Set<ExportMethod>
+  readonly hyperctlOnPath: boolean
+  /** When the daemon started, which is also when it detected the export tools. */
+  startNs: bigint
+  defaultMethod: ExportMethod
 
   constructor(options: JobManagerOptions) {
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
@@ -107,37 +109,25 @@ export class JobManager {
     this.#failure =
       typeof fail === 'function' ? fail : (p) => (fail && Object.hasOwn(fail, p) ? fail[p] : undefined)
     this.#hangs = typeof hang === 'function' ? hang : (p) => hang?.includes(p) ?? false
-    this.#defaultMethod = options.defaultMethod ?? (this.#o.hyperctlOnPath ? 'ctl' : 'web')
+    this.hyperctlOnPath = this.#o.hyperctlOnPath
+    this.defaultMethod = options.defaultMethod ?? (this.hyperctlOnPath ? 'ctl' : 'web')
     this.#available = new Set(options.availableMethods ?? ['govc', 'ovftool', 'web'])
     this.#available.add('web')
-    this.#available.add(this.#defaultMethod)
-    if (this.#o.hyperctlOnPath) this.#available.add('ctl')
-    this.#startNs = this.now()
+    this.#available.add(this.defaultMethod)
+    if (this.hyperctlOnPath) this.#available.add('ctl')
+    this.startNs = this.now()
   }
 
   now(): bigint {
     return clockNowNs(this.#o.clock)
   }
 
-  /** When the daemon started, which is also when it detected the export tools. */
-  get startNs(): bigint {
-    return this.#startNs
-  }
-
-  get defaultMethod(): ExportMethod {
-    return this.#defaultMethod
-  }
-
   isAvailable(method: string): boolean {
     return this.#available.has(method as ExportMethod)
   }
 
-  get hyperctlOnPath(): boolean {
-    return this.#o.hyperctlOnPath
-  }
-
   setDefaultMethod(method: ExportMethod): void {
-    this.#defaultMethod = method
+    this.defaultMethod = method
     this.#available.add(method)
   }
 
@@ -165,12 +155,7 @@ export class JobManager {
     if (this.#jobs.has(id)) return { ok: false, error: DUPLICATE(id) }
     const now = this.now()
     const job = jobOf({ definition: { ...def, id, created_at: now }, status: 'pending', updated_at: now })
-    const rt: Runtime = {
-      timers: new Set(),
-      stage: 'queued',
-      hung: this.#hangs(job.definition.vm_path),
-      method: undefined,
-    }
+    const rt: Runtime = { timers: new Set(), stage: 'queued', hung: this.#hangs(job.definition.vm_path) }
     this.#jobs.set(id, { job, rt })
     this.#schedule(rt, this.#o.pendingMs, () => this.#start(job, rt))
     return { ok: true, id }
@@ -183,10 +168,7 @@ export class JobManager {
       if (this.#jobs.has(job.definition.id)) throw new Error(DUPLICATE(job.definition.id))
     }
     for (const job of jobs) {
-      this.#jobs.set(job.definition.id, {
-        job,
-        rt: { timers: new Set(), stage: 'done', hung: false, method: undefined },
-      })
+      this.#jobs.set(job.definition.id, { job, rt: { timers: new Set(), stage: 'done', hung: false } })
     }
   }
 
@@ -196,13 +178,8 @@ export class JobManager {
 
   /** `ListJobs`: status filter (exact strings), limit (>0), in Go map order (random) unless stableOrder. */
   list(statuses: readonly string[] | null, limit: number): Job[] {
-    const out: Job[] = []
-    for (const { job } of this.#ordered()) {
-      if (statuses && statuses.length > 0 && !statuses.includes(job.status)) continue
-      out.push(job)
-      if (limit > 0 && out.length >= limit) break
-    }
-    return out
+    const jobs = this.#ordered().filter((job) => !statuses?.length || statuses.includes(job.status))
+    return limit > 0 ? jobs.slice(0, limit) : jobs
   }
 
   /** Jobs in submission order (for control snapshots, not for replies). */
@@ -210,16 +187,14 @@ export class JobManager {
     return [...this.#jobs.values()].map((e) => e.job)
   }
 
-  #ordered(): Entry[] {
-    const entries = [...this.#jobs.values()]
-    if (this.#o.stableOrder) return entries
-    for (let i = entries.length - 1; i > 0; i--) {
+  #ordered(): Job[] {
+    const jobs = this.inOrder()
+    if (this.#o.stableOrder) return jobs
+    for (let i = jobs.length - 1; i > 0; i--) {
       const j = Math.floor(this.#o.random() * (i + 1))
-      const tmp = entries[i] as Entry
-      entries[i] = entries[j] as Entry
-      entries[j] = tmp
+      ;[jobs[i], jobs[j]] = [jobs[j] as Job, jobs[i] as Job]
     }
-    return entries
+    return jobs
   }
 
   /** `CancelJob`: an error message, or undefined when the job was labelled cancelled. */
@@ -242,7 +217,7 @@ export class JobManager {
   restart(): void {
     for (const { rt } of this.#jobs.values()) this.#stop(rt)
     this.#jobs.clear()
-    this.#startNs = this.now()
+    this.startNs = this.now()
   }
 
   /** Stops every timer (simulator shutdown). */
@@ -315,7 +290,7 @@ export class JobManager {
     normalize(job.definition)
     const requested = job.definition.export_method
     const method =
-      requested !== '' && this.isAvailable(requested) ? (requested as ExportMethod) : this.#defaultMethod
+      requested !== '' && this.isAvailable(requested) ? (requested as ExportMethod) : this.defaultMethod
     rt.method = method
     rt.stage = 'exporting'
     return method
@@ -328,7 +303,7 @@ export class JobManager {
       this.#finish(job, rt, { error: `validate job definition: ${invalid}` })
       return
     }
-    if (method === 'ctl' && this.#o.hyperctlOnPath) {
+    if (method === 'ctl' && this.hyperctlOnPath) {
       // why: the ctl exporter runs `hyperctl export ...`, a command hyperctl does not have (exit 1)
       this.#finish(job, rt, { error: 'export failed: hyperctl export failed: exit status 1' })
       return
@@ -351,7 +326,7 @@ export class JobManager {
   }
 
   #end(job: Job, rt: Runtime, { forceSuccess = false } = {}): void {
-    const method = rt.method ?? this.#defaultMethod
+    const method = rt.method ?? this.defaultMethod
     if (!forceSuccess) {
       const injected = this.#failure(job.definition.vm_path)
       if (injected !== undefined) {
@@ -366,35 +341,31 @@ export class JobManager {
     const result = resultOf({ success: true, export_method: method })
     if (!this.#o.writeFiles) return { result }
     const vmName = vmNameOf(job.definition.vm_path)
-    let dir: string
-    let written: ReturnType<typeof writeExport>
     try {
-      dir = prepareOutputDir(job.definition.output_dir, this.#o)
-      written = writeExport(dir, vmName, this.#o.diskSizeBytes, {
-        disks: this.#o.disks,
-        writeManifest: this.#o.writeManifest,
+      const dir = prepareOutputDir(job.definition.output_dir, this.#o)
+      const { disks, writeManifest, diskSizeBytes } = this.#o
+      const written = writeExport(dir, vmName, diskSizeBytes, {
+        disks,
+        writeManifest,
         damage: this.#damages.shift(),
       })
-    } catch (error) {
-      if (error instanceof SandboxError) {
-        return { error: `export failed: export ovf: prepare output directory: ${error.message}` }
+      if (this.#o.listResultFiles) {
+        result.vm_name = vmName
+        result.output_dir = dir
+        result.ovf_path = written.ovfPath
+        result.files = [...written.files]
+        result.output_files = [...written.files]
+        result.total_size = written.totalSize
+        result.duration = Number(this.now() - (job.started_at ?? this.now()))
+      } else if (method === 'web') {
+        // why: the real web exporter lists only the disks it downloaded and their bytes; the descriptor
+        // it writes beside them is not listed, and the other exporters leave the result empty
+        // (docs/hyperctl.md#jobs-lifecycle-ids-status)
+        result.output_files = [...written.diskPaths]
+        result.total_size = written.diskBytes
       }
+    } catch (error) {
       return { error: exportFailure(method, error) }
-    }
-    if (this.#o.listResultFiles) {
-      result.vm_name = vmName
-      result.output_dir = dir
-      result.ovf_path = written.ovfPath
-      result.files = [...written.files]
-      result.output_files = [...written.files]
-      result.total_size = written.totalSize
-      result.duration = Number(this.now() - (job.started_at ?? this.now()))
-    } else if (method === 'web') {
-      // why: the real web exporter lists only the disks it downloaded and their bytes; the descriptor
-      // it writes beside them is not listed, and the other exporters leave the result empty
-      // (docs/hyperctl.md#jobs-lifecycle-ids-status)
-      result.output_files = [...written.diskPaths]
-      result.total_size = written.diskBytes
     }
     return { result }
   }
@@ -463,6 +434,8 @@ const ERRNO_TEXT: Record<string, string> = {
 
 /** A failed write, worded as the exporter would report it. */
 function exportFailure(method: ExportMethod, error: unknown): string {
+  if (error instanceof SandboxError)
+    return `export failed: export ovf: prepare output directory: ${error.message}`
   if (method !== 'web') {
     const tool = method === 'ctl' ? 'hyperctl' : method
     return `export failed: ${tool} export failed: exit status 1`

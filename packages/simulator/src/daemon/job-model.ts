@@ -85,9 +85,9 @@ const JOB_PROGRESS = decl('JobProgress', {
   current_step: 'string,omitempty',
   files_downloaded: 'int',
   total_files: 'int',
-  bytes_downloaded: 'int',
-  bytes_transferred: 'int',
-  total_bytes: 'int',
+  bytes_downloaded: 'int64',
+  bytes_transferred: 'int64',
+  total_bytes: 'int64',
   percent_complete: 'float64',
   estimated_remaining: 'string,omitempty',
   export_method: 'string,omitempty',
@@ -99,8 +99,8 @@ const JOB_RESULT = decl('JobResult', {
   ovf_path: 'string',
   files: '[]string',
   output_files: '[]string,omitempty',
-  total_size: 'int',
-  duration: 'int',
+  total_size: 'int64',
+  duration: 'time.Duration',
   success: 'bool',
   export_method: 'string,omitempty',
   error: 'string,omitempty',
@@ -144,6 +144,8 @@ export type WireJobResult = Wire<typeof JOB_RESULT>
 /** `JobDefinition` as encoding/json sees it (`password` is `json:"-"`). */
 export const JOB_DEFINITION_JSON_TYPE = decodeType(JOB_DEFINITION)
 export const QUERY_REQUEST_TYPE = decodeType(QUERY_REQUEST)
+/** `Job` as hyperctl decodes it from a reply. */
+export const JOB_JSON_TYPE = decodeType(JOB)
 
 export const definitionFrom = (record: unknown): JobDefinition => fill(JOB_DEFINITION, record)
 export const progressOf = (fields: Partial<JobProgress>): JobProgress => fill(JOB_PROGRESS, fields)

@@ -45,21 +45,19 @@ export function parseSubmitBody(contentType: string, body: Uint8Array): SubmitPa
 }
 
 function pickForm(decode: (type: Field) => unknown): JobDefinition[] | undefined {
+  // a shape that does not decode is as good as an empty one: neither has jobs
   const [single, batch, array] = FORMS.map((type) => {
     try {
-      return { ok: true, value: decode(type) }
+      return decode(type)
     } catch {
-      return { ok: false, value: undefined }
+      return undefined
     }
-  }) as Array<{ ok: boolean; value: unknown }>
-  if (single?.ok) {
-    const def = definitionFrom(single.value)
-    if (def.vm_path !== '') return [def]
-  }
-  const jobs = batch?.ok ? (batch.value as { jobs?: unknown } | undefined)?.jobs : undefined
+  })
+  const def = definitionFrom(single)
+  if (def.vm_path !== '') return [def]
+  const jobs = (batch as { jobs?: unknown } | undefined)?.jobs
   if (Array.isArray(jobs) && jobs.length > 0) return jobs.map(definitionFrom)
-  if (array?.ok && Array.isArray(array.value) && array.value.length > 0)
-    return array.value.map(definitionFrom)
+  if (Array.isArray(array) && array.length > 0) return array.map(definitionFrom)
   return undefined
 }
 

@@ -81,16 +81,11 @@ function decode(raw: Node, t: Field, current: unknown, state: State): unknown {
     if (t.of === 'slice') return sequence(node, struct(t.decl), state)
     if (!isMap(node)) fail(node, t.decl.name)
     const target = (current ?? {}) as Record<string, unknown>
-    for (const source of [...mergeSources(node, state), node]) {
-      if (!isMap(source)) continue
-      for (const pair of source.items) {
-        const key = pair.key && isScalar(pair.key) ? text(pair.key) : ''
-        const field =
-          !isMergeKey(pair.key) && Object.hasOwn(t.decl.fields, key) ? t.decl.fields[key] : undefined
-        if (field === undefined || pair.value === null) continue
-        const v = decode(pair.value as Node, field, target[key], state)
-        if (v !== undefined) target[key] = v
-      }
+    for (const [key, value] of pairs(node, state)) {
+      const field = Object.hasOwn(t.decl.fields, key) ? t.decl.fields[key] : undefined
+      if (field === undefined || value === null) continue
+      const v = decode(value, field, target[key], state)
+      if (v !== undefined) target[key] = v
     }
     return target
   }
@@ -122,27 +117,29 @@ function isMergeKey(key: unknown): boolean {
   return isScalar(key) && (typeof key.value === 'symbol' || key.source === '<<')
 }
 
-function mergeSources(node: Node, state: State): Node[] {
+/** A mapping's keys (as text) and values, the `<<` merged mappings' pairs first so that its own win. */
+function pairs(node: Node, state: State): Array<[string, Node | null]> {
   if (!isMap(node)) return []
-  return node.items.flatMap((pair) => {
-    if (!isMergeKey(pair.key)) return []
-    const value = resolve(pair.value as Node, state)
-    return isSeq(value) ? value.items.map((item) => resolve(item as Node, state)) : [value]
-  })
+  const merged = node.items.filter((pair) => isMergeKey(pair.key))
+  const own = node.items.filter((pair) => !isMergeKey(pair.key))
+  return [
+    ...merged.flatMap((pair) => {
+      const value = resolve(pair.value as Node, state)
+      const sources = isSeq(value) ? value.items.map((item) => resolve(item as Node, state)) : [value]
+      return sources.flatMap((source) => pairs(source, state))
+    }),
+    ...own.map((pair): [string, Node | null] => [
+      pair.key && isScalar(pair.key) ? text(pair.key) : String(pair.key ?? ''),
+      pair.value as Node | null,
+    ]),
+  ]
 }
 
 /** yaml.v3 into `interface{}`: ints stay int64 (bigint when unsafe), timestamps stay strings. */
 function toAny(raw: Node, state: State): unknown {
   const node = resolve(raw, state)
   if (isMap(node)) {
-    const out: Record<string, unknown> = {}
-    for (const source of mergeSources(node, state)) Object.assign(out, toAny(source, state))
-    for (const pair of node.items) {
-      if (isMergeKey(pair.key)) continue
-      const key = pair.key && isScalar(pair.key) ? text(pair.key) : String(pair.key ?? '')
-      out[key] = pair.value === null ? null : toAny(pair.value as Node, state)
-    }
-    return out
+    return Object.fromEntries(pairs(node, state).map(([k, v]) => [k, v === null ? null : toAny(v, state)]))
   }
   if (isSeq(node)) return node.items.map((item) => toAny(item as Node, state))
   const v = isScalar(node) ? node.value : null

@@ -9,50 +9,32 @@ import { isUtf8 } from 'node:buffer'
 
 const ESCAPE_BASE = 0xdc00
 
+// The well-formed UTF-8 sequences (Unicode's Table 3-7) over bytes read as Latin-1, one per
+// alternative; group 1 catches a byte that starts none of them.
+const UTF8_UNIT = new RegExp(
+  [
+    '[\\x00-\\x7f]+',
+    '[\\xc2-\\xdf][\\x80-\\xbf]',
+    '\\xe0[\\xa0-\\xbf][\\x80-\\xbf]',
+    '[\\xe1-\\xec\\xee\\xef][\\x80-\\xbf]{2}',
+    '\\xed[\\x80-\\x9f][\\x80-\\xbf]',
+    '\\xf0[\\x90-\\xbf][\\x80-\\xbf]{2}',
+    '[\\xf1-\\xf3][\\x80-\\xbf]{3}',
+    '\\xf4[\\x80-\\x8f][\\x80-\\xbf]{2}',
+    '([\\x80-\\xff])',
+  ].join('|'),
+  'g',
+)
+
 /** Decodes bytes the way Go's utf8.DecodeRune walks them: every invalid byte stays one escaped byte. */
 export function decodeBytes(bytes: Uint8Array): string {
-  const utf8 = (from: number, to: number) =>
-    Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString()
-  if (isUtf8(bytes)) return utf8(0, bytes.length)
-  let out = ''
-  let start = 0
-  for (let i = 0; i < bytes.length; ) {
-    const size = validSequenceLength(bytes, i)
-    if (size > 0) {
-      i += size
-      continue
-    }
-    out += utf8(start, i) + String.fromCharCode(ESCAPE_BASE + bytes[i]!)
-    start = ++i
-  }
-  return out + utf8(start, bytes.length)
-}
-
-/** Length of the well-formed UTF-8 sequence starting at i, or 0 when the byte there is invalid. */
-export function validSequenceLength(bytes: Uint8Array, i: number): number {
-  const b = bytes[i]!
-  if (b < 0x80) return 1
-  const c1 = bytes[i + 1]
-  if (b >= 0xc2 && b <= 0xdf) return isCont(c1) ? 2 : 0
-  if (b >= 0xe0 && b <= 0xef) {
-    if (c1 === undefined) return 0
-    if (b === 0xe0 && (c1 < 0xa0 || c1 > 0xbf)) return 0
-    if (b === 0xed && (c1 < 0x80 || c1 > 0x9f)) return 0
-    if (!isCont(c1)) return 0
-    return isCont(bytes[i + 2]) ? 3 : 0
-  }
-  if (b >= 0xf0 && b <= 0xf4) {
-    if (c1 === undefined) return 0
-    if (b === 0xf0 && (c1 < 0x90 || c1 > 0xbf)) return 0
-    if (b === 0xf4 && (c1 < 0x80 || c1 > 0x8f)) return 0
-    if (!isCont(c1)) return 0
-    return isCont(bytes[i + 2]) && isCont(bytes[i + 3]) ? 4 : 0
-  }
-  return 0
-}
-
-function isCont(b: number | undefined): boolean {
-  return b !== undefined && (b & 0xc0) === 0x80
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+  if (isUtf8(buffer)) return buffer.toString()
+  return buffer
+    .toString('latin1')
+    .replace(UTF8_UNIT, (unit, stray?: string) =>
+      stray ? String.fromCharCode(ESCAPE_BASE + stray.charCodeAt(0)) : Buffer.from(unit, 'latin1').toString(),
+    )
 }
 
 // An escaped byte: a low surrogate U+DC80..U+DCFF that does not end a valid pair.

@@ -1,3 +1,5 @@
+import { posix } from 'node:path'
+
 /** Small pieces of Go's fmt, strconv, strings, time and path/filepath that hyperctl's bytes depend on. */
 
 /**
@@ -111,22 +113,15 @@ export function goTrimSpace(text: string): string {
   return text.replace(LEADING_SPACE, '').replace(TRAILING_SPACE, '')
 }
 
-/** strings.ToLower, rune by rune (unicode.ToLower maps each rune to one rune). */
+/** strings.ToLower, rune by rune (unicode.ToLower maps each rune to one rune, JS may expand: İ → i̇). */
 export function goToLower(text: string): string {
-  let out = ''
-  for (const ch of text) {
-    const lower = ch.toLowerCase()
-    out += [...lower].length === 1 ? lower : [...lower][0]!
-  }
-  return out
+  return Array.from(text, (ch) => [...ch.toLowerCase()][0]).join('')
 }
 
 /** path/filepath.Base on Unix. */
 export function goFilepathBase(path: string): string {
   if (path === '') return '.'
-  const trimmed = path.replace(/\/+$/, '')
-  if (trimmed === '') return '/'
-  return trimmed.slice(trimmed.lastIndexOf('/') + 1)
+  return /^\/+$/.test(path) ? '/' : posix.basename(path)
 }
 
 /** path/filepath.Ext on Unix: from the last dot of the last element, or empty. */

@@ -34,18 +34,9 @@ export type WireType =
   | { kind: 'ptr'; elem: WireType }
   | { kind: 'struct'; name: string; fields: ReadonlyArray<{ name: string; type: WireType }> }
 
-/** The part of WireType the daemon's YAML decoding also understands. */
-export type GoType =
-  | Extract<WireType, { kind: 'string' | 'bool' | 'int' | 'time' | 'any' | 'map' }>
-  | { kind: 'slice'; elem: GoType }
-  | { kind: 'ptr'; elem: GoStruct }
-  | GoStruct
-
-export interface GoStruct {
-  kind: 'struct'
-  name: string
-  fields: ReadonlyArray<{ name: string; type: GoType }>
-}
+/** Earlier names of the same types, still imported by the daemon's struct declarations. */
+export type GoType = WireType
+export type GoStruct = Extract<WireType, { kind: 'struct' }>
 
 /** A decoding failure; `message` is exactly Go's `err.Error()`. */
 export class GoJsonError extends Error {
@@ -291,26 +282,12 @@ interface DecodeContext {
 
 /** Go's `reflect.Type.String()` of a type. */
 export function goTypeString(t: WireType): string {
-  switch (t.kind) {
-    case 'string':
-    case 'struct':
-      return t.name
-    case 'int':
-      return t.name ?? 'int'
-    case 'bool':
-    case 'float64':
-      return t.kind
-    case 'time':
-      return 'time.Time'
-    case 'any':
-      return 'interface {}'
-    case 'slice':
-      return `[]${goTypeString(t.elem)}`
-    case 'map':
-      return `map[string]${goTypeString(t.elem ?? ANY)}`
-    case 'ptr':
-      return `*${goTypeString(t.elem)}`
-  }
+  if (t.kind === 'slice') return `[]${goTypeString(t.elem)}`
+  if (t.kind === 'ptr') return `*${goTypeString(t.elem)}`
+  if (t.kind === 'map') return `map[string]${goTypeString(t.elem ?? ANY)}`
+  if (t.kind === 'int') return t.name ?? 'int'
+  if (t.kind === 'string' || t.kind === 'struct') return t.name
+  return { bool: 'bool', float64: 'float64', time: 'time.Time', any: 'interface {}' }[t.kind]
 }
 
 const ANY: WireType = { kind: 'any' }

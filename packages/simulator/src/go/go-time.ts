@@ -13,29 +13,22 @@ export const GO_ZERO_TIME_NS = -62_135_596_800n * NS_PER_SECOND
 
 /** `time.Time.MarshalJSON` text without quotes: RFC 3339 with up to 9 fraction digits, zeros trimmed. */
 export function formatRfc3339Nano(ns: bigint, offsetMinutes = 0): string {
-  const { date, nanos } = split(ns, offsetMinutes)
-  let frac = ''
-  if (nanos !== 0n) frac = `.${nanos.toString().padStart(9, '0').replace(/0+$/, '')}`
-  return `${date}${frac}${zone(offsetMinutes)}`
+  return rfc3339(ns, offsetMinutes, true)
 }
 
 /** `time.Now().Format(time.RFC3339)`: whole seconds, as `errorResponse` and `/health` print it. */
 export function formatRfc3339(ns: bigint, offsetMinutes = 0): string {
-  return `${split(ns, offsetMinutes).date}${zone(offsetMinutes)}`
+  return rfc3339(ns, offsetMinutes, false)
 }
 
-function split(ns: bigint, offsetMinutes: number): { date: string; nanos: bigint } {
+function rfc3339(ns: bigint, offsetMinutes: number, withFraction: boolean): string {
   const seconds = floorDiv(ns, NS_PER_SECOND)
   // why: toISOString prints years 0-9999 with four digits, which is the range Go's RFC 3339 allows
-  const local = new Date(Number(seconds + BigInt(offsetMinutes * 60)) * 1000)
-  return { date: local.toISOString().slice(0, 19), nanos: ns - seconds * NS_PER_SECOND }
-}
-
-function zone(offsetMinutes: number): string {
-  if (offsetMinutes === 0) return 'Z'
-  const sign = offsetMinutes < 0 ? '-' : '+'
+  const date = new Date(Number(seconds + BigInt(offsetMinutes * 60)) * 1000).toISOString().slice(0, 19)
+  const frac = withFraction ? fraction(ns - seconds * NS_PER_SECOND, 9) : ''
   const abs = Math.abs(offsetMinutes)
-  return `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
+  const sign = offsetMinutes < 0 ? '-' : '+'
+  return `${date}${frac}${offsetMinutes === 0 ? 'Z' : `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`}`
 }
 
 /**
@@ -129,9 +122,7 @@ export function parseGoDuration(text: string): bigint {
 
 /** Go's `time.Duration.Seconds()` (whole seconds plus nanoseconds / 1e9, as float64). */
 export function durationSeconds(ns: bigint): number {
-  const sec = ns / NS_PER_SECOND
-  const nsec = ns % NS_PER_SECOND
-  return Number(sec) + Number(nsec) / 1e9
+  return Number(ns / NS_PER_SECOND) + Number(ns % NS_PER_SECOND) / 1e9
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {
@@ -171,19 +162,23 @@ export function parseGoTime(raw: string): { ns: bigint; wall: WallClock } | { er
       ? instant([y, mo, d, h, mi, s], frac ?? '', offset)
       : undefined
   if (ns !== undefined) return { ns, wall: { hour: Number(h), minute: Number(mi), second: Number(s) } }
-  const lenient = parseLayout(b)
-  if ('error' in lenient) return lenient
-  if (b[12] === ':') return { error: parseErrorText(b, '15', b.slice(11, 12), '') }
-  if (b.length >= 19 && b[19] === ',') return { error: parseErrorText(b, '.', ',', '') }
-  if (b[b.length - 1] !== 'Z') {
-    const tz = b.slice(-6)
-    if (num2(b.slice(-5)) >= 24)
-      return { error: parseErrorText(b, 'Z07:00', tz, ': timezone hour out of range') }
-    if (num2(b.slice(-2)) >= 60)
-      return { error: parseErrorText(b, 'Z07:00', tz, ': timezone minute out of range') }
-  }
-  return { error: parseErrorText(b, LAYOUT, b, '') }
+  return { error: parseLayout(b) ?? strictError(b) }
 }
+
+/** parseStrictRFC3339's own checks, for what time.Parse lets through. */
+function strictError(b: string): string {
+  if (b[12] === ':') return parseErrorText(b, '15', b.slice(11, 12))
+  if (b[19] === ',') return parseErrorText(b, '.', ',')
+  const tz = b.slice(-6)
+  if (!b.endsWith('Z') && num2(b.slice(-5)) >= 24)
+    return parseErrorText(b, 'Z07:00', tz, ': timezone hour out of range')
+  if (!b.endsWith('Z') && num2(b.slice(-2)) >= 60)
+    return parseErrorText(b, 'Z07:00', tz, ': timezone minute out of range')
+  return parseErrorText(b, LAYOUT, b)
+}
+
+/** `t.Format("15:04:05")`, the wall clock hyperctl prints. */
+export const formatClock = (wall: WallClock) => [wall.hour, wall.minute, wall.second].map(pad2).join(':')
 
 /** parseGoTime's wall clock (what hyperctl prints), or Go's error text. */
 export function parseStrictRFC3339(raw: string): WallClock | { error: string } {
@@ -195,12 +190,11 @@ function num2(s: string): number {
   return 10 * (s.charCodeAt(0) - 48) + (s.charCodeAt(1) - 48)
 }
 
-/** Go's time.Parse for the RFC 3339 layout, including its error texts. */
-function parseLayout(value: string): WallClock | { error: string } {
+/** Go's time.Parse for the RFC 3339 layout: its error text, or undefined when it parses. */
+function parseLayout(value: string): string | undefined {
   let rest = value
-  const fail = (elem: string, valueElem: string, message = '') => ({
-    error: parseErrorText(value, elem, valueElem, message),
-  })
+  const fail = (elem: string, valueElem: string, message = '') =>
+    parseErrorText(value, elem, valueElem, message)
   const digits = (fixed: boolean): number | undefined => {
     const width = isDigit(rest, 1) ? 2 : fixed ? 0 : 1
     if (!isDigit(rest, 0) || width === 0) return undefined
@@ -255,9 +249,9 @@ function parseLayout(value: string): WallClock | { error: string } {
     if (!mmOk || (sign !== '+' && sign !== '-')) return fail('Z07:00', hold)
   }
   if (rest.length > 0) return fail('', rest, `: extra text: ${timeQuote(rest)}`)
-  const [month, day, hour, minute, second] = values as [number, number, number, number, number]
+  const [month, day] = values as [number, number]
   if (day < 1 || day > daysInMonth(year, month)) return fail('', rest, ': day out of range')
-  return { hour, minute, second }
+  return undefined
 }
 
 function isDigit(s: string, i: number): boolean {
@@ -266,7 +260,7 @@ function isDigit(s: string, i: number): boolean {
 }
 
 /** time.ParseError.Error(). */
-function parseErrorText(value: string, layoutElem: string, valueElem: string, message: string): string {
+function parseErrorText(value: string, layoutElem: string, valueElem: string, message = ''): string {
   if (message !== '') return `parsing time ${timeQuote(value)}${message}`
   return `parsing time ${timeQuote(value)} as ${timeQuote(LAYOUT)}: cannot parse ${timeQuote(valueElem)} as ${timeQuote(layoutElem)}`
 }

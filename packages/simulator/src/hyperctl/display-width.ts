@@ -9,7 +9,8 @@ import { COMBINING, DOUBLE_WIDTH } from './width-tables.js'
  */
 export function displayWidth(text: string | Uint8Array): number {
   const s = typeof text === 'string' ? text : decodeBytes(text)
-  if (isPlainAscii(s)) return s.length
+  // why: printable ASCII is one column a character, and by far the most common text
+  if (/^[\x20-\x7e]*$/.test(s)) return s.length
   let width = 0
   for (const { segment } of GRAPHEMES.segment(withReplacementRunes(s))) {
     for (const ch of segment) {
@@ -54,14 +55,6 @@ function inRanges(cp: number, ranges: readonly number[]): boolean {
     else return true
   }
   return false
-}
-
-function isPlainAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 0x20 || c >= 0x7f) return false
-  }
-  return true
 }
 
 const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' })

@@ -51,23 +51,13 @@ export function parseFlags(setName: string, specs: readonly FlagSpec[], args: re
   while (rest.length > 0) {
     const s = rest[0]!
     if (s.length < 2 || s[0] !== '-') break
-    let minuses = 1
-    if (s[1] === '-') {
-      minuses = 2
-      if (s.length === 2) {
-        rest = rest.slice(1)
-        break
-      }
-    }
-    let name = s.slice(minuses)
-    if (name.length === 0 || name[0] === '-' || name[0] === '=') return failure(`bad flag syntax: ${s}`)
     rest = rest.slice(1)
-    let value: string | undefined
-    const eq = name.indexOf('=', 1)
-    if (eq > 0) {
-      value = name.slice(eq + 1)
-      name = name.slice(0, eq)
-    }
+    if (s === '--') break
+    const body = s.slice(s[1] === '-' ? 2 : 1)
+    if (body === '' || body[0] === '-' || body[0] === '=') return failure(`bad flag syntax: ${s}`)
+    const eq = body.indexOf('=', 1)
+    const name = eq > 0 ? body.slice(0, eq) : body
+    let value = eq > 0 ? body.slice(eq + 1) : undefined
     const spec = specs.find((f) => f.name === name)
     if (!spec) {
       if (name === 'help' || name === 'h')
@@ -75,13 +65,9 @@ export function parseFlags(setName: string, specs: readonly FlagSpec[], args: re
       return failure(`flag provided but not defined: -${name}`)
     }
     if (spec.kind === 'bool') {
-      if (value === undefined) {
-        values.set(name, true)
-      } else {
-        if (!TRUE_WORDS.includes(value) && !FALSE_WORDS.includes(value))
-          return failure(`invalid boolean value ${goQuote(value)} for -${name}: parse error`)
-        values.set(name, TRUE_WORDS.includes(value))
-      }
+      if (value !== undefined && !TRUE_WORDS.includes(value) && !FALSE_WORDS.includes(value))
+        return failure(`invalid boolean value ${goQuote(value)} for -${name}: parse error`)
+      values.set(name, value === undefined || TRUE_WORDS.includes(value))
       continue
     }
     if (value === undefined) {

@@ -61,16 +61,6 @@ export function removeEscapeCodes(text: string): string {
   return clearCode(text.replace(OSC8, '$1'))
 }
 
-/** pterm internal.GetStringMaxWidth: the widest line, escape codes removed. */
-export function maxLineWidth(text: string): number {
-  let max = 0
-  for (const line of text.split('\n')) {
-    const w = displayWidth(removeEscapeCodes(line))
-    if (w > max) max = w
-  }
-  return max
-}
-
 export type PrefixKind = 'info' | 'success' | 'warning' | 'error'
 
 // pterm's Info/Success/Warning/Error printers: the label, its SGR style and the message's colour
@@ -122,7 +112,8 @@ export function boxedTable(paint: Paint, rows: readonly (readonly string[])[]): 
   const table = rows.map((cells) =>
     cells.map((cell) => {
       const lines = cell.split('\n')
-      return { lines, widths: lines.map(maxLineWidth) }
+      // why: pterm's GetStringMaxWidth of one line is that line's width
+      return { lines, widths: lines.map(lineWidth) }
     }),
   )
   const columnWidths: number[] = []
@@ -171,6 +162,7 @@ function maxOf(values: readonly number[]): number {
   return max
 }
 
+/** The columns a line takes on screen, escape codes removed. */
 function lineWidth(line: string): number {
   return displayWidth(removeEscapeCodes(line))
 }

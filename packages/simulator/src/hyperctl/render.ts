@@ -1,6 +1,6 @@
 import { byteLength, bytePrefix, byteSuffix, encodeText } from '../go/go-bytes.js'
 import { goFormatFloat1, goToLower, roundToSeconds } from '../go/go-format.js'
-import { formatGoDuration, parseStrictRFC3339, type WallClock } from '../go/go-time.js'
+import { formatClock, formatGoDuration, parseStrictRFC3339, type WallClock } from '../go/go-time.js'
 import {
   boxedTable,
   CODES,
@@ -87,8 +87,6 @@ export function colorizeStatus(paint: Paint, status: string): string {
   return Object.hasOwn(STATUS_COLORS, lower) ? colorSprint(paint, STATUS_COLORS[lower]!, status) : status
 }
 
-const pad2 = (n: number) => String(n).padStart(2, '0')
-
 function wallClock(startedAt: QueryJobView['started_at']): WallClock | null | undefined {
   if (typeof startedAt !== 'string') return startedAt
   const parsed = parseStrictRFC3339(startedAt)
@@ -105,7 +103,7 @@ export function jobRow(paint: Paint, job: QueryJobView): string[] {
     cutVmPath(d?.vm_path ?? ''),
     colorizeStatus(paint, job.status ?? ''),
     p ? `${p.phase ?? ''} (${goFormatFloat1(p.percent_complete ?? 0)}%)` : '-',
-    started ? `${pad2(started.hour)}:${pad2(started.minute)}:${pad2(started.second)}` : '-',
+    started ? formatClock(started) : '-',
   ]
 }
 

@@ -16,7 +16,7 @@ import {
   SUBMIT_FLAGS,
 } from './go-flags.js'
 import { simplifiedHelpText } from './help.js'
-import { type Paint, prefixPrintfln, prefixPrintln } from './pterm.js'
+import { prefixPrintfln, prefixPrintln } from './pterm.js'
 import {
   type CancelReplyView,
   cancelStdoutText,
@@ -81,21 +81,11 @@ const UNSIMULATED = new Set([
   'k8s',
 ])
 
-interface Settings {
-  paint: Paint
-  daemonUrl: string
-  displayUrl: string
-  dialError: string | undefined
-  spinnerFrames: number | undefined
-  terminalWidth: number
-  timeoutMs: number
-  argv0: string
-  garbling: Garbling
-}
+type Settings = ReturnType<typeof readSettings>
 
 class SettingError extends Error {}
 
-function readSettings(env: Readonly<Record<string, string | undefined>>, io: HyperctlSimIO): Settings {
+function readSettings(env: Readonly<Record<string, string | undefined>>, io: HyperctlSimIO) {
   const count = (name: string, min: number): number | undefined => {
     const raw = env[name]
     if (raw === undefined || raw === '') return undefined
@@ -320,7 +310,7 @@ async function runCommand(
   )
   spinner.start()
   const failed = (text: string) => {
-    spinner.fail(text)
+    spinner.finish('error', text)
     return 1
   }
   const body = await command.body(flags, io)
@@ -344,7 +334,7 @@ async function runCommand(
   if (!decoded.ok) return failed(`Failed to parse response: ${decoded.error}`)
   // why: a JSON null leaves the reply struct as its zero value
   const reply = decoded.value ?? {}
-  spinner.succeed(command.succeed(reply))
+  spinner.finish('success', command.succeed(reply))
   if (command.crashes?.(reply)) {
     out.stderr(NIL_JOB_PANIC)
     return 2
