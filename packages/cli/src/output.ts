@@ -1,4 +1,4 @@
-import { HyperctlError, redactText, safeJson, sanitizeText } from '@hyperctl-export/core'
+import { HyperctlError, jsonDocument, redactText, sanitizeText } from '@hyperctl-export/core'
 import type { CliIo, OutStream } from './cli-io.js'
 import { createStyle, isLiveTerminal, type Style } from './style.js'
 
@@ -63,7 +63,7 @@ export class Output {
   document(value: unknown): void {
     if (this.#jsonWritten) throw new Error('a second JSON document was about to be printed')
     this.#jsonWritten = true
-    this.#io.stdout.write(this.redact(`${safeJson(value, 2)}\n`))
+    this.#io.stdout.write(this.redact(`${jsonDocument(value)}\n`))
   }
 
   get documentWritten(): boolean {

@@ -51,6 +51,7 @@ export {
 } from './text/redact.js'
 export {
   escapeUnsafeForJson,
+  jsonDocument,
   neutraliseCommands,
   safeJson,
   sanitizeHtml,
