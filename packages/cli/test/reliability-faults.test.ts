@@ -138,7 +138,7 @@ describe('hyperctl-export export when the daemon fails', () => {
     expect(result.code).toBe(3)
     expect(result.stderr).toContain('refused the request (HTTP 401)')
     expect(result.stderr).toContain(
-      'Set api-key (HYPERVISORD_API_KEY) to the key the daemon is configured with',
+      'Set --api-key (HYPERVISORD_API_KEY) to the key the daemon is configured with',
     )
     expect(submits()).toHaveLength(1)
     expect(daemon.sim.control.jobs()).toEqual([])
