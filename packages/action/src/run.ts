@@ -8,6 +8,7 @@ import {
   isSettled,
   isSuccessful,
   type JobOutcome,
+  processStartedAt,
   sanitizeText,
 } from '@hyperctl-export/core'
 import { type ActionEnv, realActionEnv } from './action-env.js'
@@ -103,6 +104,8 @@ class ExportStep {
       try {
         outcomes = await exportVms(choice.backend, inputs.jobs, {
           ...inputs.run,
+          // why: the step's timeout bounds the whole step, Node's start and the loading of the bundle included
+          startedAt: processStartedAt(),
           signal: this.#stop.signal,
           onSubmitted: (accepted) => {
             this.#submitted(accepted)

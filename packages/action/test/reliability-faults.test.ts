@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   ActionHarness,
   type ActionRun,
-  hyperctlSimPath,
+  connection,
   type RunningAction,
   waitFor,
 } from './support/action-harness.js'
@@ -34,19 +34,6 @@ async function sim(options: HypervisordSimOptions = {}): Promise<HypervisordSim>
   const started = await startHypervisordSim({ autoAdvance: false, stableOrder: true, ...options })
   sims.push(started)
   return started
-}
-
-function connection(
-  transport: Transport,
-  daemon: HypervisordSim,
-  extraEnv: Record<string, string> = {},
-): { inputs: Record<string, string>; env: Record<string, string> } {
-  return transport === 'api'
-    ? { inputs: { 'daemon-url': daemon.url, transport: 'api' }, env: extraEnv }
-    : {
-        inputs: { 'daemon-url': daemon.url, transport: 'cli', 'hyperctl-path': hyperctlSimPath },
-        env: { HYPERCTL_SIM_DAEMON_URL: daemon.url, ...extraEnv },
-      }
 }
 
 async function start(harness: ActionHarness, inputs: Record<string, string>, env: Record<string, string>) {

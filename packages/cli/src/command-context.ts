@@ -9,6 +9,7 @@ import {
   OperationAbortedError,
   sanitizeText,
   type TransportListener,
+  timeLeftSinceProcessStart,
 } from '@hyperctl-export/core'
 import type { CliIo } from './cli-io.js'
 import type { Output } from './output.js'
@@ -48,11 +49,12 @@ export function openBackend(ctx: CommandContext, waits: boolean): Promise<Backen
 export const COMMAND_TIMEOUT_MS = 30_000
 
 /**
- * One deadline over every call of a command that does not wait: --timeout, else 30 s, whatever the
- * daemon does (each call gets the time left; retries stop there).
+ * One deadline over every call of a command that does not wait: --timeout, else 30 s, from the start of
+ * the process, whatever the daemon does (each call gets the time left; retries stop there).
  */
 export function commandDeadline(ctx: CommandContext): Deadline {
-  return createDeadline(ctx.settings.global.timeoutMs ?? COMMAND_TIMEOUT_MS, { parent: ctx.signal })
+  const timeoutMs = timeLeftSinceProcessStart(ctx.settings.global.timeoutMs ?? COMMAND_TIMEOUT_MS)
+  return createDeadline(timeoutMs, { parent: ctx.signal })
 }
 
 /** With --verbose, each daemon request and hyperctl run as a line on stderr (redacted like every write). */

@@ -1,10 +1,9 @@
 import type { HintWords } from '@hyperctl-export/core'
 import { envNames, optionNamed, PASSWORD_ENV } from './option-table.js'
 
-/** A flag and the variable that also sets it (the short one a user already knows, when there is one). */
+/** A flag and the variable help shows first for it. */
 function flag(name: string): string {
-  const variables = envNames(optionNamed(name))
-  return `--${name} (${variables.at(-1)})`
+  return `--${name} (${envNames(optionNamed(name))[0]})`
 }
 
 /** Core's hints in the CLI's words: its flags and variables, and its commands to type next. */

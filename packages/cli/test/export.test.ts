@@ -224,7 +224,7 @@ describe('hyperctl-export export', () => {
   })
 
   it('exits 4 when the job does not finish within --timeout', async () => {
-    const result = await runCli(exportArgs('--timeout', '300ms', '--json'), env)
+    const result = await runCli(exportArgs('--timeout', '2s', '--json'), env)
     expect(result.code).toBe(4)
     const [job] = JSON.parse(result.stdout).jobs
     expect(job).toMatchObject({ status: 'timeout', error: { kind: 'job-timeout' } })

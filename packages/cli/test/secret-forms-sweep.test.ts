@@ -1,69 +1,87 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { echoEveryForm, findSecretForms, SWEEP_SECRETS } from '@hyperctl-export/fixtures'
+import { echoEveryForm } from '@hyperctl-export/fixtures'
 import { afterEach, describe, expect, it } from 'vitest'
-import { runCli, startCli } from './support/cli-process.js'
+import {
+  type EchoProxy,
+  recordingHyperctl,
+  SWEEP_CASES,
+  secretHits,
+  startEchoProxy,
+  sweepSurfaces,
+} from '../../core/test/support/echo-proxy.js'
+import { HYPERCTL_SIM, runCli, startCli } from './support/cli-process.js'
 import { startDaemon, type TestDaemon, vcenterArgs } from './support/sim.js'
 
-// values under secret-named keys that no redaction by value knows: only redaction by key removes them
-const KEYED = {
-  db_pass: 'KV-1-db',
-  access_token: 'KV-2-token',
-  authorization: 'Bearer KV-3-auth',
-  cookie: 'KV-4-cookie',
-  private_key: 'KV-5-pem',
-  client_secret: 'KV-6-client',
-  apikey: 'KV-7-key',
-  passwd: 'KV-8-passwd',
-}
-
 let daemon: TestDaemon | undefined
+let proxy: EchoProxy | undefined
+const dirs: string[] = []
 afterEach(async () => {
+  await proxy?.close()
   await daemon?.stop()
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })))
   daemon = undefined
+  proxy = undefined
 })
 
-describe('every face of the CLI with the issue secrets echoed in every form (api transport)', () => {
-  it.each(SWEEP_SECRETS.map((s) => [JSON.stringify(s), s] as const))(
-    'prints no form of %s and no secret-keyed value',
-    async (_, secret) => {
+describe('every face of the CLI, both transports, the issue secrets echoed in every form and under every key', () => {
+  it.each(SWEEP_CASES)(
+    '%s transport: prints, writes and passes on no form of %s',
+    async (transport, _, secret) => {
       daemon = await startDaemon()
-      const env = { HYPERCTL_EXPORT_VCENTER_PASSWORD: secret }
-      const base = ['--daemon-url', daemon.url, '--transport', 'api']
-      const exportRun = startCli(
-        [
-          'export',
-          '/DC/vm/echo',
-          '-o',
-          join(daemon.out, 'echo'),
-          ...base,
-          ...vcenterArgs(),
-          '--poll-interval',
-          '20ms',
-          '--json',
-        ],
-        env,
-      )
-      const [, id] = await exportRun.waitForStderr(/submitted as job (\S+)/)
-      daemon.sim.control.failJob(id!, `${echoEveryForm(secret)}; reply ${JSON.stringify(KEYED)}`)
-      const runs = [
-        { what: 'export --json', result: await exportRun.done },
-        { what: 'job', result: await runCli(['job', id!, ...base], env) },
-        { what: 'job --json', result: await runCli(['job', id!, ...base, '--json'], env) },
-        { what: 'jobs --json', result: await runCli(['jobs', ...base, '--json'], env) },
-        { what: 'wait --json', result: await runCli(['wait', id!, ...base, '--json'], env) },
-      ]
-      for (const { what, result } of runs) {
-        for (const [stream, text] of [
-          ['stdout', result.stdout],
-          ['stderr', result.stderr],
-        ] as const) {
-          expect(findSecretForms(text, [secret]), `${what} ${stream}`).toEqual([])
-          expect(text, `${what} ${stream}`).not.toMatch(/KV-\d/)
-        }
+      proxy = await startEchoProxy(daemon.url, secret)
+      const temp = await mkdtemp(join(tmpdir(), 'sweep-tmp-'))
+      dirs.push(temp)
+      const recorder = await recordingHyperctl(HYPERCTL_SIM)
+      const env = {
+        HYPERCTL_EXPORT_VCENTER_PASSWORD: secret,
+        TMPDIR: temp,
+        HYPERCTL_SIM_DAEMON_URL: proxy.url,
       }
-      // the daemon's words arrived, masked: the scan read real text
-      expect(runs[0]!.result.stdout).toContain('vi://exporter:***@vc')
-      expect(runs[2]!.result.stdout).toContain('"password": "[redacted]"')
+      const base = ['--daemon-url', proxy.url, '--transport', transport, '--hyperctl-path', recorder.path]
+      const exportOnce = async (name: string, extra: string[]) => {
+        const run = startCli(
+          ['export', `/DC/vm/${name}`, '-o', join(daemon!.out, name), ...base, ...vcenterArgs()]
+            .concat(['--poll-interval', '20ms'])
+            .concat(extra),
+          env,
+        )
+        const [, id] = await run.waitForStderr(/submitted as job (\S+)/)
+        daemon!.sim.control.failJob(id!, echoEveryForm(secret))
+        return { id: id!, result: await run.done }
+      }
+      const asJson = await exportOnce('echo-json', ['--json'])
+      const plain = await exportOnce('echo-plain', [])
+      const runs = [
+        { what: 'export --json', result: asJson.result },
+        { what: 'export', result: plain.result },
+        { what: 'job', result: await runCli(['job', asJson.id, ...base], env) },
+        { what: 'job --json', result: await runCli(['job', asJson.id, ...base, '--json'], env) },
+        { what: 'jobs', result: await runCli(['jobs', ...base], env) },
+        { what: 'jobs --json', result: await runCli(['jobs', ...base, '--json'], env) },
+        { what: 'wait --json', result: await runCli(['wait', plain.id, ...base, '--json'], env) },
+      ]
+      const streams = runs.map(({ what, result }) => ({ what, stdout: result.stdout, stderr: result.stderr }))
+      const surfaces = await sweepSurfaces(streams, temp, recorder.argv)
+      expect(secretHits(surfaces, secret)).toEqual([])
+
+      // the scans read real text: the daemon's words and its keyed echo arrived, masked
+      expect(asJson.result.code).toBe(1)
+      expect(plain.result.code).toBe(1)
+      if (transport === 'api') expect(asJson.result.stdout).toContain('vi://exporter:***@vc')
+      const job = JSON.parse(runs[3]!.result.stdout).job as Record<string, unknown>
+      expect(job.id).toBe(asJson.id)
+      if (transport === 'api') {
+        // why: the daemon's keyed echo reached the CLI (in the job definition, at depth) and was replaced
+        expect(job.definition).toMatchObject({
+          pass: '[redacted]',
+          db_password: '[redacted]',
+          Authorization: '[redacted]',
+          echo: { deep: [{ private_key: '[redacted]', apikey: '[redacted]', passwd: '[redacted]' }] },
+        })
+      }
+      if (transport === 'cli') expect(await recorder.argv()).toContain('"query"')
     },
     120_000,
   )

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createDeadline } from './deadline.js'
+import { createDeadline, timeLeftSinceProcessStart } from './deadline.js'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -66,5 +66,14 @@ describe('createDeadline', () => {
     deadline.dispose()
     vi.advanceTimersByTime(5_000)
     expect(deadline.signal.aborted).toBe(false)
+  })
+})
+
+describe('timeLeftSinceProcessStart', () => {
+  it('takes the time the process has lived off the timeout, and never leaves less than 1 ms', () => {
+    expect(timeLeftSinceProcessStart(5_000, 300)).toBe(4_700)
+    expect(timeLeftSinceProcessStart(5_000, 0)).toBe(5_000)
+    expect(timeLeftSinceProcessStart(2_000, 2_500)).toBe(1)
+    expect(timeLeftSinceProcessStart(2_000)).toBeLessThan(2_000)
   })
 })

@@ -80,6 +80,22 @@ export function createDeadline(timeoutMs: number | undefined, options: DeadlineO
   }
 }
 
+/**
+ * When this process started, on Date.now's clock. A face's timeout counts from here: `--timeout 5s` bounds
+ * what the user waits for, Node's own start and the loading of modules included, not only the wait after.
+ */
+export function processStartedAt(): number {
+  return performance.timeOrigin
+}
+
+/**
+ * What is left of a face's timeout counted from the start of the process (see processStartedAt). Never
+ * below 1 ms: a timeout already spent still ends the command as a timeout, at once.
+ */
+export function timeLeftSinceProcessStart(timeoutMs: number, processAgeMs = performance.now()): number {
+  return Math.max(1, timeoutMs - processAgeMs)
+}
+
 function timeoutReason(): DOMException {
   return new DOMException('the deadline was reached', 'TimeoutError')
 }

@@ -2,7 +2,12 @@ export * from './backend/create-backend.js'
 // why: from its own module, so an importer of these alone does not pull in the client and the runner
 export { DEFAULT_DAEMON_URL, normalizeDaemonUrl } from './client/daemon-url.js'
 export * from './client/index.js'
-export { createDeadline, type Deadline } from './deadline.js'
+export {
+  createDeadline,
+  type Deadline,
+  processStartedAt,
+  timeLeftSinceProcessStart,
+} from './deadline.js'
 export * from './errors.js'
 export { CHECKSUMS_FILE, sha256sums, writeChecksumsFile } from './inspect/checksums-file.js'
 export { type DirectorySnapshot, type FileRole, snapshotDirectory } from './inspect/export-files.js'

@@ -747,7 +747,11 @@ describe('HypervisordClient', () => {
       expect(error).toBeInstanceOf(DaemonUnreachableError)
       expect((error as DaemonUnreachableError).notSent).toBe(true)
       expect(error.message).toBe(
-        'hypervisord at http://127.0.0.1:9 could not be reached: POST /jobs/submit failed: bad port; nothing was submitted',
+        'hypervisord at http://127.0.0.1:9 could not be reached: POST /jobs/submit failed: fetch will not connect to port 9 (bad port); nothing was submitted',
+      )
+      // not "check that hypervisord is running": nothing listening there would help
+      expect((error as DaemonUnreachableError).hint).toMatch(
+        /^Node's fetch never connects to port 9 .* another port/,
       )
     })
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { HypervisordClient } from '../src/client/hypervisord-client.js'
 import { JobTimeoutError } from '../src/errors.js'
-import { exportVm, exportVms } from '../src/run/run-export.js'
+import { exportVm, exportVms, settleJobs } from '../src/run/run-export.js'
 import { HyperctlRunner } from '../src/runner/hyperctl-runner.js'
 import type { ExportBackend, Transport } from '../src/types.js'
 import {
@@ -53,6 +53,41 @@ describe('exportVms keeps its timeout, whatever the daemon does', () => {
         expect(outcome!.warnings.join('\n')).toContain('may be on the daemon')
       })
     }
+  }
+})
+
+describe('a timeout counted from an earlier start (a face passes its process start)', () => {
+  it('ends that much sooner, and still names the whole timeout', async () => {
+    server = await startStallServer('silent')
+    const backend = stalledBackend('api', server.url)
+    const started = performance.now()
+    const error = await exportVm(backend, job, { timeoutMs: 1_000, startedAt: Date.now() - 600 }).catch(
+      (e: unknown) => e,
+    )
+    const ms = performance.now() - started
+    expect(error).toBeInstanceOf(JobTimeoutError)
+    expect((error as Error).message).toContain('within 1s')
+    expect(ms).toBeGreaterThanOrEqual(350)
+    expect(ms).toBeLessThan(900)
+  })
+})
+
+describe('settleJobs keeps its timeout while it looks the IDs up', () => {
+  for (const transport of ['api', 'cli'] as const) {
+    it(`${transport}: a silent daemon: the IDs come back as timeout (not unreachable) at the deadline`, async () => {
+      server = await startStallServer('silent')
+      const started = performance.now()
+      const outcomes = await settleJobs(stalledBackend(transport, server.url), ['abcd1234', 'efgh'], {
+        timeoutMs: 800,
+      })
+      expect(performance.now() - started).toBeLessThan(1_500)
+      expect(outcomes.map((o) => [o.jobId, o.status])).toEqual([
+        ['abcd1234', 'timeout'],
+        ['efgh', 'timeout'],
+      ])
+      expect(outcomes[0]!.error).toBeInstanceOf(JobTimeoutError)
+      expect(outcomes[0]!.error!.message).toContain('did not finish within 800ms')
+    })
   }
 })
 

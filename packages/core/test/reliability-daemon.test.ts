@@ -80,6 +80,10 @@ describe.each<Transport>(['api', 'cli'])('exportVms when the daemon fails (%s tr
       expect(o.error).toBeInstanceOf(JobNotFoundError)
       expect((o.error as JobNotFoundError).lost).toBe(true)
       expect(o.error?.message).toContain(o.jobId)
+      // how we know: the daemon's uptime is shorter than the time since it accepted the job
+      expect(o.error?.message).toMatch(
+        /the daemon restarted: it has been up for \S+, less than the \S+ since/,
+      )
     }
     expect(submitRequests(f.sim.control.requests)).toHaveLength(1)
   })
@@ -125,7 +129,7 @@ describe.each<Transport>(['api', 'cli'])('exportVms when the daemon fails (%s tr
     })
 
     const ids = outcomes.map((o) => o.jobId)
-    expect(outcomes.map((o) => o.status)).toEqual(['unknown', 'unknown'])
+    expect(outcomes.map((o) => o.status)).toEqual(['unreachable', 'unreachable'])
     const error = outcomes[0]!.error as DaemonUnreachableError
     expect(error).toBeInstanceOf(DaemonUnreachableError)
     expect([...error.jobIds]).toEqual(ids)

@@ -522,7 +522,7 @@ describe('Spinner', () => {
     const spinner = new Spinner((t) => written.push(t), { color: false }, 'Submitting job(s)...', 80)
     spinner.start()
     vi.advanceTimersByTime(1000)
-    spinner.fail('Either -file or -vm must be specified')
+    spinner.finish('error', 'Either -file or -vm must be specified')
     expect(written).toEqual([`\r${' '.repeat(80)}\r  ERROR   Either -file or -vm must be specified\n`])
   })
 
@@ -532,7 +532,7 @@ describe('Spinner', () => {
     spinner.start()
     spinner.waiting()
     vi.advanceTimersByTime(650)
-    spinner.succeed('Found 0 job(s)')
+    spinner.finish('success', 'Found 0 job(s)')
     vi.advanceTimersByTime(1000)
     expect(written).toEqual([
       '\r▀  Querying jobs... (0s)',

@@ -96,7 +96,7 @@ async function diagnose(ctx: CommandContext): Promise<Check[]> {
       message: `hyperctl is not usable: ${hyperctl.error ?? 'not found'}${needed ? '' : ' (not needed: the api transport works without it)'}`,
       ...(needed
         ? {
-            fix: 'Install hyperctl, or point --hyperctl-path (HYPERCTL_PATH) at it, or use --transport api.',
+            fix: 'Install hyperctl, or point --hyperctl-path (HYPERCTL_EXPORT_HYPERCTL_PATH) at it, or use --transport api.',
             kind: 'not-installed' as const,
           }
         : {}),
@@ -264,7 +264,7 @@ function failure(name: string, error: unknown): Check {
     let fix = hintIn(error, CLI_WORDS)
     if (error instanceof DaemonUnreachableError) {
       fix =
-        'Start hypervisord, or point --daemon-url (HYPERVISORD_URL) at it; check firewalls between here and there.'
+        'Start hypervisord, or point --daemon-url (HYPERCTL_EXPORT_DAEMON_URL) at it; check firewalls between here and there.'
     } else if (error instanceof AuthFailedError) {
       fix = 'Set HYPERVISORD_API_KEY (or --api-key) to the key the daemon is configured with.'
     }

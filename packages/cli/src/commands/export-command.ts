@@ -1,4 +1,4 @@
-import { exportVms, type JobOutcome, runJson, runVerdict } from '@hyperctl-export/core'
+import { exportVms, type JobOutcome, processStartedAt, runJson, runVerdict } from '@hyperctl-export/core'
 import { type CommandContext, createProgressView, openBackend, passwordPrompt } from '../command-context.js'
 import { buildJobs } from '../job-input.js'
 import { distinctWarnings, EXIT_CODE_FOR_VERDICT, outcomeSummary } from '../outcome-report.js'
@@ -13,6 +13,7 @@ export async function runExport(ctx: CommandContext, wait: boolean): Promise<num
     stdin: ctx.io.stdin,
     askPassword: passwordPrompt(ctx),
     addSecret: (secret) => output.addSecret(secret),
+    sources: settings.given.sources,
   })
   for (const notice of input.notices) output.info(`note: ${notice}`)
   for (const warning of input.warnings) output.warn(warning)
@@ -31,7 +32,7 @@ export async function runExport(ctx: CommandContext, wait: boolean): Promise<num
       ...(global.maxConcurrent ? { maxConcurrent: global.maxConcurrent } : {}),
       ...(global.failFast ? { failFast: true } : {}),
       ...(global.pollIntervalMs ? { pollIntervalMs: global.pollIntervalMs } : {}),
-      ...(global.timeoutMs ? { timeoutMs: global.timeoutMs } : {}),
+      ...(global.timeoutMs ? { timeoutMs: global.timeoutMs, startedAt: processStartedAt() } : {}),
       onSubmitted: (accepted) => view?.submitted(accepted),
       onProgress: (update) => view?.update(update),
     })

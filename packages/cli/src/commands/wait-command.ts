@@ -1,4 +1,4 @@
-import { type JobOutcome, settleJobs } from '@hyperctl-export/core'
+import { type JobOutcome, processStartedAt, settleJobs } from '@hyperctl-export/core'
 import { type CommandContext, createProgressView, openBackend } from '../command-context.js'
 import { distinctWarnings } from '../outcome-report.js'
 import { report } from './export-command.js'
@@ -17,7 +17,7 @@ export async function runWait(ctx: CommandContext): Promise<number> {
       verify: global.verify,
       checksumsFile: global.checksumsFile,
       ...(global.pollIntervalMs ? { pollIntervalMs: global.pollIntervalMs } : {}),
-      ...(global.timeoutMs ? { timeoutMs: global.timeoutMs } : {}),
+      ...(global.timeoutMs ? { timeoutMs: global.timeoutMs, startedAt: processStartedAt() } : {}),
       onProgress: (update) => view?.update(update),
     })
   } finally {

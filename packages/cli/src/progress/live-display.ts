@@ -190,6 +190,7 @@ function symbolFor(o: JobOutcome, frame: number, style: Style, plain = false): s
     case 'failed':
     case 'rejected':
     case 'lost':
+    case 'unreachable':
     case 'unknown':
       return pick('✖', style.red)
     case 'cancelled':

@@ -23,14 +23,14 @@ export class DaemonUnreachableError extends HyperctlError {
   constructor(
     url: string,
     detail: string,
-    options?: ErrorOptions & { jobIds?: readonly string[]; notSent?: boolean },
+    options?: ErrorOptions & { jobIds?: readonly string[]; notSent?: boolean; hint?: HintFact | string },
   ) {
     const jobIds = options?.jobIds ?? []
     const jobs = jobIds.length > 0 ? ` while watching job(s) ${jobIds.join(', ')}` : ''
     super(
       'daemon-unreachable',
       `hypervisord at ${url} could not be reached${jobs}: ${detail}`,
-      { fact: 'daemon-unreachable', jobIds },
+      options?.hint ?? { fact: 'daemon-unreachable', jobIds },
       options,
     )
     this.url = url

@@ -102,7 +102,7 @@ export function wordHint(fact: HintFact, words: HintWords, rerun?: Rerun): strin
       return 'Fix what the daemon names; a duplicate ID means an export with that ID already exists on the daemon.'
     case 'job-skipped':
       return rerun === 'attaches'
-        ? `${cap(words.again)} with the same ${key}: jobs already exported are attached to, not repeated.`
+        ? `${cap(words.again)} with ${key} unchanged: jobs already exported are attached to, not repeated.`
         : `Export the skipped VMs on their own: ${words.again} would export the others a second time, as without ${key} their jobs get new IDs.`
     case 'job-failed':
       return failedHint(fact.cause, words, rerun)
@@ -114,7 +114,7 @@ export function wordHint(fact: HintFact, words: HintWords, rerun?: Rerun): strin
         : `Raise ${s('timeout')}; the export goes on on the daemon. ${follow(fact.jobIds, words, rerun)}`
     case 'job-forgotten':
       return rerun === 'attaches'
-        ? `${cap(words.again)} with the same ${key}: the job is submitted again under the same ID, which is safe now that the daemon no longer has it.`
+        ? `${cap(words.again)} with ${key} unchanged: the job is submitted again under the same ID, which is safe now that the daemon no longer has it.`
         : 'Export the VM again: the daemon no longer has the job, so nothing is exported twice.'
     case 'no-such-job': {
       const jobs = words.command('jobs', [])
@@ -124,7 +124,7 @@ export function wordHint(fact: HintFact, words: HintWords, rerun?: Rerun): strin
       return `Run the export where the output directory is readable (the daemon on this machine), or set ${s('verify')} to auto.`
     case 'interrupted':
       if (rerun === 'attaches')
-        return `${cap(words.again)} with the same ${key} to resume: submitted jobs keep their IDs and are attached to.`
+        return `${cap(words.again)} with ${key} unchanged to resume: submitted jobs keep their IDs and are attached to.`
       return fact.jobIds.length === 0
         ? `${cap(words.again)} to export again.`
         : `The submitted jobs go on on the daemon. ${follow(fact.jobIds, words, rerun)}`
@@ -136,7 +136,7 @@ function follow(jobIds: readonly string[], words: HintWords, rerun: Rerun | unde
   const wait = words.command('wait', jobIds)
   if (wait) return `Follow them with ${wait}.`
   if (rerun === 'attaches')
-    return `${cap(words.again)} with the same ${words.setting('idempotency-key')} to wait for them again.`
+    return `${cap(words.again)} with ${words.setting('idempotency-key')} unchanged to wait for them again.`
   return `${cap(words.again)} only with ${words.setting('idempotency-key')} set, or they are exported a second time.`
 }
 
@@ -148,9 +148,9 @@ function versionCheck(source: 'hyperctl' | 'hypervisord', words: HintWords): str
 }
 
 function exportAgain(words: HintWords, rerun: Rerun | undefined): string {
-  // why: the same idempotency key gives the same ID, which attaches to the ended job instead of exporting
+  // why: an unchanged idempotency key gives the same ID, which attaches to the ended job instead of exporting
   return rerun === 'attaches'
-    ? `to export once more, ${words.again} with a new ${words.setting('idempotency-key')}`
+    ? `to export once more, ${words.again} with ${words.setting('idempotency-key')} changed`
     : `${words.again} to export once more`
 }
 

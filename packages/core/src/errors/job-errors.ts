@@ -82,11 +82,12 @@ export class JobNotFoundError extends HyperctlError {
   readonly jobId: string
   /** true when the job was seen before and then vanished (a daemon restart forgets every job). */
   readonly lost: boolean
-  constructor(jobId: string, lost = false, options?: ErrorOptions & { daemon?: string }) {
+  /** `evidence`: how we know a lost job is gone (the daemon's uptime or job count, a lookup by ID). */
+  constructor(jobId: string, lost = false, options?: ErrorOptions & { daemon?: string; evidence?: string }) {
     super(
       'job-not-found',
       lost
-        ? `job ${jobId} disappeared from the daemon; hypervisord keeps jobs only in memory, so it was most likely restarted`
+        ? `job ${jobId} disappeared from the daemon: ${options?.evidence ?? 'hypervisord keeps jobs only in memory, so it was most likely restarted'}`
         : `no job with ID ${jobId} on ${options?.daemon ?? 'the daemon'}`,
       lost ? { fact: 'job-forgotten' } : { fact: 'no-such-job' },
       options,

@@ -10,7 +10,9 @@
  * - `lost`: the daemon forgot the job (hypervisord keeps jobs in memory; a restart forgets them all)
  * - `timeout`: the wait ended at the timeout; the export may go on
  * - `aborted`: an interrupt ended the wait
- * - `unknown`: the daemon could not be asked (see `error`); the job may be on it
+ * - `unreachable`: the daemon could not be reached until the grace period ended; the job may be on it
+ * - `unknown`: the daemon answered but could not tell (an ID it never showed us, an answer we could not read,
+ *   a refused key; see `error`); the job may be on it
  */
 export const OUTCOME_STATUSES = [
   'pending',
@@ -23,9 +25,18 @@ export const OUTCOME_STATUSES = [
   'lost',
   'timeout',
   'aborted',
+  'unreachable',
   'unknown',
 ] as const
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number]
+
+/**
+ * What a row or a count shows for a job held back by `maxConcurrent` and not submitted yet (its outcome
+ * still says `pending`, like a job the daemon has not started): the footer's and the log's word too.
+ */
+export const QUEUED = 'queued'
+/** The words a progress row shows: an outcome status, or `queued`. */
+export type ShownStatus = OutcomeStatus | typeof QUEUED
 
 const FAILURES: ReadonlySet<OutcomeStatus> = new Set(['failed', 'cancelled', 'rejected', 'lost'])
 const SETTLED: ReadonlySet<OutcomeStatus> = new Set([...FAILURES, 'completed', 'skipped'])

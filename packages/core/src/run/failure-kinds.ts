@@ -35,6 +35,14 @@ export function isServerFault(error: unknown): boolean {
   )
 }
 
+/**
+ * What a job whose fate could not be told becomes: `unreachable` when the daemon could not be reached (so
+ * nothing is known), `unknown` when it answered in a way that does not tell.
+ */
+export function untoldStatus(error: HyperctlError): 'unreachable' | 'unknown' {
+  return error instanceof DaemonUnreachableError ? 'unreachable' : 'unknown'
+}
+
 export function isTransient(error: HyperctlError): boolean {
   return (
     error instanceof DaemonUnreachableError ||

@@ -1,11 +1,12 @@
 import { createDeadline } from '../deadline.js'
-import { HyperctlError, UsageError } from '../errors.js'
+import { HyperctlError, JobTimeoutError, UsageError } from '../errors.js'
 import { snapshotDirectories } from '../inspect/verify-outcomes.js'
 import { prepareJobs } from '../jobs/job-definition.js'
 import { resolveJobIds } from '../jobs/resolve-job-ids.js'
 import type { JobOutcome } from '../outcome/job-outcome.js'
 import { idempotentJobIds } from '../plan/idempotent-ids.js'
 import type { ExportBackend, JobSpec } from '../types.js'
+import { systemClock } from '../wait/clock.js'
 import type { ExportVmsOptions, WaitOptions } from './run-options.js'
 import { type Entry, RunState } from './run-state.js'
 import { watch } from './watch.js'
@@ -68,15 +69,37 @@ export async function settleJobs(
 ): Promise<JobOutcome[]> {
   if (typedIds.length === 0) throw new UsageError('no job ID to wait for', 'Give at least one job ID.')
   // why: resolving short IDs is part of the wait; it spends the same timeout, not one of its own
-  const deadline = createDeadline(options.timeoutMs, { parent: options.signal })
-  const jobIds = [...new Set(await resolveJobIds(backend, typedIds, deadline.call()))]
-  deadline.dispose()
-  if (options.timeoutMs !== undefined) options = { ...options, timeoutMs: Math.max(1, deadline.remaining()) }
+  const clock = options.clock ?? systemClock
+  const startedAt = Math.min(options.startedAt ?? clock.now(), clock.now())
+  const timeoutMs =
+    options.timeoutMs === undefined ? undefined : options.timeoutMs - (clock.now() - startedAt)
+  const deadline = createDeadline(timeoutMs, { parent: options.signal, now: clock.now })
+  let jobIds: string[]
+  try {
+    jobIds = [...new Set(await resolveJobIds(backend, typedIds, deadline.call()))]
+  } catch (error) {
+    // why: the time ran out while the IDs were looked up: that is the wait's timeout, not a daemon fault
+    if (!deadline.expired() || options.signal?.aborted || error instanceof UsageError) throw error
+    jobIds = [...new Set(typedIds)]
+    const timedOut = new JobTimeoutError(jobIds, options.timeoutMs ?? 0, false)
+    return jobIds.map((jobId, index) => ({
+      ...pendingOutcome(jobId, index),
+      status: 'timeout',
+      error: timedOut,
+    }))
+  } finally {
+    deadline.dispose()
+  }
+  options = { ...options, startedAt }
   const entries: Entry[] = jobIds.map((jobId, index) => ({
     resubmits: 0,
-    outcome: { index, jobId, vmPath: '', name: '', status: 'pending', attached: true, warnings: [] },
+    outcome: pendingOutcome(jobId, index),
   }))
   return watchThenInspect(new RunState(backend, entries, { ...options, maxResubmits: 0 }, false))
+}
+
+function pendingOutcome(jobId: string, index: number): JobOutcome {
+  return { index, jobId, vmPath: '', name: '', status: 'pending', attached: true, warnings: [] }
 }
 
 /** watch, then inspect: the files of every job that completed are settled into its outcome. */
@@ -111,11 +134,11 @@ export function throwUnlessCompleted(outcomes: JobOutcome[]): JobOutcome[] {
     // why: only pending/running (wait: false) come without an error; they are not a completion either
     const error =
       failed.error ??
-      new HyperctlError(
-        'job-timeout',
-        `job ${failed.jobId} has not finished (status: ${failed.status})`,
-        'Wait for it with `hyperctl-export wait <job-id>`.',
-      )
+      new HyperctlError('job-timeout', `job ${failed.jobId} has not finished (status: ${failed.status})`, {
+        fact: 'wait-ended',
+        jobIds: [failed.jobId],
+        cancelled: false,
+      })
     error.outcomes = outcomes
     throw error
   }

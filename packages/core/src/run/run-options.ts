@@ -10,6 +10,11 @@ export interface WaitOptions extends Omit<VerifyOptions, 'signal'> {
   minPollIntervalMs?: number
   /** Give up waiting after this long. Default 12 h. */
   timeoutMs?: number
+  /**
+   * When the timeout starts counting, on the clock's time; default now. A face passes its process's start
+   * (`processStartedAt()`) so that its timeout bounds the whole command, not only the wait after loading.
+   */
+  startedAt?: number
   signal?: AbortSignal
   onProgress?: (update: WaitUpdate) => void
   /** Cancel the unfinished jobs on the daemon when the timeout is reached. */

@@ -17,6 +17,8 @@ export interface Entry {
   resubmits: number
   /** Successive polls whose answer lacked the job. */
   missedPolls?: number
+  /** When a poll last showed the job (the clock's time): a daemon up for less has restarted since. */
+  lastSeenAt?: number
   /** The caller chose this ID itself (not derived from an idempotency key, not generated). */
   callerId?: boolean
   /** A submit holding this job was sent before, so a duplicate ID may be our own earlier attempt. */
@@ -63,10 +65,14 @@ export class RunState {
       options.pollIntervalMs ?? RUN_DEFAULTS.pollIntervalMs,
       options.minPollIntervalMs,
     )
-    this.start = this.clock.now()
+    const now = this.clock.now()
+    this.start = Math.min(options.startedAt ?? now, now)
     this.timeoutMs = options.timeoutMs ?? RUN_DEFAULTS.timeoutMs
-    this.deadline = createDeadline(this.timeoutMs, { parent: options.signal, now: this.clock.now })
-    this.lastContact = this.start
+    this.deadline = createDeadline(this.timeoutMs - (now - this.start), {
+      parent: options.signal,
+      now: this.clock.now,
+    })
+    this.lastContact = now
     this.queued = submitFirst ? [...entries] : []
     this.active = submitFirst ? [] : [...entries]
     this.everSubmitted = !submitFirst

@@ -1,6 +1,6 @@
 import { JobSkippedError, OperationAbortedError } from '../errors.js'
 import { isFailure } from '../outcome/status.js'
-import { asHyperctlError } from './failure-kinds.js'
+import { asHyperctlError, untoldStatus } from './failure-kinds.js'
 import type { RunState } from './run-state.js'
 import { SubmitOutcomeUnknown, SubmitTimedOut, submitEntries } from './submit.js'
 
@@ -39,7 +39,7 @@ export async function submitNextWave(run: RunState): Promise<'interrupted' | 'ti
     // why: rejecting is only right when nothing is on the daemon; otherwise the IDs must come back
     if (!run.everSubmitted && !(error instanceof SubmitOutcomeUnknown)) throw error
     const failure = error instanceof SubmitOutcomeUnknown ? error.outcomeError : asHyperctlError(error)
-    run.settle(batch, 'unknown', failure)
+    run.settle(batch, untoldStatus(failure), failure)
     run.settle(
       run.queued.splice(0),
       'skipped',

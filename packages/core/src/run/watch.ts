@@ -9,13 +9,14 @@ import type { JobOutcome } from '../outcome/job-outcome.js'
 import { isTerminal } from '../outcome/status.js'
 import type { JobInfo } from '../types.js'
 import { abortRun, timeOutRun } from './cancel.js'
-import { asHyperctlError, detailOf, isTransient } from './failure-kinds.js'
+import { asHyperctlError, detailOf, isTransient, untoldStatus } from './failure-kinds.js'
 import { RUN_DEFAULTS } from './run-options.js'
 import type { Entry, RunState } from './run-state.js'
 import { applyFailFast, slotFree, submitNextWave } from './schedule.js'
 import { SubmitOutcomeUnknown, submitEntries } from './submit.js'
+import { checkVanished, type VanishedCheck, wasSeen } from './vanished.js'
 
-/** A job is lost (the daemon forgot it) only when this many polls in a row came back without it. */
+/** A job is checked for being gone (lookup by ID, daemon status) only when this many polls in a row lacked it. */
 const MISSED_POLLS_FOR_LOST = 2
 
 /** The bound on polls, whatever the timeout: a loop that cannot end is a bug. */
@@ -68,7 +69,7 @@ async function pollUntilDone(run: RunState): Promise<JobOutcome[]> {
           failure instanceof DaemonUnreachableError
             ? new DaemonUnreachableError(failure.url, detailOf(failure), { jobIds: ids, cause: failure })
             : failure
-        run.settle(run.active.splice(0), 'unknown', final)
+        run.settle(run.active.splice(0), untoldStatus(final), final)
         run.settle(run.queued.splice(0), 'skipped', final)
         return run.finish()
       }
@@ -92,69 +93,82 @@ async function pollUntilDone(run: RunState): Promise<JobOutcome[]> {
 async function applyPoll(run: RunState, jobs: JobInfo[]): Promise<JobOutcome[]> {
   const byId = new Map(jobs.map((j) => [j.id, j]))
   const changed: JobOutcome[] = []
+  const vanished: Entry[] = []
   for (const entry of run.active) {
-    const o = entry.outcome
-    const job = byId.get(o.jobId)
-    if (!job) {
-      if (await missing(run, entry)) changed.push(o)
+    const job = byId.get(entry.outcome.jobId)
+    if (job) {
+      applyJob(run, entry, job, changed)
       continue
     }
-    entry.missedPolls = 0
-    const before = o.job
-    o.job = job
-    if (!o.vmPath) o.vmPath = job.vmPath
-    if (!o.name) o.name = job.name
-    if (job.exportMethod) o.exportMethod = job.exportMethod
-    if (
-      !before ||
-      before.status !== job.status ||
-      before.phase !== job.phase ||
-      before.percent !== job.percent
-    ) {
-      changed.push(o)
-    }
-    switch (job.status) {
-      case 'completed':
-        o.status = 'completed'
-        o.result = job.result
-        o.durationMs = durationOf(job, entry.submittedAt, run.clock.now())
-        run.verifier.completed(o, entry.spec)
-        break
-      case 'failed':
-        run.settle(
-          [entry],
-          'failed',
-          new JobFailedError(o.jobId, job.error, {
-            jobHadNoVcenter: entry.spec !== undefined && !entry.spec.vcenter,
-          }),
-        )
-        o.durationMs = durationOf(job, entry.submittedAt, run.clock.now())
-        break
-      case 'cancelled':
-        run.settle([entry], 'cancelled', new JobCancelledError(o.jobId))
-        break
-      default:
-        o.status = job.status
-    }
+    // why: hyperctl reads a JSON error body (a 5xx from a proxy or the daemon) as "No jobs found" and
+    // exits 0, so one poll without the job proves nothing; missing from two polls in a row, it is checked
+    entry.missedPolls = (entry.missedPolls ?? 0) + 1
+    if (entry.missedPolls >= MISSED_POLLS_FOR_LOST) vanished.push(entry)
+  }
+  if (vanished.length === 0) return changed
+  const check = await checkVanished(run, vanished)
+  for (const entry of vanished) {
+    const job = check.found.get(entry.outcome.jobId)
+    if (job) applyJob(run, entry, job, changed)
+    else if (!check.undecided.has(entry) && (await missing(run, entry, check))) changed.push(entry.outcome)
   }
   return changed
 }
 
-/**
- * A poll came back without the job. Returns true when its outcome changed: lost, resubmitted under the
- * same ID (when allowed), or settled by that resubmit.
- */
-async function missing(run: RunState, entry: Entry): Promise<boolean> {
+/** One job as the daemon shows it, folded into its outcome. */
+function applyJob(run: RunState, entry: Entry, job: JobInfo, changed: JobOutcome[]): void {
   const o = entry.outcome
-  // why: hyperctl reads a JSON error body (a 5xx from a proxy or the daemon) as "No jobs found" and
-  // exits 0, so one poll without the job proves nothing; missing from two polls in a row, it is gone
-  entry.missedPolls = (entry.missedPolls ?? 0) + 1
-  if (entry.missedPolls < MISSED_POLLS_FOR_LOST) return false
+  entry.missedPolls = 0
+  entry.lastSeenAt = run.clock.now()
+  const before = o.job
+  o.job = job
+  if (!o.vmPath) o.vmPath = job.vmPath
+  if (!o.name) o.name = job.name
+  if (job.exportMethod) o.exportMethod = job.exportMethod
+  if (
+    !before ||
+    before.status !== job.status ||
+    before.phase !== job.phase ||
+    before.percent !== job.percent
+  ) {
+    changed.push(o)
+  }
+  switch (job.status) {
+    case 'completed':
+      o.status = 'completed'
+      o.result = job.result
+      o.durationMs = durationOf(job, o.timedFromMs, run.clock.now())
+      run.verifier.completed(o, entry.spec)
+      break
+    case 'failed':
+      run.settle(
+        [entry],
+        'failed',
+        new JobFailedError(o.jobId, job.error, {
+          jobHadNoVcenter: entry.spec !== undefined && !entry.spec.vcenter,
+        }),
+      )
+      o.durationMs = durationOf(job, o.timedFromMs, run.clock.now())
+      break
+    case 'cancelled':
+      run.settle([entry], 'cancelled', new JobCancelledError(o.jobId))
+      break
+    default:
+      o.status = job.status
+  }
+}
+
+/**
+ * Neither the polls nor a lookup by ID find the job. Returns true when its outcome changed: lost (a job
+ * we saw, with how we know), unknown (an ID the daemon never showed us), or resubmitted under the same ID.
+ */
+async function missing(run: RunState, entry: Entry, check: VanishedCheck): Promise<boolean> {
+  const o = entry.outcome
   entry.missedPolls = 0
   if (entry.spec && entry.resubmits < (run.options.maxResubmits ?? 0)) {
     entry.resubmits++
     o.warnings.push(
-      `job ${o.jobId} vanished from the daemon (restarted?) and was submitted again under the same ID`,
+      `job ${o.jobId} vanished from the daemon (${check.evidence(entry)}) and was submitted again under the same ID`,
     )
     let again: Entry[] = []
     try {
@@ -173,9 +187,11 @@ async function missing(run: RunState, entry: Entry): Promise<boolean> {
     if (isTerminal(o.status)) return true
   }
   // why: only a job the daemon once showed us can have been lost; an ID it never had is simply unknown
-  const seen = o.job !== undefined || (entry.spec !== undefined && entry.submittedAt !== undefined)
-  if (seen) run.settle([entry], 'lost', new JobNotFoundError(o.jobId, true))
-  else run.settle([entry], 'unknown', new JobNotFoundError(o.jobId, false, { daemon: daemonOf(run) }))
+  if (wasSeen(entry)) {
+    run.settle([entry], 'lost', new JobNotFoundError(o.jobId, true, { evidence: check.evidence(entry) }))
+  } else {
+    run.settle([entry], 'unknown', new JobNotFoundError(o.jobId, false, { daemon: daemonOf(run) }))
+  }
   return true
 }
 
@@ -186,9 +202,11 @@ function daemonOf(run: RunState): string {
   return arrow >= 0 ? target.slice(arrow + 2) : target
 }
 
-function durationOf(job: JobInfo, submittedAt: number | undefined, now: number): number | undefined {
+function durationOf(job: JobInfo, timedFrom: number | undefined, now: number): number | undefined {
+  // why: one clock for the live rows and the final report; the daemon's times (another machine's clock,
+  // and a start that may lag the accept) only for a job this run never submitted
+  if (timedFrom !== undefined) return now - timedFrom
   const start = job.startedAt ? Date.parse(job.startedAt) : Number.NaN
   const end = job.completedAt ? Date.parse(job.completedAt) : Number.NaN
-  if (Number.isFinite(start) && Number.isFinite(end)) return Math.max(0, end - start)
-  return submittedAt === undefined ? undefined : now - submittedAt
+  return Number.isFinite(start) && Number.isFinite(end) ? Math.max(0, end - start) : undefined
 }

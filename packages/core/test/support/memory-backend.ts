@@ -28,6 +28,10 @@ export class MemoryBackend implements ExportBackend {
   /** The next submit creates the jobs, then fails as if its reply was lost. */
   loseNextSubmitReply = false
   rejectVm = new Map<string, string>()
+  /** What GET /status says the daemon's uptime is (a Go duration). */
+  uptime = '1s'
+  /** Jobs a query leaves out though the daemon has them (a lookup by ID still finds them). */
+  readonly hiddenFromQueries = new Set<string>()
 
   async version() {
     return { daemon: '0.0.1' }
@@ -36,7 +40,7 @@ export class MemoryBackend implements ExportBackend {
   async checkDaemonStatus(): Promise<DaemonStatus> {
     return {
       version: '0.0.1',
-      uptime: '1s',
+      uptime: this.uptime,
       url: 'memory',
       totalJobs: this.jobs.size,
       runningJobs: 0,
@@ -95,7 +99,7 @@ export class MemoryBackend implements ExportBackend {
       throw this.queryError()
     }
     return (filter.ids ?? [...this.jobs.keys()]).flatMap((id) => {
-      const job = this.jobs.get(id)
+      const job = this.hiddenFromQueries.has(id) ? undefined : this.jobs.get(id)
       return job ? [{ ...job }] : []
     })
   }

@@ -11,7 +11,7 @@ A hypervisord simulator for tests and demos: the job REST API on 127.0.0.1, no v
 Prints its URL on the first line of stdout; SIGINT or SIGTERM stop it.
 
 Options:
-  --port N              TCP port (default 8080; 0 picks a free one)
+  -p, --port N          TCP port (default 8080; 0 picks a free one)
   --host ADDR           listen address (default 127.0.0.1)
   --api-key KEY         turn API-key auth on (better: HYPERVISORD_SIM_API_KEY, which stays out of ps)
   --job-duration D      export duration: milliseconds or a Go duration like 3s, 500ms (default 3s)
@@ -27,33 +27,27 @@ Options:
   --no-files            write no OVF/VMDK on completion
   --disks N             disks per VM (default 1)
   --write-manifest      also write ovftool's manifest <vm>.mf (SHA256 of the .ovf and each disk)
-  --verbose             log each request to stderr
+  -v, --verbose         log each request to stderr
   -h, --help            show this help
 `
+
+/** The flags as the usage lists them: a flag followed by a value name takes a string. */
+const FLAGS = Object.fromEntries(
+  [...USAGE.matchAll(/^ {2}(?:-(\w), )?--([\w-]+)( [A-Z])?/gm)].map(([, short, name, value]) => [
+    name as string,
+    { type: value ? ('string' as const) : ('boolean' as const), ...(short && { short }) },
+  ]),
+)
 
 function fail(message: string): never {
   process.stderr.write(`hypervisord-sim: ${message}\n\n${USAGE}`)
   process.exit(2)
 }
 
-function parseDurationMs(text: string): number {
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text)
-  try {
-    return Number(parseGoDuration(text)) / 1e6
-  } catch {
-    return fail(`invalid --job-duration ${JSON.stringify(text)}`)
-  }
-}
-
-function parseCount(text: string, flag: string): number {
-  if (!/^\d+$/.test(text)) fail(`invalid ${flag} ${JSON.stringify(text)}`)
-  return Number(text)
-}
-
 async function main(): Promise<void> {
-  let values: ReturnType<typeof parse>['values']
+  let values: Record<string, string | boolean | undefined>
   try {
-    values = parse().values
+    ;({ values } = parseArgs({ options: FLAGS, strict: true }))
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error))
   }
@@ -61,30 +55,34 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE)
     return
   }
-  const method = values['default-method']
+  const text = (name: string) => values[name] as string | undefined
+  const count = (name: string) => {
+    const v = text(name)
+    if (v !== undefined && !/^\d+$/.test(v)) fail(`invalid --${name} ${JSON.stringify(v)}`)
+    return v === undefined ? undefined : Number(v)
+  }
+  const method = text('default-method')
   if (method !== undefined && !EXPORT_METHODS.includes(method as ExportMethod)) {
     fail(`invalid --default-method ${JSON.stringify(method)}`)
   }
   if (values.root === '') fail('--root needs a directory')
-  if (values.disks !== undefined && parseCount(values.disks, '--disks') < 1)
-    fail('--disks must be at least 1')
-  const apiKey = values['api-key'] ?? process.env.HYPERVISORD_SIM_API_KEY
+  if ((count('disks') ?? 1) < 1) fail('--disks must be at least 1')
+  const apiKey = text('api-key') ?? process.env.HYPERVISORD_SIM_API_KEY
   const options: HypervisordSimOptions = {
-    port: values.port === undefined ? 8080 : parseCount(values.port, '--port'),
-    host: values.host ?? '127.0.0.1',
-    apiKey: apiKey === undefined || apiKey === '' ? undefined : apiKey,
-    jobDurationMs: values['job-duration'] === undefined ? 3000 : parseDurationMs(values['job-duration']),
+    port: count('port') ?? 8080,
+    host: text('host') ?? '127.0.0.1',
+    apiKey: apiKey || undefined,
+    jobDurationMs: durationMs(text('job-duration') ?? '3s'),
     defaultMethod: method as ExportMethod | undefined,
-    hyperctlOnPath: values['hyperctl-on-path'] ?? false,
-    stableOrder: values['stable-order'] ?? false,
-    cancelStopsExport: values['cancel-stops-export'] ?? false,
-    diskSizeBytes:
-      values['disk-size'] === undefined ? undefined : parseCount(values['disk-size'], '--disk-size'),
-    writeFiles: !(values['no-files'] ?? false),
-    disks: values.disks === undefined ? undefined : parseCount(values.disks, '--disks'),
-    writeManifest: values['write-manifest'] ?? false,
-    root: values.root === undefined ? undefined : resolve(values.root),
-    allowAnyPath: values['allow-any-path'] ?? false,
+    hyperctlOnPath: values['hyperctl-on-path'] === true,
+    stableOrder: values['stable-order'] === true,
+    cancelStopsExport: values['cancel-stops-export'] === true,
+    diskSizeBytes: count('disk-size'),
+    writeFiles: values['no-files'] !== true,
+    disks: count('disks'),
+    writeManifest: values['write-manifest'] === true,
+    root: values.root === undefined ? undefined : resolve(text('root') as string),
+    allowAnyPath: values['allow-any-path'] === true,
     onRequest: values.verbose
       ? (r) =>
           process.stderr.write(
@@ -110,29 +108,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop)
 }
 
-function parse() {
-  return parseArgs({
-    options: {
-      port: { type: 'string', short: 'p' },
-      host: { type: 'string' },
-      'api-key': { type: 'string' },
-      'job-duration': { type: 'string' },
-      'default-method': { type: 'string' },
-      'hyperctl-on-path': { type: 'boolean' },
-      'stable-order': { type: 'boolean' },
-      'cancel-stops-export': { type: 'boolean' },
-      'disk-size': { type: 'string' },
-      'no-files': { type: 'boolean' },
-      disks: { type: 'string' },
-      'write-manifest': { type: 'boolean' },
-      root: { type: 'string' },
-      'allow-any-path': { type: 'boolean' },
-      verbose: { type: 'boolean', short: 'v' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: false,
-    strict: true,
-  })
+function durationMs(text: string): number {
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text)
+  try {
+    return Number(parseGoDuration(text)) / 1e6
+  } catch {
+    return fail(`invalid --job-duration ${JSON.stringify(text)}`)
+  }
 }
 
 main().catch((error: unknown) => {

@@ -76,9 +76,11 @@ export class ManualClock implements AdvanceableClock {
   }
 
   setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.#nextId++
-    this.#timers.push({ id, dueNs: this.#nowNs + msToNs(Math.max(0, ms)), callback })
-    return id
+    const timer = { id: this.#nextId++, dueNs: this.#nowNs + msToNs(Math.max(0, ms)), callback }
+    // kept in firing order: by due time, then in the order they were set
+    const at = this.#timers.findIndex((t) => t.dueNs > timer.dueNs)
+    this.#timers.splice(at < 0 ? this.#timers.length : at, 0, timer)
+    return timer.id
   }
 
   clearTimeout(handle: unknown): void {
@@ -104,26 +106,15 @@ export class ManualClock implements AdvanceableClock {
   advanceTo(target: number | Date | bigint): void {
     const targetNs = toNs(target)
     if (targetNs < this.#nowNs) throw new RangeError('a manual clock cannot go backwards')
-    for (let fired = 0; ; fired++) {
+    for (let fired = 0; (this.#timers[0]?.dueNs ?? targetNs + 1n) <= targetNs; fired++) {
       if (fired >= MAX_TIMERS_PER_ADVANCE) {
         throw new Error(`more than ${MAX_TIMERS_PER_ADVANCE} timers fired in one advance; a timer loop?`)
       }
-      const next = this.#earliestDue(targetNs)
-      if (!next) break
-      this.#timers = this.#timers.filter((t) => t !== next)
+      const next = this.#timers.shift() as ManualTimer
       this.#nowNs = next.dueNs
       next.callback()
     }
     this.#nowNs = targetNs
-  }
-
-  #earliestDue(limitNs: bigint): ManualTimer | undefined {
-    let best: ManualTimer | undefined
-    for (const t of this.#timers) {
-      if (t.dueNs > limitNs) continue
-      if (!best || t.dueNs < best.dueNs || (t.dueNs === best.dueNs && t.id < best.id)) best = t
-    }
-    return best
   }
 }
 

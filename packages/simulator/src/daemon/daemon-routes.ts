@@ -1,15 +1,9 @@
 import { timingSafeEqual } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
+import { posix } from 'node:path'
+import { goFilepathBase } from '../go/go-format.js'
 import { GoJsonError } from '../go/go-json-decode.js'
-import {
-  encoderLine,
-  goJsonFloat,
-  goJsonInt,
-  goJsonMap,
-  goJsonObject,
-  goJsonString,
-  goJsonStrings,
-} from '../go/go-json-encode.js'
+import { encoderLine, goJsonAny, goJsonArray, goJsonMap, goJsonObject } from '../go/go-json-encode.js'
 import { durationSeconds, formatGoDuration, formatRfc3339, formatRfc3339Nano } from '../go/go-time.js'
 import type { JobManager } from './job-manager.js'
 import { encodeJob, type Job } from './job-model.js'
@@ -49,14 +43,26 @@ export interface RouteContext {
 
 export const DAEMON_VERSION = '0.0.1'
 
-const EXACT_ROUTES = new Set([
-  '/health',
-  '/status',
-  '/capabilities',
-  '/jobs/submit',
-  '/jobs/query',
-  '/jobs/cancel',
-])
+type Handler = (req: SimRequest, ctx: RouteContext) => SimReply
+type JobHandler = (job: Job, id: string, ctx: RouteContext) => SimReply
+
+/** The exact patterns, each with the one method its handler accepts (query takes GET and POST). */
+const EXACT: Record<string, [method: string | undefined, handler: Handler]> = {
+  '/health': ['GET', (_, ctx) => json(200, { status: 'healthy', timestamp: seconds(ctx) })],
+  '/status': ['GET', statusReply],
+  '/capabilities': ['GET', capabilitiesReply],
+  '/jobs/submit': ['POST', submitReply],
+  '/jobs/query': [undefined, queryReply],
+  '/jobs/cancel': ['POST', cancelReply],
+}
+/** The subtree patterns for one job, most specific first; the last path element is the job ID. */
+const JOB_SUBTREES: Record<string, JobHandler> = {
+  '/jobs/progress/': progressReply,
+  '/jobs/logs/': logsReply,
+  '/jobs/eta/': etaReply,
+  '/jobs/': (job, _, ctx) => json(200, new Json(encodeJob(job, ctx.utcOffsetMinutes))),
+}
+const DASHBOARD = '/web/dashboard/'
 const WEBSOCKET_PATHS = new Set([
   '/ws',
   '/vsphere/metrics/stream',
@@ -70,8 +76,7 @@ export function route(req: SimRequest, ctx: RouteContext): SimReply {
   if (!target) {
     return { kind: 'reply', status: 400, headers: TEXT, body: '400 Bad Request', close: true }
   }
-  const { rawPath, rawQuery, path } = target
-  if (WEBSOCKET_PATHS.has(path)) {
+  if (WEBSOCKET_PATHS.has(target.path)) {
     // why: these bypass every middleware; without an Upgrade handshake gorilla/websocket answers 400
     return {
       kind: 'reply',
@@ -80,8 +85,8 @@ export function route(req: SimRequest, ctx: RouteContext): SimReply {
       body: 'Bad Request\n',
     }
   }
-  if (!authorized(req, path, rawQuery, ctx)) return httpError(401, 'unauthorized')
-  return mux(req, ctx, { rawPath, rawQuery, path })
+  if (!authorized(req, target.path, target.rawQuery, ctx)) return httpError(401, 'unauthorized')
+  return mux(req, ctx, target)
 }
 
 interface Target {
@@ -91,7 +96,7 @@ interface Target {
   path: string
 }
 
-function parseTarget(target: string): Target | undefined {
+export function parseTarget(target: string): Target | undefined {
   let t = target
   const absolute = /^https?:\/\/[^/?#]*/i.exec(t)
   if (absolute) t = t.slice(absolute[0].length) || '/'
@@ -103,23 +108,13 @@ function parseTarget(target: string): Target | undefined {
   return path === undefined ? undefined : { rawPath, rawQuery, path }
 }
 
-/** Go's `url.PathUnescape` as the server applies it: every `%` needs two hex digits. */
+/** Go's `url.PathUnescape` as the server applies it: every `%` needs two hex digits; the bytes are UTF-8. */
 function unescapePath(raw: string): string | undefined {
-  if (!raw.includes('%')) return raw
-  const bytes: number[] = []
-  const src = Buffer.from(raw, 'utf8')
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i] as number
-    if (c !== 0x25) {
-      bytes.push(c)
-      continue
-    }
-    const hex = src.subarray(i + 1, i + 3).toString('latin1')
-    if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined
-    bytes.push(Number.parseInt(hex, 16))
-    i += 2
-  }
-  return Buffer.from(bytes).toString('utf8')
+  if (/%(?![0-9a-fA-F]{2})/.test(raw)) return undefined
+  // split with a capture group: the odd pieces are the escapes' hex digits
+  const pieces = raw.split(/%([0-9a-fA-F]{2})/)
+  const bytes = pieces.map((p, i) => (i % 2 ? Buffer.from([Number.parseInt(p, 16)]) : Buffer.from(p, 'utf8')))
+  return Buffer.concat(bytes).toString('utf8')
 }
 
 function header(req: SimRequest, name: string): string {
@@ -128,109 +123,51 @@ function header(req: SimRequest, name: string): string {
 
 /** `EnhancedServer.authMiddleware`, in its order (docs/hyperctl.md#authentication). */
 function authorized(req: SimRequest, path: string, rawQuery: string, ctx: RouteContext): boolean {
-  if (AUTH_EXEMPT.has(path) || path.startsWith('/web/dashboard/')) return true
+  if (AUTH_EXEMPT.has(path) || path.startsWith(DASHBOARD)) return true
   const authorization = header(req, 'authorization')
-  if (authorization.startsWith('Bearer ') && ctx.sessionTokens.has(authorization.slice('Bearer '.length)))
-    return true
+  const bearer = authorization.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined
+  if (bearer !== undefined && ctx.sessionTokens.has(bearer)) return true
   if (ctx.apiKey === null) return true
   if (ctx.apiKey === '') return false
-  let key = header(req, 'x-api-key')
-  if (key === '')
-    key = authorization.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : authorization
-  if (key === '') key = new URLSearchParams(rawQuery).get('api_key') ?? ''
-  return key !== '' && constantTimeEqual(key, ctx.apiKey)
+  const key =
+    header(req, 'x-api-key') ||
+    (bearer ?? authorization) ||
+    new URLSearchParams(rawQuery).get('api_key') ||
+    ''
+  const [x, y] = [Buffer.from(key, 'utf8'), Buffer.from(ctx.apiKey, 'utf8')]
+  return key !== '' && x.length === y.length && timingSafeEqual(x, y)
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8')
-  const y = Buffer.from(b, 'utf8')
-  return x.length === y.length && timingSafeEqual(x, y)
-}
-
-/** Go's `path.Clean` plus ServeMux's `cleanPath` (a trailing slash survives). */
+/** Go's `path.Clean` plus ServeMux's `cleanPath` (a trailing slash survives): posix.normalize of the rooted path. */
 export function cleanPath(p: string): string {
-  if (p === '') return '/'
-  const withRoot = p.startsWith('/') ? p : `/${p}`
-  const out: string[] = []
-  for (const seg of withRoot.split('/')) {
-    if (seg === '' || seg === '.') continue
-    if (seg === '..') out.pop()
-    else out.push(seg)
-  }
-  let np = `/${out.join('/')}`
-  if (withRoot.endsWith('/') && np !== '/') np += '/'
-  return np
-}
-
-/** Go's `filepath.Base`. */
-function goBase(p: string): string {
-  if (p === '') return '.'
-  const trimmed = p.replace(/\/+$/, '')
-  if (trimmed === '') return '/'
-  return trimmed.slice(trimmed.lastIndexOf('/') + 1)
-}
-
-function subtreePatterns(ctx: RouteContext): string[] {
-  const patterns = ['/jobs/progress/', '/jobs/logs/', '/jobs/eta/', '/jobs/']
-  if (!ctx.disableWeb) patterns.push('/web/dashboard/')
-  return patterns
+  return posix.normalize(p.startsWith('/') ? p : `/${p}`)
 }
 
 function mux(req: SimRequest, ctx: RouteContext, t: Target): SimReply {
   const cleaned = cleanPath(t.rawPath)
   const query = t.rawQuery === '' ? '' : `?${t.rawQuery}`
-  const subtrees = subtreePatterns(ctx)
-  if (!EXACT_ROUTES.has(cleaned) && !cleaned.endsWith('/') && subtrees.includes(`${cleaned}/`)) {
+  const subtrees = [...Object.keys(JOB_SUBTREES), ...(ctx.disableWeb ? [] : [DASHBOARD])]
+  const exact = EXACT[cleaned]
+  if (!exact && !cleaned.endsWith('/') && subtrees.includes(`${cleaned}/`)) {
     return redirect(req.method, `${cleanPath(t.path)}/${query}`, 301)
   }
   if (cleaned !== t.rawPath) return redirect(req.method, `${cleaned}${query}`, 301)
-
-  if (EXACT_ROUTES.has(cleaned)) return exactRoute(cleaned, req, ctx)
+  if (exact) {
+    const [method, handler] = exact
+    return method && req.method !== method ? httpError(405, 'method not allowed') : handler(req, ctx)
+  }
   const subtree = subtrees.find((p) => cleaned.startsWith(p))
-  switch (subtree) {
-    case '/jobs/progress/':
-      return withJob(req, ctx, t.path, 'progress', (job, id) => progressReply(job, id, ctx))
-    case '/jobs/logs/':
-      return withJob(req, ctx, t.path, 'logs', (job, id) => logsReply(job, id, ctx))
-    case '/jobs/eta/':
-      return withJob(req, ctx, t.path, 'eta', (job, id) => etaReply(job, id, ctx))
-    case '/jobs/':
-      return withJob(req, ctx, t.path, 'jobs', (job) => json(200, encodeJob(job, ctx.utcOffsetMinutes)))
-    case '/web/dashboard/':
-      // the simulator serves no dashboard files, so the file server has nothing to find
-      return httpError(404, '404 page not found')
-    default:
-      if (t.path === '/' && !ctx.disableWeb) return redirect(req.method, '/web/dashboard/', 302)
-      return httpError(404, '404 page not found')
+  const jobHandler = subtree && JOB_SUBTREES[subtree]
+  if (jobHandler) {
+    if (req.method !== 'GET') return httpError(405, 'method not allowed')
+    const id = goFilepathBase(t.path)
+    if (id === '' || id === subtree.split('/').at(-2)) return errorResponse(ctx, 400, 'job ID required')
+    const job = ctx.manager.get(id)
+    return job ? jobHandler(job, id, ctx) : errorResponse(ctx, 404, `job not found: ${id}`)
   }
-}
-
-function exactRoute(path: string, req: SimRequest, ctx: RouteContext): SimReply {
-  const m = ctx.manager
-  const tz = ctx.utcOffsetMinutes
-  switch (path) {
-    case '/health':
-      if (req.method !== 'GET') return httpError(405, 'method not allowed')
-      return json(
-        200,
-        goJsonMap([
-          ['status', goJsonString('healthy')],
-          ['timestamp', goJsonString(formatRfc3339(m.now(), tz))],
-        ]),
-      )
-    case '/status':
-      if (req.method !== 'GET') return httpError(405, 'method not allowed')
-      return statusReply(ctx)
-    case '/capabilities':
-      if (req.method !== 'GET') return httpError(405, 'method not allowed')
-      return capabilitiesReply(ctx)
-    case '/jobs/submit':
-      return submitReply(req, ctx)
-    case '/jobs/query':
-      return queryReply(req, ctx)
-    default:
-      return cancelReply(req, ctx)
-  }
+  if (!subtree && t.path === '/' && !ctx.disableWeb) return redirect(req.method, DASHBOARD, 302)
+  // the simulator serves no dashboard files, so the file server has nothing to find
+  return httpError(404, '404 page not found')
 }
 
 const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' }
@@ -241,26 +178,43 @@ export function httpError(status: number, message: string): SimReply {
   return { kind: 'reply', status, headers: { ...ERROR_TEXT }, body: `${message}\n` }
 }
 
-function json(status: number, body: string, close = false): SimReply {
-  return {
-    kind: 'reply',
-    status,
-    headers: { 'Content-Type': 'application/json' },
-    body: encoderLine(body),
-    close,
-  }
+/**
+ * Go JSON already encoded, or a struct: its fields keep the order written. A plain object is a
+ * `map[string]interface{}` (keys sorted); `undefined` members are left out of either.
+ */
+class Json {
+  constructor(readonly text: string) {}
+}
+const struct = (fields: Record<string, unknown>) => new Json(goJsonObject(members(fields)))
+const members = (o: object) =>
+  Object.entries(o).map(([k, v]): [string, string | undefined] => [
+    k,
+    v === undefined ? undefined : encode(v),
+  ])
+
+function encode(v: unknown): string {
+  if (v instanceof Json) return v.text
+  if (Array.isArray(v)) return goJsonArray(v.map(encode))
+  return v !== null && typeof v === 'object' ? goJsonMap(members(v)) : goJsonAny(v)
+}
+
+/** A 200 reply whose body is a Go struct. */
+const ok = (fields: Record<string, unknown>) => json(200, struct(fields))
+
+function json(status: number, body: unknown, close = false): SimReply {
+  const headers = { 'Content-Type': 'application/json' }
+  return { kind: 'reply', status, headers, body: encoderLine(encode(body)), close }
 }
 
 /** `errorResponse`: `{"error":..., "timestamp": RFC 3339 in whole seconds}`. */
 function errorResponse(ctx: RouteContext, status: number, message: string, close = false): SimReply {
-  return json(
-    status,
-    goJsonMap([
-      ['error', goJsonString(message)],
-      ['timestamp', goJsonString(formatRfc3339(ctx.manager.now(), ctx.utcOffsetMinutes))],
-    ]),
-    close,
-  )
+  return json(status, { error: message, timestamp: seconds(ctx) }, close)
+}
+
+/** A JSON decoding failure of a request body is a 400; anything else is a handler panic. */
+function invalidRequest(ctx: RouteContext, req: SimRequest, error: unknown): SimReply {
+  if (!(error instanceof GoJsonError)) throw error
+  return errorResponse(ctx, 400, `invalid request: ${error.message}`, req.bodyTooLarge)
 }
 
 function redirect(method: string, location: string, status: 301 | 302): SimReply {
@@ -275,73 +229,54 @@ function htmlEscape(s: string): string {
   return s.replace(/[&<>"']/g, (c) => map[c] ?? c)
 }
 
-function time(ns: bigint, ctx: RouteContext): string {
-  return goJsonString(formatRfc3339Nano(ns, ctx.utcOffsetMinutes))
-}
+/** `time.Now().Format(time.RFC3339)`: whole seconds. */
+const seconds = (ctx: RouteContext) => formatRfc3339(ctx.manager.now(), ctx.utcOffsetMinutes)
+/** A `time.Time` as encoding/json writes it. */
+const stamp = (ns: bigint, ctx: RouteContext) => formatRfc3339Nano(ns, ctx.utcOffsetMinutes)
+const duration = (ns: number | bigint) => formatGoDuration(BigInt(ns))
 
-function statusReply(ctx: RouteContext): SimReply {
+function statusReply(_: SimRequest, ctx: RouteContext): SimReply {
   const m = ctx.manager
   const now = m.now()
-  const c = m.counts()
-  return json(
-    200,
-    goJsonObject([
-      ['version', goJsonString(DAEMON_VERSION)],
-      ['uptime', goJsonString(formatGoDuration(now - m.startNs))],
-      ['total_jobs', goJsonInt(c.total)],
-      ['running_jobs', goJsonInt(c.running)],
-      ['completed_jobs', goJsonInt(c.completed)],
-      ['failed_jobs', goJsonInt(c.failed)],
-      ['cancelled_jobs', goJsonInt(c.cancelled)],
-      ['timestamp', time(now, ctx)],
-    ]),
-  )
+  const jobs = m.inOrder()
+  const count = (status: string) => jobs.filter((j) => j.status === status).length
+  return ok({
+    version: DAEMON_VERSION,
+    uptime: duration(now - m.startNs),
+    total_jobs: jobs.length,
+    running_jobs: count('running'),
+    completed_jobs: count('completed'),
+    failed_jobs: count('failed'),
+    cancelled_jobs: count('cancelled'),
+    timestamp: stamp(now, ctx),
+  })
 }
 
-function capabilitiesReply(ctx: RouteContext): SimReply {
+function capabilitiesReply(_: SimRequest, ctx: RouteContext): SimReply {
   const m = ctx.manager
-  const checked = time(m.detectedNs, ctx)
   const capability = (method: string, priority: number, version: string, path: string) => {
     const available = method === 'web' || m.isAvailable(method)
-    return goJsonObject([
-      ['method', goJsonString(method)],
-      ['available', available ? 'true' : 'false'],
-      ['version', goJsonString(available ? version : '')],
-      ['path', goJsonString(available ? path : '')],
-      ['priority', goJsonInt(priority)],
-      ['last_checked', checked],
-    ])
+    return struct({
+      method,
+      available,
+      version: available ? version : '',
+      path: available ? path : '',
+      priority,
+      last_checked: stamp(m.startNs, ctx),
+    })
   }
-  const ctlFound = m.hyperctlOnPath
-  return json(
-    200,
-    goJsonMap([
-      [
-        'capabilities',
-        goJsonMap([
-          // why: `hyperctl version` is not a hyperctl command, so detection records version "unknown"
-          [
-            'ctl',
-            capability(
-              'ctl',
-              1,
-              ctlFound ? 'unknown' : 'simulated',
-              ctlFound ? '/usr/bin/hyperctl' : '(simulated)',
-            ),
-          ],
-          ['govc', capability('govc', 2, 'simulated', '(simulated)')],
-          ['ovftool', capability('ovftool', 3, 'simulated', '(simulated)')],
-          ['web', capability('web', 4, 'built-in', 'internal')],
-        ]),
-      ],
-      ['default_method', goJsonString(m.defaultMethod)],
-      ['timestamp', time(m.now(), ctx)],
-    ]),
-  )
+  const ctl = m.hyperctlOnPath
+  const capabilities = {
+    // why: `hyperctl version` is not a hyperctl command, so detection records version "unknown"
+    ctl: capability('ctl', 1, ctl ? 'unknown' : 'simulated', ctl ? '/usr/bin/hyperctl' : '(simulated)'),
+    govc: capability('govc', 2, 'simulated', '(simulated)'),
+    ovftool: capability('ovftool', 3, 'simulated', '(simulated)'),
+    web: capability('web', 4, 'built-in', 'internal'),
+  }
+  return json(200, { capabilities, default_method: m.defaultMethod, timestamp: stamp(m.now(), ctx) })
 }
 
 function submitReply(req: SimRequest, ctx: RouteContext): SimReply {
-  if (req.method !== 'POST') return httpError(405, 'method not allowed')
   if (req.bodyTooLarge) {
     // why: MaxBytesReader also marks the connection to close after this reply
     return errorResponse(ctx, 400, 'failed to read request body: http: request body too large', true)
@@ -349,258 +284,136 @@ function submitReply(req: SimRequest, ctx: RouteContext): SimReply {
   const parsed = parseSubmitBody(header(req, 'content-type'), req.body)
   if (!parsed.ok) return errorResponse(ctx, 400, `failed to parse jobs: ${parsed.error}`)
   const { ids, errors } = ctx.manager.submitBatch(parsed.definitions)
-  return json(
-    200,
-    goJsonObject([
-      ['job_ids', goJsonStrings(ids)],
-      ['accepted', goJsonInt(ids.length)],
-      ['rejected', goJsonInt(errors.length)],
-      ['errors', errors.length > 0 ? goJsonStrings(errors) : undefined],
-      ['timestamp', time(ctx.manager.now(), ctx)],
-    ]),
-  )
+  return ok({
+    job_ids: ids,
+    accepted: ids.length,
+    rejected: errors.length,
+    errors: errors.length > 0 ? errors : undefined,
+    timestamp: stamp(ctx.manager.now(), ctx),
+  })
 }
 
 function queryReply(req: SimRequest, ctx: RouteContext): SimReply {
   const m = ctx.manager
+  if (req.method !== 'GET' && req.method !== 'POST') return httpError(405, 'method not allowed')
   let jobs: Job[]
-  if (req.method === 'GET') {
+  try {
     // any GET lists every job: `?all=true` and an empty filter mean the same
-    jobs = m.list(null, 0)
-  } else if (req.method === 'POST') {
-    let q: ReturnType<typeof decodeQueryRequest>
-    try {
-      q = decodeQueryRequest(req.body, req.bodyTooLarge)
-    } catch (error) {
-      if (error instanceof GoJsonError)
-        return errorResponse(ctx, 400, `invalid request: ${error.message}`, req.bodyTooLarge)
-      throw error
-    }
-    if (q.job_ids && q.job_ids.length > 0) {
-      jobs = q.job_ids.flatMap((id) => m.get(id) ?? [])
-    } else if (q.all) {
-      jobs = m.list(null, 0)
-    } else {
-      jobs = m.list(q.status, q.limit)
-    }
-  } else {
-    return httpError(405, 'method not allowed')
+    const q = req.method === 'GET' ? undefined : decodeQueryRequest(req.body, req.bodyTooLarge)
+    if (q?.job_ids?.length) jobs = q.job_ids.flatMap((id) => m.get(id) ?? [])
+    else jobs = !q || q.all ? m.list(null, 0) : m.list(q.status, q.limit)
+  } catch (error) {
+    return invalidRequest(ctx, req, error)
   }
-  return json(
-    200,
-    goJsonObject([
-      [
-        'jobs',
-        jobs.length === 0 ? 'null' : `[${jobs.map((j) => encodeJob(j, ctx.utcOffsetMinutes)).join(',')}]`,
-      ],
-      ['total', goJsonInt(jobs.length)],
-      ['timestamp', time(m.now(), ctx)],
-    ]),
-  )
+  return ok({
+    jobs: jobs.length === 0 ? null : jobs.map((j) => new Json(encodeJob(j, ctx.utcOffsetMinutes))),
+    total: jobs.length,
+    timestamp: stamp(m.now(), ctx),
+  })
 }
 
 function cancelReply(req: SimRequest, ctx: RouteContext): SimReply {
-  if (req.method !== 'POST') return httpError(405, 'method not allowed')
   let ids: string[] | null
   try {
     ids = decodeCancelRequest(req.body, req.bodyTooLarge).job_ids
   } catch (error) {
-    if (error instanceof GoJsonError)
-      return errorResponse(ctx, 400, `invalid request: ${error.message}`, req.bodyTooLarge)
-    throw error
+    return invalidRequest(ctx, req, error)
   }
-  const cancelled: string[] = []
-  const failed: string[] = []
-  const errors = new Map<string, string>()
-  for (const id of ids ?? []) {
-    const error = ctx.manager.cancel(id)
-    if (error === undefined) {
-      cancelled.push(id)
-    } else {
-      failed.push(id)
-      errors.set(id, error)
-    }
-  }
-  return json(
-    200,
-    goJsonObject([
-      ['cancelled', goJsonStrings(cancelled)],
-      ['failed', goJsonStrings(failed)],
-      ['errors', errors.size > 0 ? goJsonMap([...errors].map(([k, v]) => [k, goJsonString(v)])) : undefined],
-      ['timestamp', time(ctx.manager.now(), ctx)],
-    ]),
-  )
-}
-
-function withJob(
-  req: SimRequest,
-  ctx: RouteContext,
-  path: string,
-  routeWord: string,
-  reply: (job: Job, id: string) => SimReply,
-): SimReply {
-  if (req.method !== 'GET') return httpError(405, 'method not allowed')
-  const id = goBase(path)
-  if (id === routeWord || id === '') return errorResponse(ctx, 400, 'job ID required')
-  const job = ctx.manager.get(id)
-  if (!job) return errorResponse(ctx, 404, `job not found: ${id}`)
-  return reply(job, id)
+  const outcomes = (ids ?? []).map((id) => [id, ctx.manager.cancel(id)] as const)
+  const errors = outcomes.filter(([, error]) => error !== undefined)
+  return ok({
+    cancelled: outcomes.filter(([, error]) => error === undefined).map(([id]) => id),
+    failed: errors.map(([id]) => id),
+    errors: errors.length > 0 ? Object.fromEntries(errors) : undefined,
+    timestamp: stamp(ctx.manager.now(), ctx),
+  })
 }
 
 function progressReply(job: Job, id: string, ctx: RouteContext): SimReply {
   const now = ctx.manager.now()
-  const members: Array<[string, string | undefined]> = [
-    ['job_id', goJsonString(id)],
-    ['status', goJsonString(job.status)],
-    ['timestamp', time(now, ctx)],
-  ]
   const p = job.progress
-  if (p) {
-    members.push([
-      'progress',
-      goJsonMap([
-        ['phase', goJsonString(p.phase)],
-        ['current_file', goJsonString(p.current_file)],
-        ['current_step', goJsonString(p.current_step)],
-        ['files_downloaded', goJsonInt(p.files_downloaded)],
-        ['total_files', goJsonInt(p.total_files)],
-        ['bytes_downloaded', goJsonInt(p.bytes_downloaded)],
-        ['total_bytes', goJsonInt(p.total_bytes)],
-        ['percent_complete', goJsonFloat(p.percent_complete)],
-        ['estimated_remaining', goJsonString(p.estimated_remaining)],
-        ['export_method', goJsonString(p.export_method)],
-      ]),
-    ])
-    if (job.status === 'running' && job.started_at !== null) {
-      const elapsed = durationSeconds(now - job.started_at)
-      if (elapsed > 0)
-        members.push(['transfer_rate_mbps', goJsonFloat(p.bytes_downloaded / elapsed / (1024 * 1024))])
-    }
-  }
-  if (job.started_at !== null) {
-    members.push(['started_at', time(job.started_at, ctx)])
-    members.push(['elapsed_seconds', goJsonFloat(durationSeconds(now - job.started_at))])
-  }
-  if (job.completed_at !== null) members.push(['completed_at', time(job.completed_at, ctx)])
-  if (job.error !== '') members.push(['error', goJsonString(job.error)])
-  return json(200, goJsonMap(members))
+  // why: the handler's map lists every JobProgress field but bytes_transferred
+  const { bytes_transferred, ...progressMap } = p ?? {}
+  const elapsed = job.started_at === null ? undefined : durationSeconds(now - job.started_at)
+  return json(200, {
+    job_id: id,
+    status: job.status,
+    timestamp: stamp(now, ctx),
+    progress: p ? progressMap : undefined,
+    transfer_rate_mbps:
+      p && job.status === 'running' && elapsed !== undefined && elapsed > 0
+        ? p.bytes_downloaded / elapsed / (1024 * 1024)
+        : undefined,
+    started_at: job.started_at === null ? undefined : stamp(job.started_at, ctx),
+    elapsed_seconds: elapsed,
+    completed_at: job.completed_at === null ? undefined : stamp(job.completed_at, ctx),
+    error: job.error === '' ? undefined : job.error,
+  })
 }
+
+/** The level and message of a finished job's last log entry, by status. */
+const ENDINGS = new Map<string, [string, string]>([
+  ['failed', ['error', 'Job failed']],
+  ['cancelled', ['warn', 'Job cancelled']],
+])
 
 function logsReply(job: Job, id: string, ctx: RouteContext): SimReply {
   const def = job.definition
-  const entries: string[] = []
-  const entry = (members: Array<[string, string | undefined]>) => entries.push(goJsonMap(members))
-  entry([
-    ['timestamp', time(def.created_at, ctx)],
-    ['level', goJsonString('info')],
-    ['message', goJsonString('Job created')],
-    [
-      'details',
-      goJsonMap([
-        ['vm_path', goJsonString(def.vm_path)],
-        ['output_dir', goJsonString(def.output_dir !== '' ? def.output_dir : def.output_path)],
-        ['format', goJsonString(def.format)],
-        ['method', goJsonString(def.export_method || def.method || 'auto')],
-      ]),
-    ],
-  ])
-  if (job.started_at !== null) {
-    entry([
-      ['timestamp', time(job.started_at, ctx)],
-      ['level', goJsonString('info')],
-      ['message', goJsonString('Job started')],
-    ])
-  }
-  if (job.progress && job.progress.phase !== '') {
-    entry([
-      ['timestamp', time(job.updated_at, ctx)],
-      ['level', goJsonString('info')],
-      ['message', goJsonString('Progress update')],
-      [
-        'details',
-        goJsonMap([
-          ['phase', goJsonString(job.progress.phase)],
-          ['current_step', goJsonString(job.progress.current_step)],
-          ['percent_complete', goJsonFloat(job.progress.percent_complete)],
-        ]),
-      ],
-    ])
+  const entry = (ns: bigint, level: string, message: string, more: object = {}) => ({
+    timestamp: stamp(ns, ctx),
+    level,
+    message,
+    ...more,
+  })
+  const logs = [
+    entry(def.created_at, 'info', 'Job created', {
+      details: {
+        vm_path: def.vm_path,
+        output_dir: def.output_dir !== '' ? def.output_dir : def.output_path,
+        format: def.format,
+        method: def.export_method || def.method || 'auto',
+      },
+    }),
+  ]
+  if (job.started_at !== null) logs.push(entry(job.started_at, 'info', 'Job started'))
+  const p = job.progress
+  if (p && p.phase !== '') {
+    const { phase, current_step, percent_complete } = p
+    logs.push(
+      entry(job.updated_at, 'info', 'Progress update', {
+        details: { phase, current_step, percent_complete },
+      }),
+    )
   }
   if (job.completed_at !== null) {
-    let level = 'info'
-    let message = 'Job completed successfully'
-    if (job.status === 'failed') {
-      level = 'error'
-      message = 'Job failed'
-    } else if (job.status === 'cancelled') {
-      level = 'warn'
-      message = 'Job cancelled'
-    }
+    const [level, message] = ENDINGS.get(job.status) ?? ['info', 'Job completed successfully']
     const r = job.result
-    entry([
-      ['timestamp', time(job.completed_at, ctx)],
-      ['level', goJsonString(level)],
-      ['message', goJsonString(message)],
-      ['error', job.error !== '' ? goJsonString(job.error) : undefined],
-      [
-        'details',
-        r
-          ? goJsonMap([
-              ['total_size', goJsonInt(r.total_size)],
-              ['duration', goJsonString(formatGoDuration(BigInt(r.duration)))],
-              ['files_count', goJsonInt(r.files?.length ?? 0)],
-            ])
-          : undefined,
-      ],
-    ])
+    const details = r
+      ? { total_size: r.total_size, duration: duration(r.duration), files_count: r.files?.length ?? 0 }
+      : undefined
+    logs.push(entry(job.completed_at, level, message, { error: job.error || undefined, details }))
   }
-  return json(
-    200,
-    goJsonMap([
-      ['job_id', goJsonString(id)],
-      ['logs', `[${entries.join(',')}]`],
-      ['log_count', goJsonInt(entries.length)],
-      ['timestamp', time(ctx.manager.now(), ctx)],
-    ]),
-  )
+  return json(200, { job_id: id, logs, log_count: logs.length, timestamp: stamp(ctx.manager.now(), ctx) })
 }
 
 function etaReply(job: Job, id: string, ctx: RouteContext): SimReply {
   const now = ctx.manager.now()
-  let eta: string
+  let eta: object
   if (job.status === 'running' && job.started_at !== null && job.progress) {
-    const elapsed = now - job.started_at
     const percent = job.progress.percent_complete
     if (percent > 0 && percent < 100) {
       // why: Go computes elapsed / time.Duration(percent/100); the divisor truncates to 0 and the
       // integer division panics, so net/http closes the connection without a reply
       return { kind: 'drop', reason: 'runtime error: integer divide by zero' }
     }
-    eta = goJsonMap([
-      ['message', goJsonString('ETA calculation not available yet')],
-      ['elapsed', goJsonString(formatGoDuration(elapsed))],
-    ])
+    eta = { message: 'ETA calculation not available yet', elapsed: duration(now - job.started_at) }
   } else if (job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') {
-    eta = goJsonMap([
-      ['message', goJsonString(`Job already ${job.status}`)],
-      [
-        'total_duration',
-        job.result ? goJsonString(formatGoDuration(BigInt(job.result.duration))) : undefined,
-      ],
-    ])
+    eta = {
+      message: `Job already ${job.status}`,
+      total_duration: job.result ? duration(job.result.duration) : undefined,
+    }
   } else {
-    eta = goJsonMap([
-      ['message', goJsonString('Job not started yet')],
-      ['status', goJsonString(job.status)],
-    ])
+    eta = { message: 'Job not started yet', status: job.status }
   }
-  return json(
-    200,
-    goJsonMap([
-      ['job_id', goJsonString(id)],
-      ['status', goJsonString(job.status)],
-      ['timestamp', time(now, ctx)],
-      ['eta', eta],
-    ]),
-  )
+  return json(200, { job_id: id, status: job.status, timestamp: stamp(now, ctx), eta })
 }

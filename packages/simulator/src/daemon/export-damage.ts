@@ -12,22 +12,15 @@ import { basename } from 'node:path'
  *   manifest-mismatch   a wrong digest for disk 0 in the .mf (implies a manifest)
  *   reference-outside   the descriptor references `../outside.vmdk` instead of disk 0 (not created)
  */
-export type SimExportDamage =
-  | 'short-disk'
-  | 'missing-disk'
-  | 'missing-descriptor'
-  | 'corrupt-byte'
-  | 'manifest-mismatch'
-  | 'reference-outside'
-
-export const SIM_EXPORT_DAMAGES: readonly SimExportDamage[] = [
+export const SIM_EXPORT_DAMAGES = [
   'short-disk',
   'missing-disk',
   'missing-descriptor',
   'corrupt-byte',
   'manifest-mismatch',
   'reference-outside',
-]
+] as const
+export type SimExportDamage = (typeof SIM_EXPORT_DAMAGES)[number]
 
 /** Damages that only a manifest can reveal, so they make the simulator write one. */
 export function damageNeedsManifest(damage: SimExportDamage | undefined): boolean {

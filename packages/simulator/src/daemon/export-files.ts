@@ -8,21 +8,6 @@ import { damageFiles, damageNeedsManifest, manifestText, type SimExportDamage } 
  * read it) and its file is about as large as the disk, written sparsely on the host file system.
  */
 
-export interface WrittenExport {
-  ovfPath: string
-  /** The disk files, in descriptor order. */
-  diskPaths: string[]
-  /** The manifest, when one was written. */
-  manifestPath?: string
-  /** Every file written: descriptor, disks, then the manifest. */
-  files: string[]
-  /** Bytes of the disk files: what the web exporter reports as `total_size`. */
-  diskBytes: number
-  /** Bytes of every file written. */
-  totalSize: number
-  capacityBytes: number
-}
-
 const SECTOR = 512
 const GRAIN_SECTORS = 128 // 64 KiB grains, VMware's default
 const GTES_PER_GT = 512
@@ -50,12 +35,7 @@ export interface ExportLayout {
  * them with their byte sizes, as the web exporter lays out an export, and on request the manifest
  * `<vmName>.mf`; creates `dir` like os.MkdirAll.
  */
-export function writeExport(
-  dir: string,
-  vmName: string,
-  diskSizeBytes: number,
-  layout: ExportLayout = {},
-): WrittenExport {
+export function writeExport(dir: string, vmName: string, diskSizeBytes: number, layout: ExportLayout = {}) {
   mkdirSync(dir, { recursive: true, mode: 0o755 })
   const { damage } = layout
   const capacitySectors = Math.max(1, Math.ceil(diskSizeBytes / SECTOR))
@@ -70,32 +50,42 @@ export function writeExport(
   )
   const ovfPath = join(dir, `${vmName}.ovf`)
   writeWhole(ovfPath, Buffer.from(ovfDescriptor(vmName, described, capacitySectors * SECTOR), 'utf8'))
-  const diskBytes = written.reduce((n, d) => n + d.size, 0)
   const diskPaths = written.map((d) => d.path)
   const files = [ovfPath, ...diskPaths]
-  let manifestPath: string | undefined
-  if (layout.writeManifest || damageNeedsManifest(damage)) {
-    manifestPath = join(dir, `${vmName}.mf`)
+  const manifestPath =
+    layout.writeManifest || damageNeedsManifest(damage) ? join(dir, `${vmName}.mf`) : undefined
+  if (manifestPath) {
     const wrong = damage === 'manifest-mismatch' ? diskPaths[0] : undefined
     writeWhole(manifestPath, Buffer.from(manifestText(files, wrong), 'utf8'))
+    files.push(manifestPath)
   }
   const totalSize = files.reduce((n, f) => n + statSync(f).size, 0)
   if (damage) damageFiles(damage, ovfPath, diskPaths[0] as string)
   return {
     ovfPath,
+    /** The disk files, in descriptor order. */
     diskPaths,
+    /** The manifest, when one was written. */
     ...(manifestPath ? { manifestPath } : {}),
-    files: manifestPath ? [...files, manifestPath] : files,
-    diskBytes,
-    totalSize: totalSize + (manifestPath ? statSync(manifestPath).size : 0),
+    /** Every file written: descriptor, disks, then the manifest. */
+    files,
+    /** Bytes of the disk files: what the web exporter reports as `total_size`. */
+    diskBytes: written.reduce((n, d) => n + d.size, 0),
+    /** Bytes of every file written (before any damage). */
+    totalSize,
     capacityBytes: capacitySectors * SECTOR,
   }
 }
 
-function writeWhole(path: string, data: Buffer): void {
+export type WrittenExport = ReturnType<typeof writeExport>
+
+/** Writes `data` to a new file that a planted symbolic link cannot redirect, then extends it to `size`. */
+function writeWhole(path: string, data: Buffer, size = data.length): void {
   const fd = openSync(path, WRITE_NO_FOLLOW, 0o644)
   try {
     writeSync(fd, data)
+    // why: extending the file leaves the rest as a hole, so a large disk of zeros costs no space
+    if (size > data.length) ftruncateSync(fd, size)
   } finally {
     closeSync(fd)
   }
@@ -151,14 +141,7 @@ function writeSparseVmdk(path: string, fileName: string, capacitySectors: number
     meta.writeUInt32LE(layout.overHead + g * GRAIN_SECTORS, layout.gtOffset * SECTOR + g * 4)
   }
 
-  const fd = openSync(path, WRITE_NO_FOLLOW, 0o644)
-  try {
-    writeSync(fd, meta)
-    // why: the grains are zeros; extending the file leaves them as holes, so a large disk costs no space
-    ftruncateSync(fd, layout.fileBytes)
-  } finally {
-    closeSync(fd)
-  }
+  writeWhole(path, meta, layout.fileBytes)
 }
 
 function vmdkDescriptor(fileName: string, capacitySectors: number): Buffer {
@@ -205,27 +188,24 @@ export function ovfDescriptor(
   capacityBytes: number,
 ): string {
   const name = xml(vmName)
-  const files = disks
-    .map((d, i) => `    <File ovf:href="${xml(d.name)}" ovf:id="file${i + 1}" ovf:size="${d.size}"/>`)
-    .join('\n')
-  const diskEntries = disks
-    .map(
-      (_, i) =>
-        `    <Disk ovf:capacity="${capacityBytes}" ovf:capacityAllocationUnits="byte" ovf:diskId="vmdisk${i + 1}" ovf:fileRef="file${i + 1}" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#sparse" ovf:populatedSize="0"/>`,
-    )
-    .join('\n')
-  const diskItems = disks
-    .map(
-      (_, i) => `      <Item>
-        <rasd:AddressOnParent>${i}</rasd:AddressOnParent>
-        <rasd:ElementName>Hard disk ${i + 1}</rasd:ElementName>
-        <rasd:HostResource>ovf:/disk/vmdisk${i + 1}</rasd:HostResource>
-        <rasd:InstanceID>${4 + i}</rasd:InstanceID>
+  // one piece of XML per disk, `n` counting from 1
+  const each = (piece: (d: DescribedDisk, n: number) => string) =>
+    disks.map((d, i) => piece(d, i + 1)).join('\n')
+  const files = each((d, n) => `    <File ovf:href="${xml(d.name)}" ovf:id="file${n}" ovf:size="${d.size}"/>`)
+  const diskEntries = each(
+    (_, n) =>
+      `    <Disk ovf:capacity="${capacityBytes}" ovf:capacityAllocationUnits="byte" ovf:diskId="vmdisk${n}" ovf:fileRef="file${n}" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#sparse" ovf:populatedSize="0"/>`,
+  )
+  const diskItems = each(
+    (_, n) => `      <Item>
+        <rasd:AddressOnParent>${n - 1}</rasd:AddressOnParent>
+        <rasd:ElementName>Hard disk ${n}</rasd:ElementName>
+        <rasd:HostResource>ovf:/disk/vmdisk${n}</rasd:HostResource>
+        <rasd:InstanceID>${3 + n}</rasd:InstanceID>
         <rasd:Parent>3</rasd:Parent>
         <rasd:ResourceType>17</rasd:ResourceType>
       </Item>`,
-    )
-    .join('\n')
+  )
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!-- Written by @hyperctl-export/simulator (hypervisord-sim): a simulated export, not a real VM. -->
 <Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">

@@ -1,4 +1,4 @@
-import { type ExportMethod, emptyProgress, type JobProgress } from './job-model.js'
+import { type ExportMethod, type JobProgress, progressOf } from './job-model.js'
 
 /**
  * What each of hypervisord's exporters reports while it runs (hypersdk daemon/exporters/*.go), as a
@@ -16,45 +16,20 @@ export interface PlanStep {
 
 export function exportPlan(method: ExportMethod, steps: number, vmName: string): PlanStep[] {
   const count = Math.max(1, Math.floor(steps))
-  const lineAt = (i: number) => 0.1 + (0.8 * i) / count
-  const percentAt = (i: number) => Math.round((100 * i) / count)
-  const progress = (fields: Partial<JobProgress>): JobProgress => ({
-    ...emptyProgress('connecting'),
-    ...fields,
-  })
-  switch (method) {
-    case 'web':
-      return [{ at: 0.1, progress: progress({ export_method: 'web' }) }]
-    case 'govc':
-      return [
-        { at: 0, progress: progress({ export_method: 'govc' }) },
-        ...range(count).map((i) => ({
-          at: lineAt(i),
-          progress: progress({
-            phase: 'exporting',
-            // illustrative govc output line; the daemon copies each stdout line verbatim
-            current_step: `Exporting ${vmName}-disk1.vmdk... (${percentAt(i)}%)`,
-            export_method: 'govc',
-          }),
-        })),
-      ]
-    case 'ovftool':
-    case 'ctl':
-      return [
-        ...(method === 'ovftool' ? [{ at: 0, progress: progress({ export_method: 'ovftool' }) }] : []),
-        ...range(count).map((i) => ({
-          at: lineAt(i),
-          progress: progress({
-            phase: 'exporting',
-            current_step: `Progress: ${percentAt(i)}%`,
-            percent_complete: percentAt(i),
-            export_method: method,
-          }),
-        })),
-      ]
+  const connecting = {
+    at: method === 'web' ? 0.1 : 0,
+    progress: progressOf({ phase: 'connecting', export_method: method }),
   }
-}
-
-function range(count: number): number[] {
-  return Array.from({ length: count }, (_, k) => k + 1)
+  if (method === 'web') return [connecting]
+  const lines = Array.from({ length: count }, (_, k) => {
+    const percent = Math.round((100 * (k + 1)) / count)
+    const line: Partial<JobProgress> =
+      method === 'govc'
+        ? // illustrative govc output line; the daemon copies each stdout line verbatim
+          { current_step: `Exporting ${vmName}-disk1.vmdk... (${percent}%)` }
+        : { current_step: `Progress: ${percent}%`, percent_complete: percent }
+    const progress = progressOf({ phase: 'exporting', export_method: method, ...line })
+    return { at: 0.1 + (0.8 * (k + 1)) / count, progress }
+  })
+  return method === 'ctl' ? lines : [connecting, ...lines]
 }

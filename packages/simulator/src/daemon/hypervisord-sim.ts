@@ -1,10 +1,11 @@
+import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type AdvanceableClock, ManualClock, realClock, type SimClock } from './clock.js'
-import { route, type SimReply, type SimRequest } from './daemon-routes.js'
+import { parseTarget, type RouteContext, route, type SimReply, type SimRequest } from './daemon-routes.js'
 import type { SimExportDamage } from './export-damage.js'
 import { JobManager, type JobManagerOptions } from './job-manager.js'
-import { type ExportMethod, toWireJob, type WireJob } from './job-model.js'
+import { type ExportMethod, type Job, toWireJob, type WireJob } from './job-model.js'
 
 /** Options of `startHypervisordSim`. Every one is optional; the defaults behave like a stock daemon. */
 export interface HypervisordSimOptions extends Omit<JobManagerOptions, 'clock'> {
@@ -61,90 +62,44 @@ export interface GoDownOptions {
   keepJobs?: boolean
 }
 
-export interface SimControl {
-  /** The clock in use. */
-  readonly clock: SimClock
-  /** Moves a manual clock on, running due work; resolves once side effects (a listener reopening) settle. */
-  advance(ms: number): Promise<void>
-  /** Every job, in submission order, as GET /jobs/{id} shows it. */
-  jobs(): WireJob[]
-  job(id: string): WireJob | undefined
-  /** Adds jobs exactly as given (reply shape); they never change by themselves. */
-  seedJobs(jobs: readonly unknown[]): void
-  /** Requests received so far. */
-  readonly requests: readonly RecordedRequest[]
-  clearRequests(): void
-  /** Ends a job's export successfully now (files written); throws if it has none in progress. */
-  completeJob(id: string): WireJob
-  /** Ends a job's export now with this error text. */
-  failJob(id: string, message: string): WireJob
-  /** The job never finishes on its own. */
-  hangJob(id: string): WireJob
-  /** A daemon restart: jobs forgotten, uptime from now. */
-  restart(): void
-  setDefaultMethod(method: ExportMethod): void
-  /** Stops listening (connections refused); resolves once the port is closed. */
-  goDown(options?: GoDownOptions): Promise<void>
-  /** Listens again on the same port. */
-  comeBack(): Promise<void>
-  readonly isDown: boolean
-  /** The next n matching requests get `status` (default 500) without reaching the daemon. */
-  failNext(
-    n: number,
-    status?: number,
-    reply?: { body?: string; contentType?: string; match?: RequestMatch },
-  ): void
-  /** The next n matching requests get 429 (with Retry-After when given). */
-  throttleNext(n: number, retryAfterSeconds?: number, match?: RequestMatch): void
-  /** Every reply waits this long (clock time) after the request was handled; 0 turns it off. */
-  delayReplies(ms: number): void
-  /** Turns API-key auth on with `key`, or off with null. */
-  requireApiKey(key: string | null): void
-  /** A session token (as /api/login would issue) that `Authorization: Bearer` accepts. */
-  addSessionToken(token: string): void
-  /** The next POST /jobs/submit is processed (jobs stored), then its connection is closed with no reply. */
-  dropNextSubmitReply(): void
-  /**
-   * The next export that completes with files written is left damaged this way, and still reported
-   * completed (each call damages one export, in order). See SimExportDamage.
-   */
-  damageNextExport(damage: SimExportDamage): void
-}
-
-export interface HypervisordSim {
-  /** `http://127.0.0.1:PORT` */
-  readonly url: string
-  readonly port: number
-  readonly host: string
-  close(): Promise<void>
-  readonly control: SimControl
-}
-
 interface QueuedFault {
   kind: 'fail' | 'throttle'
   status: number
+  headers: Record<string, string>
   body: string
-  contentType: string
-  retryAfter?: number
+  match?: RequestMatch | undefined
+}
+
+/** A fault's reply: the body defaults to the status text, the content type to plain text. */
+interface FaultReply {
+  body?: string
+  contentType?: string
+  headers?: Record<string, string>
   match?: RequestMatch
 }
 
 const MAX_SETTLE_ROUNDS = 100
 
 /** Starts a hypervisord simulator on 127.0.0.1 (port 0 by default) and resolves once it listens. */
-export async function startHypervisordSim(options: HypervisordSimOptions = {}): Promise<HypervisordSim> {
+export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
   const clock: SimClock =
     options.clock ?? (options.autoAdvance === false ? new ManualClock(options.startTime) : realClock())
-  const managerOptions: JobManagerOptions = { ...options, clock }
-  const manager = new JobManager(managerOptions)
+  const manager = new JobManager({ ...options, clock })
   const host = options.host ?? '127.0.0.1'
   const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024
+  const tz = options.utcOffsetMinutes ?? 0
   const requests: RecordedRequest[] = []
   const sessionTokens = new Set<string>()
+  const routing: RouteContext = {
+    manager,
+    apiKey: options.apiKey ?? null,
+    sessionTokens,
+    utcOffsetMinutes: tz,
+    disableWeb: options.disableWeb ?? false,
+  }
   const faults: QueuedFault[] = []
   const pending = new Set<Promise<void>>()
   const replyTimers = new Set<unknown>()
-  let apiKey: string | null = options.apiKey ?? null
   let delayMs = 0
   let dropSubmit = false
   let down = false
@@ -153,79 +108,73 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}): 
   let closed = false
 
   const server = createServer((req, res) => {
-    collectBody(req, maxBody, (body, tooLarge) => handle(req, res, body, tooLarge))
+    // a request whose body breaks off is never answered, as net/http cannot answer it either
+    readBody(req, maxBody).then(
+      ({ body, tooLarge }) => handle(req, res, body, tooLarge),
+      () => {},
+    )
   })
 
   const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer, tooLarge: boolean) => {
-    const target = req.url ?? '/'
     const simReq: SimRequest = {
       method: req.method ?? 'GET',
-      target,
-      headers: distinctHeaders(req),
+      target: req.url ?? '/',
+      // Node's Dict type allows undefined values; it only ever holds the headers that came
+      headers: req.headersDistinct as Record<string, string[]>,
       body,
       bodyTooLarge: tooLarge,
     }
     const record = recordOf(simReq, clock.now())
     requests.push(record)
-    const finish = () => options.onRequest?.(record)
-
-    const fault = takeFault(faults, simReq.method, record.path)
-    let reply: SimReply
-    if (fault) {
-      record.fault = fault.kind
-      const headers: Record<string, string> = { 'Content-Type': fault.contentType }
-      if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter)
-      reply = { kind: 'reply', status: fault.status, headers, body: fault.body }
-    } else {
-      try {
-        reply = route(simReq, {
-          manager,
-          apiKey,
-          sessionTokens,
-          utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
-          disableWeb: options.disableWeb ?? false,
-        })
-      } catch (error) {
-        reply = { kind: 'drop', reason: error instanceof Error ? error.message : String(error) }
-      }
-      if (reply.kind === 'drop') record.fault = 'panic'
-      if (dropSubmit && simReq.method === 'POST' && record.path === '/jobs/submit') {
-        dropSubmit = false
-        record.fault = 'drop-submit-reply'
-        reply = { kind: 'drop', reason: 'dropNextSubmitReply' }
-      }
-    }
-
+    const reply = replyTo(simReq, record)
     const send = () => {
       if (reply.kind === 'drop') {
         req.socket.destroy()
       } else if (!res.destroyed && !res.writableEnded) {
-        const headers = reply.close ? { ...reply.headers, Connection: 'close' } : reply.headers
-        res.writeHead(reply.status, headers)
+        res.writeHead(reply.status, reply.close ? { ...reply.headers, Connection: 'close' } : reply.headers)
         res.end(reply.body)
         record.status = reply.status
       }
-      finish()
+      options.onRequest?.(record)
     }
-    if (delayMs > 0) {
-      const handleId = clock.setTimeout(() => {
-        replyTimers.delete(handleId)
-        send()
-      }, delayMs)
-      replyTimers.add(handleId)
-    } else {
+    if (delayMs <= 0) return send()
+    const handleId = clock.setTimeout(() => {
+      replyTimers.delete(handleId)
       send()
-    }
+    }, delayMs)
+    replyTimers.add(handleId)
   }
 
-  const listen = (port: number) =>
-    new Promise<void>((resolveListen, rejectListen) => {
-      server.once('error', rejectListen)
-      server.listen(port, host, () => {
-        server.off('error', rejectListen)
-        resolveListen()
-      })
-    })
+  const replyTo = (req: SimRequest, record: RecordedRequest): SimReply => {
+    const index = faults.findIndex(
+      ({ match }) =>
+        (!match?.method || match.method === req.method) && (!match?.path || match.path === record.path),
+    )
+    const fault = index < 0 ? undefined : faults.splice(index, 1)[0]
+    if (fault) {
+      record.fault = fault.kind
+      const { kind, ...reply } = fault
+      return { kind: 'reply', ...reply }
+    }
+    let reply: SimReply
+    try {
+      reply = route(req, routing)
+    } catch (error) {
+      reply = { kind: 'drop', reason: error instanceof Error ? error.message : String(error) }
+    }
+    if (reply.kind === 'drop') record.fault = 'panic'
+    if (dropSubmit && req.method === 'POST' && record.path === '/jobs/submit') {
+      dropSubmit = false
+      record.fault = 'drop-submit-reply'
+      reply = { kind: 'drop', reason: 'dropNextSubmitReply' }
+    }
+    return reply
+  }
+
+  const listen = async (port: number) => {
+    server.listen(port, host)
+    await once(server, 'listening')
+  }
 
   const stopListening = () =>
     new Promise<void>((resolveClose) => {
@@ -234,15 +183,10 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}): 
       server.closeAllConnections()
     })
 
-  const track = (p: Promise<void>) => {
-    pending.add(p)
-    p.finally(() => pending.delete(p)).catch(() => {})
-  }
-
   await listen(options.port ?? 0)
   const port = (server.address() as AddressInfo).port
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
+  /** Listens again on the same port. */
   const comeBack = async () => {
     if (!down || closed) return
     if (upTimer !== undefined) clock.clearTimeout(upTimer)
@@ -253,12 +197,19 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}): 
     down = false
   }
 
-  const snapshot = (id: string) =>
-    toWireJob(manager.get(id) as NonNullable<ReturnType<typeof manager.get>>, options.utcOffsetMinutes ?? 0)
+  const wire = (job: Job) => toWireJob(job, tz)
+  const queue = (n: number, kind: QueuedFault['kind'], status: number, reply: FaultReply) => {
+    const headers = { 'Content-Type': reply.contentType ?? 'text/plain; charset=utf-8', ...reply.headers }
+    const body = reply.body ?? `${STATUS_CODES[status] ?? 'Error'}\n`
+    for (let i = 0; i < n; i++) faults.push({ kind, status, headers, body, match: reply.match })
+  }
 
-  const control: SimControl = {
+  /** What a test steers the simulator with (see the README's control table). */
+  const control = {
+    /** The clock in use. */
     clock,
-    async advance(ms) {
+    /** Moves a manual clock on, running due work; resolves once side effects (a listener reopening) settle. */
+    async advance(ms: number): Promise<void> {
       if (!isAdvanceable(clock)) {
         throw new Error('control.advance needs autoAdvance: false or a clock with an advance(ms) method')
       }
@@ -268,82 +219,87 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}): 
         await Promise.all([...pending])
       }
     },
-    jobs: () => manager.inOrder().map((j) => toWireJob(j, options.utcOffsetMinutes ?? 0)),
-    job: (id) => (manager.get(id) ? snapshot(id) : undefined),
-    seedJobs: (jobs) => manager.seed(jobs),
-    get requests() {
+    /** Every job, in submission order, as GET /jobs/{id} shows it. */
+    jobs: (): WireJob[] => manager.inOrder().map(wire),
+    job: (id: string): WireJob | undefined => {
+      const job = manager.get(id)
+      return job && wire(job)
+    },
+    /** Adds jobs exactly as given (reply shape); they never change by themselves. */
+    seedJobs: (jobs: readonly unknown[]) => manager.seed(jobs),
+    /** Requests received so far, secrets redacted. */
+    get requests(): readonly RecordedRequest[] {
       return requests
     },
     clearRequests: () => {
       requests.length = 0
     },
-    completeJob: (id) => {
-      manager.completeJob(id)
-      return snapshot(id)
-    },
-    failJob: (id, message) => {
-      manager.failJob(id, message)
-      return snapshot(id)
-    },
-    hangJob: (id) => {
-      manager.hangJob(id)
-      return snapshot(id)
-    },
+    /** Ends a job's export successfully now (files written); throws if it has none in progress. */
+    completeJob: (id: string) => wire(manager.completeJob(id)),
+    /** Ends a job's export now with this error text. */
+    failJob: (id: string, message: string) => wire(manager.failJob(id, message)),
+    /** The job never finishes on its own. */
+    hangJob: (id: string) => wire(manager.hangJob(id)),
+    /** A daemon restart: jobs forgotten, uptime from now. */
     restart: () => manager.restart(),
-    setDefaultMethod: (method) => manager.setDefaultMethod(method),
-    async goDown({ forMs, keepJobs = false } = {}) {
+    setDefaultMethod: (method: ExportMethod) => manager.setDefaultMethod(method),
+    /** Stops listening (connections refused); resolves once the port is closed. */
+    async goDown({ forMs, keepJobs = false }: GoDownOptions = {}): Promise<void> {
       if (closed) throw new Error('the simulator is closed')
       if (down) throw new Error('the simulator is already down')
       down = true
       downKeepsJobs = keepJobs
       if (!keepJobs) manager.restart()
       await stopListening()
-      if (forMs !== undefined) {
-        upTimer = clock.setTimeout(() => track(comeBack()), forMs)
-      }
+      if (forMs === undefined) return
+      upTimer = clock.setTimeout(() => {
+        const p = comeBack()
+        pending.add(p)
+        p.finally(() => pending.delete(p)).catch(() => {})
+      }, forMs)
     },
     comeBack,
-    get isDown() {
+    get isDown(): boolean {
       return down
     },
-    failNext(n, status = 500, reply = {}) {
-      const body = reply.body ?? `${STATUS_CODES[status] ?? 'Error'}\n`
-      const contentType = reply.contentType ?? 'text/plain; charset=utf-8'
-      for (let i = 0; i < n; i++) faults.push({ kind: 'fail', status, body, contentType, match: reply.match })
+    /** The next n matching requests get `status` (default 500) without reaching the daemon. */
+    failNext: (n: number, status = 500, reply: FaultReply = {}) => queue(n, 'fail', status, reply),
+    /** The next n matching requests get 429 (with Retry-After when given). */
+    throttleNext: (n: number, retryAfterSeconds?: number, match?: RequestMatch) => {
+      const headers: Record<string, string> = {}
+      if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds)
+      queue(n, 'throttle', 429, { match, headers })
     },
-    throttleNext(n, retryAfterSeconds, match) {
-      for (let i = 0; i < n; i++) {
-        faults.push({
-          kind: 'throttle',
-          status: 429,
-          body: 'Too Many Requests\n',
-          contentType: 'text/plain; charset=utf-8',
-          retryAfter: retryAfterSeconds,
-          match,
-        })
-      }
-    },
-    delayReplies(ms) {
+    /** Every reply waits this long (clock time) after the request was handled; 0 turns it off. */
+    delayReplies(ms: number) {
       delayMs = Math.max(0, ms)
     },
-    requireApiKey(key) {
-      apiKey = key
+    /** Turns API-key auth on with `key`, or off with null. */
+    requireApiKey(key: string | null) {
+      routing.apiKey = key
     },
-    addSessionToken(token) {
+    /** A session token (as /api/login would issue) that `Authorization: Bearer` accepts. */
+    addSessionToken(token: string) {
       sessionTokens.add(token)
     },
+    /** The next POST /jobs/submit is processed (jobs stored), then its connection is closed with no reply. */
     dropNextSubmitReply() {
       dropSubmit = true
     },
-    damageNextExport: (damage) => manager.damageNextExport(damage),
+    /**
+     * The next export that completes with files written is left damaged this way, and still reported
+     * completed (each call damages one export, in order). See SimExportDamage.
+     */
+    damageNextExport: (damage: SimExportDamage) => manager.damageNextExport(damage),
   }
 
   return {
-    url,
+    /** `http://127.0.0.1:PORT` */
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     host,
     control,
-    async close() {
+    async close(): Promise<void> {
       if (closed) return
       closed = true
       manager.dispose()
@@ -355,67 +311,39 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}): 
   }
 }
 
+export type HypervisordSim = Awaited<ReturnType<typeof startHypervisordSim>>
+export type SimControl = HypervisordSim['control']
+
 function isAdvanceable(clock: SimClock): clock is AdvanceableClock {
   return typeof (clock as Partial<AdvanceableClock>).advance === 'function'
 }
 
-function collectBody(
-  req: IncomingMessage,
-  limit: number,
-  done: (body: Buffer, tooLarge: boolean) => void,
-): void {
+/** The body cut to `limit` bytes, and whether it went past that. */
+async function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {
   const chunks: Buffer[] = []
-  let kept = 0
   let seen = 0
-  req.on('data', (chunk: Buffer) => {
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    if (seen < limit) chunks.push(chunk.subarray(0, limit - seen))
     seen += chunk.length
-    if (kept <= limit) {
-      const part = chunk.subarray(0, limit + 1 - kept)
-      chunks.push(part)
-      kept += part.length
-    }
-  })
-  req.on('end', () => {
-    const body = Buffer.concat(chunks)
-    done(body.subarray(0, limit), seen > limit)
-  })
-  req.on('error', () => {})
-}
-
-function distinctHeaders(req: IncomingMessage): Record<string, string[]> {
-  const out: Record<string, string[]> = {}
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    if (values) out[name] = values
   }
-  return out
-}
-
-function takeFault(faults: QueuedFault[], method: string, path: string): QueuedFault | undefined {
-  const index = faults.findIndex(
-    (f) => (!f.match?.method || f.match.method === method) && (!f.match?.path || f.match.path === path),
-  )
-  if (index < 0) return undefined
-  return faults.splice(index, 1)[0]
+  return { body: Buffer.concat(chunks), tooLarge: seen > limit }
 }
 
 const REDACTED = '[redacted]'
 
 function recordOf(req: SimRequest, at: number): RecordedRequest {
   const q = req.target.indexOf('?')
-  const rawPath = q < 0 ? req.target : req.target.slice(0, q)
-  let path: string
-  try {
-    path = decodeURIComponent(rawPath.replace(/^https?:\/\/[^/]*/i, ''))
-  } catch {
-    path = rawPath
-  }
+  // the path as the daemon reads it (percent-decoded), or as sent when the daemon cannot read it
+  const path = parseTarget(req.target)?.path ?? (q < 0 ? req.target : req.target.slice(0, q))
   const params = new URLSearchParams(q < 0 ? '' : req.target.slice(q + 1))
   if (params.has('api_key')) params.set('api_key', REDACTED)
-  const headers: Record<string, string> = {}
-  for (const [name, values] of Object.entries(req.headers)) {
-    headers[name] =
-      name === 'x-api-key' || name === 'authorization' ? redactAuth(values.join(', ')) : values.join(', ')
-  }
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([name, values]) => {
+      const value = values.join(', ')
+      if (name !== 'x-api-key' && name !== 'authorization') return [name, value]
+      return [name, value.startsWith('Bearer ') ? `Bearer ${REDACTED}` : REDACTED]
+    }),
+  )
   return {
     method: req.method,
     path,
@@ -424,10 +352,6 @@ function recordOf(req: SimRequest, at: number): RecordedRequest {
     body: redactBody(req.body.toString('utf8')),
     at,
   }
-}
-
-function redactAuth(value: string): string {
-  return value.startsWith('Bearer ') ? `Bearer ${REDACTED}` : REDACTED
 }
 
 /** Hides vCenter passwords in JSON (`"password": "..."`) and YAML (`password: ...`) bodies. */

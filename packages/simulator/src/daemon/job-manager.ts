@@ -6,12 +6,13 @@ import { writeExport } from './export-files.js'
 import { exportPlan } from './export-plan.js'
 import {
   type ExportMethod,
-  emptyProgress,
-  emptyResult,
   type Job,
   type JobDefinition,
   type JobResult,
   jobFromWire,
+  jobOf,
+  progressOf,
+  resultOf,
   toWireJob,
   type WireJobDefinition,
 } from './job-model.js'
@@ -22,14 +23,40 @@ import { prepareOutputDir, SandboxError } from './sandbox.js'
  * map, every job started right away (after `pendingMs`), no queue, no persistence, cancel only a label.
  */
 
-export interface JobManagerOptions {
-  clock: SimClock
+/** The options that have a default, each declared once here (HypervisordSimOptions takes them all). */
+const DEFAULTS = {
   /** Job IDs for jobs submitted without one (default: random UUID v4). */
-  idGenerator?: () => string
+  idGenerator: randomUUID as () => string,
   /** Query results in submission order instead of Go's random map order. */
-  stableOrder?: boolean
+  stableOrder: false,
   /** Source of randomness for the map order (default Math.random). */
-  random?: () => number
+  random: Math.random,
+  /** Without `root`: allow absolute output paths outside the system temp directory (default false: the job fails). */
+  allowAnyPath: false,
+  /** Time a job stays pending before it starts (default 0: started on the next timer turn). */
+  pendingMs: 0,
+  /** Time from start to the end of the export (default 3000), or a function of the job's definition. */
+  jobDurationMs: 3000 as number | ((definition: WireJobDefinition) => number),
+  /** Progress updates per export for govc/ovftool/ctl (default 4). */
+  progressSteps: 4,
+  /** Capacity of the written VMDK in bytes (default 64 KiB). */
+  diskSizeBytes: 64 * 1024,
+  /** Disks per VM: `<vm>-disk-0.vmdk` ... `<vm>-disk-<n-1>.vmdk` (default 1). */
+  disks: 1,
+  /** Also write ovftool's manifest `<vm>.mf` (`SHA256(<file>)= <hex>` for the .ovf and each disk); default false. */
+  writeManifest: false,
+  /** Fill `result` with vm_name, output_dir, ovf_path, files (default false: as the daemon's exporters do). */
+  listResultFiles: false,
+  /** Write the OVF and VMDK on completion (default true). */
+  writeFiles: true,
+  /** true: cancel stops the export and the job stays cancelled (default false: the export runs on, as shipped). */
+  cancelStopsExport: false,
+  /** A `hyperctl` is in the daemon's PATH: default method `ctl`, and ctl jobs fail with exit status 1. */
+  hyperctlOnPath: false,
+}
+
+export interface JobManagerOptions extends Partial<typeof DEFAULTS> {
+  clock: SimClock
   /** Working directory relative output paths resolve against (default process.cwd()); unused with `root`. */
   cwd?: string
   /**
@@ -37,28 +64,6 @@ export interface JobManagerOptions {
    * not leave it (`..`, symbolic links); such a job fails. Created when missing.
    */
   root?: string
-  /** Without `root`: allow absolute output paths outside the system temp directory (default false: the job fails). */
-  allowAnyPath?: boolean
-  /** Time a job stays pending before it starts (default 0: started on the next timer turn). */
-  pendingMs?: number
-  /** Time from start to the end of the export (default 3000), or a function of the job's definition. */
-  jobDurationMs?: number | ((definition: WireJobDefinition) => number)
-  /** Progress updates per export for govc/ovftool/ctl (default 4). */
-  progressSteps?: number
-  /** Capacity of the written VMDK in bytes (default 64 KiB). */
-  diskSizeBytes?: number
-  /** Disks per VM: `<vm>-disk-0.vmdk` ... `<vm>-disk-<n-1>.vmdk` (default 1). */
-  disks?: number
-  /** Also write ovftool's manifest `<vm>.mf` (`SHA256(<file>)= <hex>` for the .ovf and each disk); default false. */
-  writeManifest?: boolean
-  /** Fill `result` with vm_name, output_dir, ovf_path, files (default true); false mirrors the daemon's exporters. */
-  listResultFiles?: boolean
-  /** Write the OVF and VMDK on completion (default true). */
-  writeFiles?: boolean
-  /** true: cancel stops the export and the job stays cancelled (default false: the export runs on, as shipped). */
-  cancelStopsExport?: boolean
-  /** A `hyperctl` is in the daemon's PATH: default method `ctl`, and ctl jobs fail with exit status 1. */
-  hyperctlOnPath?: boolean
   /** Export method for jobs that name none (default `web`, or `ctl` with hyperctlOnPath). */
   defaultMethod?: ExportMethod
   /** Methods reported available (default govc, ovftool, web; plus ctl with hyperctlOnPath). */
@@ -75,7 +80,7 @@ interface Runtime {
   timers: Set<unknown>
   stage: Stage
   hung: boolean
-  method: ExportMethod | undefined
+  method?: ExportMethod
 }
 
 interface Entry {
@@ -83,85 +88,46 @@ interface Entry {
   rt: Runtime
 }
 
-export interface StatusCounts {
-  total: number
-  running: number
-  completed: number
-  failed: number
-  cancelled: number
-}
-
 const DUPLICATE = (id: string) => `job with ID ${id} already exists`
 
 export class JobManager {
-  readonly #o: Required<
-    Omit<JobManagerOptions, 'failVmPaths' | 'hangVmPaths' | 'availableMethods' | 'defaultMethod' | 'root'>
-  > &
-    Pick<JobManagerOptions, 'failVmPaths' | 'hangVmPaths' | 'root'>
+  readonly #o: typeof DEFAULTS & JobManagerOptions & { cwd: string }
   readonly #jobs = new Map<string, Entry>()
   readonly #damages: SimExportDamage[] = []
-  #startNs: bigint
-  #detectedNs: bigint
-  #defaultMethod: ExportMethod
-  #available: Set<ExportMethod>
+  readonly #failure: (vmPath: string) => string | undefined
+  readonly #hangs: (vmPath: string) => boolean
+  readonly #available: Set<ExportMethod>
+  readonly hyperctlOnPath: boolean
+  /** When the daemon started, which is also when it detected the export tools. */
+  startNs: bigint
+  defaultMethod: ExportMethod
 
   constructor(options: JobManagerOptions) {
-    this.#o = {
-      clock: options.clock,
-      idGenerator: options.idGenerator ?? randomUUID,
-      stableOrder: options.stableOrder ?? false,
-      random: options.random ?? Math.random,
-      cwd: options.cwd ?? process.cwd(),
-      root: options.root,
-      allowAnyPath: options.allowAnyPath ?? false,
-      pendingMs: options.pendingMs ?? 0,
-      jobDurationMs: options.jobDurationMs ?? 3000,
-      progressSteps: options.progressSteps ?? 4,
-      diskSizeBytes: options.diskSizeBytes ?? 64 * 1024,
-      disks: options.disks ?? 1,
-      writeManifest: options.writeManifest ?? false,
-      listResultFiles: options.listResultFiles ?? false,
-      writeFiles: options.writeFiles ?? true,
-      cancelStopsExport: options.cancelStopsExport ?? false,
-      hyperctlOnPath: options.hyperctlOnPath ?? false,
-      failVmPaths: options.failVmPaths,
-      hangVmPaths: options.hangVmPaths,
-    }
-    this.#defaultMethod = options.defaultMethod ?? (this.#o.hyperctlOnPath ? 'ctl' : 'web')
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
+    this.#o = { ...DEFAULTS, cwd: process.cwd(), ...given, clock: options.clock }
+    const { failVmPaths: fail, hangVmPaths: hang } = options
+    this.#failure =
+      typeof fail === 'function' ? fail : (p) => (fail && Object.hasOwn(fail, p) ? fail[p] : undefined)
+    this.#hangs = typeof hang === 'function' ? hang : (p) => hang?.includes(p) ?? false
+    this.hyperctlOnPath = this.#o.hyperctlOnPath
+    this.defaultMethod = options.defaultMethod ?? (this.hyperctlOnPath ? 'ctl' : 'web')
     this.#available = new Set(options.availableMethods ?? ['govc', 'ovftool', 'web'])
     this.#available.add('web')
-    this.#available.add(this.#defaultMethod)
-    if (this.#o.hyperctlOnPath) this.#available.add('ctl')
-    this.#startNs = this.now()
-    this.#detectedNs = this.#startNs
+    this.#available.add(this.defaultMethod)
+    if (this.hyperctlOnPath) this.#available.add('ctl')
+    this.startNs = this.now()
   }
 
   now(): bigint {
     return clockNowNs(this.#o.clock)
   }
 
-  get startNs(): bigint {
-    return this.#startNs
-  }
-
-  get detectedNs(): bigint {
-    return this.#detectedNs
-  }
-
-  get defaultMethod(): ExportMethod {
-    return this.#defaultMethod
-  }
-
   isAvailable(method: string): boolean {
     return this.#available.has(method as ExportMethod)
   }
 
-  get hyperctlOnPath(): boolean {
-    return this.#o.hyperctlOnPath
-  }
-
   setDefaultMethod(method: ExportMethod): void {
-    this.#defaultMethod = method
+    this.defaultMethod = method
     this.#available.add(method)
   }
 
@@ -177,36 +143,19 @@ export class JobManager {
 
   /** `SubmitBatch`: IDs of accepted jobs in order, and the rejection messages. */
   submitBatch(definitions: JobDefinition[]): { ids: string[]; errors: string[] } {
-    const ids: string[] = []
-    const errors: string[] = []
-    for (const def of definitions) {
-      const result = this.submit(def)
-      if (result.ok) ids.push(result.id)
-      else errors.push(result.error)
+    const results = definitions.map((def) => this.submit(def))
+    return {
+      ids: results.flatMap((r) => (r.ok ? [r.id] : [])),
+      errors: results.flatMap((r) => (r.ok ? [] : [r.error])),
     }
-    return { ids, errors }
   }
 
   submit(def: JobDefinition): { ok: true; id: string } | { ok: false; error: string } {
     const id = def.id === '' ? this.#o.idGenerator() : def.id
     if (this.#jobs.has(id)) return { ok: false, error: DUPLICATE(id) }
     const now = this.now()
-    const job: Job = {
-      definition: { ...def, id, created_at: now },
-      status: 'pending',
-      progress: null,
-      result: null,
-      error: '',
-      started_at: null,
-      completed_at: null,
-      updated_at: now,
-    }
-    const rt: Runtime = {
-      timers: new Set(),
-      stage: 'queued',
-      hung: this.#hangs(job.definition.vm_path),
-      method: undefined,
-    }
+    const job = jobOf({ definition: { ...def, id, created_at: now }, status: 'pending', updated_at: now })
+    const rt: Runtime = { timers: new Set(), stage: 'queued', hung: this.#hangs(job.definition.vm_path) }
     this.#jobs.set(id, { job, rt })
     this.#schedule(rt, this.#o.pendingMs, () => this.#start(job, rt))
     return { ok: true, id }
@@ -219,10 +168,7 @@ export class JobManager {
       if (this.#jobs.has(job.definition.id)) throw new Error(DUPLICATE(job.definition.id))
     }
     for (const job of jobs) {
-      this.#jobs.set(job.definition.id, {
-        job,
-        rt: { timers: new Set(), stage: 'done', hung: false, method: undefined },
-      })
+      this.#jobs.set(job.definition.id, { job, rt: { timers: new Set(), stage: 'done', hung: false } })
     }
   }
 
@@ -232,13 +178,8 @@ export class JobManager {
 
   /** `ListJobs`: status filter (exact strings), limit (>0), in Go map order (random) unless stableOrder. */
   list(statuses: readonly string[] | null, limit: number): Job[] {
-    const out: Job[] = []
-    for (const { job } of this.#ordered()) {
-      if (statuses && statuses.length > 0 && !statuses.includes(job.status)) continue
-      out.push(job)
-      if (limit > 0 && out.length >= limit) break
-    }
-    return out
+    const jobs = this.#ordered().filter((job) => !statuses?.length || statuses.includes(job.status))
+    return limit > 0 ? jobs.slice(0, limit) : jobs
   }
 
   /** Jobs in submission order (for control snapshots, not for replies). */
@@ -246,16 +187,14 @@ export class JobManager {
     return [...this.#jobs.values()].map((e) => e.job)
   }
 
-  #ordered(): Entry[] {
-    const entries = [...this.#jobs.values()]
-    if (this.#o.stableOrder) return entries
-    for (let i = entries.length - 1; i > 0; i--) {
+  #ordered(): Job[] {
+    const jobs = this.inOrder()
+    if (this.#o.stableOrder) return jobs
+    for (let i = jobs.length - 1; i > 0; i--) {
       const j = Math.floor(this.#o.random() * (i + 1))
-      const tmp = entries[i] as Entry
-      entries[i] = entries[j] as Entry
-      entries[j] = tmp
+      ;[jobs[i], jobs[j]] = [jobs[j] as Job, jobs[i] as Job]
     }
-    return entries
+    return jobs
   }
 
   /** `CancelJob`: an error message, or undefined when the job was labelled cancelled. */
@@ -274,23 +213,11 @@ export class JobManager {
     return undefined
   }
 
-  counts(): StatusCounts {
-    const c: StatusCounts = { total: this.#jobs.size, running: 0, completed: 0, failed: 0, cancelled: 0 }
-    for (const { job } of this.#jobs.values()) {
-      if (job.status === 'running') c.running++
-      else if (job.status === 'completed') c.completed++
-      else if (job.status === 'failed') c.failed++
-      else if (job.status === 'cancelled') c.cancelled++
-    }
-    return c
-  }
-
   /** A daemon restart: every job and running export forgotten, uptime and capability detection reset. */
   restart(): void {
     for (const { rt } of this.#jobs.values()) this.#stop(rt)
     this.#jobs.clear()
-    this.#startNs = this.now()
-    this.#detectedNs = this.#startNs
+    this.startNs = this.now()
   }
 
   /** Stops every timer (simulator shutdown). */
@@ -359,11 +286,11 @@ export class JobManager {
     job.status = 'running'
     job.started_at = now
     job.updated_at = now
-    job.progress = emptyProgress('connecting')
+    job.progress = progressOf({ phase: 'connecting' })
     normalize(job.definition)
     const requested = job.definition.export_method
     const method =
-      requested !== '' && this.isAvailable(requested) ? (requested as ExportMethod) : this.#defaultMethod
+      requested !== '' && this.isAvailable(requested) ? (requested as ExportMethod) : this.defaultMethod
     rt.method = method
     rt.stage = 'exporting'
     return method
@@ -376,7 +303,7 @@ export class JobManager {
       this.#finish(job, rt, { error: `validate job definition: ${invalid}` })
       return
     }
-    if (method === 'ctl' && this.#o.hyperctlOnPath) {
+    if (method === 'ctl' && this.hyperctlOnPath) {
       // why: the ctl exporter runs `hyperctl export ...`, a command hyperctl does not have (exit 1)
       this.#finish(job, rt, { error: 'export failed: hyperctl export failed: exit status 1' })
       return
@@ -399,9 +326,9 @@ export class JobManager {
   }
 
   #end(job: Job, rt: Runtime, { forceSuccess = false } = {}): void {
-    const method = rt.method ?? this.#defaultMethod
+    const method = rt.method ?? this.defaultMethod
     if (!forceSuccess) {
-      const injected = this.#injectedFailure(job.definition.vm_path)
+      const injected = this.#failure(job.definition.vm_path)
       if (injected !== undefined) {
         this.#finish(job, rt, { error: injected })
         return
@@ -411,40 +338,34 @@ export class JobManager {
   }
 
   #writeResult(job: Job, method: ExportMethod): { result: JobResult } | { error: string } {
-    const result = emptyResult()
-    result.success = true
-    result.export_method = method
+    const result = resultOf({ success: true, export_method: method })
     if (!this.#o.writeFiles) return { result }
     const vmName = vmNameOf(job.definition.vm_path)
-    let dir: string
-    let written: ReturnType<typeof writeExport>
     try {
-      dir = prepareOutputDir(job.definition.output_dir, this.#o)
-      written = writeExport(dir, vmName, this.#o.diskSizeBytes, {
-        disks: this.#o.disks,
-        writeManifest: this.#o.writeManifest,
+      const dir = prepareOutputDir(job.definition.output_dir, this.#o)
+      const { disks, writeManifest, diskSizeBytes } = this.#o
+      const written = writeExport(dir, vmName, diskSizeBytes, {
+        disks,
+        writeManifest,
         damage: this.#damages.shift(),
       })
-    } catch (error) {
-      if (error instanceof SandboxError) {
-        return { error: `export failed: export ovf: prepare output directory: ${error.message}` }
+      if (this.#o.listResultFiles) {
+        result.vm_name = vmName
+        result.output_dir = dir
+        result.ovf_path = written.ovfPath
+        result.files = [...written.files]
+        result.output_files = [...written.files]
+        result.total_size = written.totalSize
+        result.duration = Number(this.now() - (job.started_at ?? this.now()))
+      } else if (method === 'web') {
+        // why: the real web exporter lists only the disks it downloaded and their bytes; the descriptor
+        // it writes beside them is not listed, and the other exporters leave the result empty
+        // (docs/hyperctl.md#jobs-lifecycle-ids-status)
+        result.output_files = [...written.diskPaths]
+        result.total_size = written.diskBytes
       }
+    } catch (error) {
       return { error: exportFailure(method, error) }
-    }
-    if (this.#o.listResultFiles) {
-      result.vm_name = vmName
-      result.output_dir = dir
-      result.ovf_path = written.ovfPath
-      result.files = [...written.files]
-      result.output_files = [...written.files]
-      result.total_size = written.totalSize
-      result.duration = Number(this.now() - (job.started_at ?? this.now()))
-    } else if (method === 'web') {
-      // why: the real web exporter lists only the disks it downloaded and their bytes; the descriptor
-      // it writes beside them is not listed, and the other exporters leave the result empty
-      // (docs/hyperctl.md#jobs-lifecycle-ids-status)
-      result.output_files = [...written.diskPaths]
-      result.total_size = written.diskBytes
     }
     return { result }
   }
@@ -461,19 +382,6 @@ export class JobManager {
       job.status = 'completed'
       job.result = outcome.result
     }
-  }
-
-  #injectedFailure(vmPath: string): string | undefined {
-    const f = this.#o.failVmPaths
-    if (!f) return undefined
-    if (typeof f === 'function') return f(vmPath)
-    return Object.hasOwn(f, vmPath) ? f[vmPath] : undefined
-  }
-
-  #hangs(vmPath: string): boolean {
-    const h = this.#o.hangVmPaths
-    if (!h) return false
-    return typeof h === 'function' ? h(vmPath) : h.includes(vmPath)
   }
 }
 
@@ -526,6 +434,8 @@ const ERRNO_TEXT: Record<string, string> = {
 
 /** A failed write, worded as the exporter would report it. */
 function exportFailure(method: ExportMethod, error: unknown): string {
+  if (error instanceof SandboxError)
+    return `export failed: export ovf: prepare output directory: ${error.message}`
   if (method !== 'web') {
     const tool = method === 'ctl' ? 'hyperctl' : method
     return `export failed: ${tool} export failed: exit status 1`

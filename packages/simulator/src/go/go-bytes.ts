@@ -5,113 +5,52 @@
  * operations keep working and encodeText() gives back the exact bytes.
  */
 
+import { isUtf8 } from 'node:buffer'
+
 const ESCAPE_BASE = 0xdc00
+
+// The well-formed UTF-8 sequences (Unicode's Table 3-7) over bytes read as Latin-1, one per
+// alternative; group 1 catches a byte that starts none of them.
+const UTF8_UNIT = new RegExp(
+  [
+    '[\\x00-\\x7f]+',
+    '[\\xc2-\\xdf][\\x80-\\xbf]',
+    '\\xe0[\\xa0-\\xbf][\\x80-\\xbf]',
+    '[\\xe1-\\xec\\xee\\xef][\\x80-\\xbf]{2}',
+    '\\xed[\\x80-\\x9f][\\x80-\\xbf]',
+    '\\xf0[\\x90-\\xbf][\\x80-\\xbf]{2}',
+    '[\\xf1-\\xf3][\\x80-\\xbf]{3}',
+    '\\xf4[\\x80-\\x8f][\\x80-\\xbf]{2}',
+    '([\\x80-\\xff])',
+  ].join('|'),
+  'g',
+)
 
 /** Decodes bytes the way Go's utf8.DecodeRune walks them: every invalid byte stays one escaped byte. */
 export function decodeBytes(bytes: Uint8Array): string {
-  let out = ''
-  let i = 0
-  const n = bytes.length
-  while (i < n) {
-    const b = bytes[i]!
-    if (b < 0x80) {
-      // why: long ASCII runs are the common case; slice them in one go
-      let j = i + 1
-      while (j < n && bytes[j]! < 0x80) j++
-      out += asciiRun(bytes, i, j)
-      i = j
-      continue
-    }
-    const size = validSequenceLength(bytes, i)
-    if (size === 0) {
-      out += String.fromCharCode(ESCAPE_BASE + b)
-      i++
-      continue
-    }
-    let cp: number
-    if (size === 2) cp = ((b & 0x1f) << 6) | (bytes[i + 1]! & 0x3f)
-    else if (size === 3) cp = ((b & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f)
-    else
-      cp =
-        ((b & 0x07) << 18) |
-        ((bytes[i + 1]! & 0x3f) << 12) |
-        ((bytes[i + 2]! & 0x3f) << 6) |
-        (bytes[i + 3]! & 0x3f)
-    out += String.fromCodePoint(cp)
-    i += size
-  }
-  return out
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+  if (isUtf8(buffer)) return buffer.toString()
+  return buffer
+    .toString('latin1')
+    .replace(UTF8_UNIT, (unit, stray?: string) =>
+      stray ? String.fromCharCode(ESCAPE_BASE + stray.charCodeAt(0)) : Buffer.from(unit, 'latin1').toString(),
+    )
 }
 
-function asciiRun(bytes: Uint8Array, start: number, end: number): string {
-  let s = ''
-  for (let k = start; k < end; k += 8192) {
-    s += String.fromCharCode(...bytes.subarray(k, Math.min(end, k + 8192)))
-  }
-  return s
-}
-
-/** Length of the well-formed UTF-8 sequence starting at i, or 0 when the byte there is invalid. */
-export function validSequenceLength(bytes: Uint8Array, i: number): number {
-  const b = bytes[i]!
-  if (b < 0x80) return 1
-  const c1 = bytes[i + 1]
-  if (b >= 0xc2 && b <= 0xdf) return isCont(c1) ? 2 : 0
-  if (b >= 0xe0 && b <= 0xef) {
-    if (c1 === undefined) return 0
-    if (b === 0xe0 && (c1 < 0xa0 || c1 > 0xbf)) return 0
-    if (b === 0xed && (c1 < 0x80 || c1 > 0x9f)) return 0
-    if (!isCont(c1)) return 0
-    return isCont(bytes[i + 2]) ? 3 : 0
-  }
-  if (b >= 0xf0 && b <= 0xf4) {
-    if (c1 === undefined) return 0
-    if (b === 0xf0 && (c1 < 0x90 || c1 > 0xbf)) return 0
-    if (b === 0xf4 && (c1 < 0x80 || c1 > 0x8f)) return 0
-    if (!isCont(c1)) return 0
-    return isCont(bytes[i + 2]) && isCont(bytes[i + 3]) ? 4 : 0
-  }
-  return 0
-}
-
-function isCont(b: number | undefined): boolean {
-  return b !== undefined && (b & 0xc0) === 0x80
-}
-
-/** Is this UTF-16 unit one of our escaped bytes? */
-export function isEscapedByte(unit: number): boolean {
-  return unit >= 0xdc80 && unit <= 0xdcff
-}
+// An escaped byte: a low surrogate U+DC80..U+DCFF that does not end a valid pair.
+const ESCAPED_BYTE = /(?<![\ud800-\udbff])([\udc80-\udcff])/
 
 /** The exact bytes of a decoded string; other lone surrogates (never produced here) become U+FFFD. */
 export function encodeText(text: string): Buffer {
-  if (!hasSurrogate(text)) return Buffer.from(text, 'utf8')
-  const parts: Buffer[] = []
-  let start = 0
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = text.charCodeAt(i + 1)
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        i++
-        continue
-      }
-    }
-    if (isEscapedByte(unit)) {
-      parts.push(Buffer.from(text.slice(start, i), 'utf8'), Buffer.of(unit - ESCAPE_BASE))
-      start = i + 1
-    }
-  }
-  parts.push(Buffer.from(text.slice(start), 'utf8'))
-  return Buffer.concat(parts)
-}
-
-function hasSurrogate(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    if (unit >= 0xd800 && unit <= 0xdfff) return true
-  }
-  return false
+  if (!ESCAPED_BYTE.test(text)) return Buffer.from(text, 'utf8')
+  // why: split keeps each captured escaped byte, at the odd indices
+  return Buffer.concat(
+    text
+      .split(ESCAPED_BYTE)
+      .map((part, i) =>
+        i % 2 === 1 ? Buffer.of(part.charCodeAt(0) - ESCAPE_BASE) : Buffer.from(part, 'utf8'),
+      ),
+  )
 }
 
 /** Go's len(s). */

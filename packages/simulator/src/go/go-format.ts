@@ -1,3 +1,5 @@
+import { posix } from 'node:path'
+
 /** Small pieces of Go's fmt, strconv, strings, time and path/filepath that hyperctl's bytes depend on. */
 
 /**
@@ -47,6 +49,19 @@ function decompose(value: number): { mantissa: bigint; exponent: number } {
   return { mantissa: fraction | (1n << 52n), exponent: biased - 1075 }
 }
 
+/** The backslash escapes of Go's strconv.Quote; encoding/json writes the same ones but \a and \v. */
+const QUOTE_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+}
+
 /** Go's strconv.Quote (used by %q in flag errors and by time parse errors). */
 export function goQuote(text: string): string {
   let out = '"'
@@ -55,38 +70,8 @@ export function goQuote(text: string): string {
     if (cp >= 0xdc80 && cp <= 0xdcff) {
       // an escaped stray byte (see bytes.ts): Go prints invalid bytes as \xNN
       out += `\\x${(cp - 0xdc00).toString(16).padStart(2, '0')}`
-      continue
-    }
-    switch (ch) {
-      case '"':
-        out += '\\"'
-        continue
-      case '\\':
-        out += '\\\\'
-        continue
-      case '\x07':
-        out += '\\a'
-        continue
-      case '\b':
-        out += '\\b'
-        continue
-      case '\f':
-        out += '\\f'
-        continue
-      case '\n':
-        out += '\\n'
-        continue
-      case '\r':
-        out += '\\r'
-        continue
-      case '\t':
-        out += '\\t'
-        continue
-      case '\v':
-        out += '\\v'
-        continue
-    }
-    if (isGoPrint(ch)) out += ch
+    } else if (Object.hasOwn(QUOTE_ESCAPES, ch)) out += QUOTE_ESCAPES[ch]
+    else if (isGoPrint(ch)) out += ch
     else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`
     else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`
     else out += `\\U${cp.toString(16).padStart(8, '0')}`
@@ -94,23 +79,23 @@ export function goQuote(text: string): string {
   return `${out}"`
 }
 
+/** A Go JSON string literal (json.Marshal and json.Encoder alike): HTML-safe (<, >, & escaped), U+2028/U+2029 escaped, bad UTF-8 → U+FFFD. */
+export function goJsonString(text: string): string {
+  let out = '"'
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!
+    if (cp >= 0xd800 && cp <= 0xdfff) out += '\\ufffd'
+    else if (Object.hasOwn(QUOTE_ESCAPES, ch) && ch !== '\x07' && ch !== '\v') out += QUOTE_ESCAPES[ch]
+    else if (cp < 0x20 || ch === '<' || ch === '>' || ch === '&' || cp === 0x2028 || cp === 0x2029)
+      out += `\\u${cp.toString(16).padStart(4, '0')}`
+    else out += ch
+  }
+  return `${out}"`
+}
+
 /** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
 export function isGoPrint(ch: string): boolean {
   return ch === ' ' || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch)
-}
-
-/**
- * time.Duration.String() of a whole number of seconds, as pterm's spinner timer shows it after
- * Round(time.Second): 0s, 59s, 1m0s, 1h0m0s.
- */
-export function goDurationSeconds(totalSeconds: number): string {
-  if (totalSeconds === 0) return '0s'
-  const h = Math.floor(totalSeconds / 3600)
-  const m = Math.floor((totalSeconds % 3600) / 60)
-  const s = totalSeconds % 60
-  if (h > 0) return `${h}h${m}m${s}s`
-  if (m > 0) return `${m}m${s}s`
-  return `${s}s`
 }
 
 /** time.Duration.Round(time.Second) in whole seconds: halves round away from zero. */
@@ -128,22 +113,15 @@ export function goTrimSpace(text: string): string {
   return text.replace(LEADING_SPACE, '').replace(TRAILING_SPACE, '')
 }
 
-/** strings.ToLower, rune by rune (unicode.ToLower maps each rune to one rune). */
+/** strings.ToLower, rune by rune (unicode.ToLower maps each rune to one rune, JS may expand: İ → i̇). */
 export function goToLower(text: string): string {
-  let out = ''
-  for (const ch of text) {
-    const lower = ch.toLowerCase()
-    out += [...lower].length === 1 ? lower : [...lower][0]!
-  }
-  return out
+  return Array.from(text, (ch) => [...ch.toLowerCase()][0]).join('')
 }
 
 /** path/filepath.Base on Unix. */
 export function goFilepathBase(path: string): string {
   if (path === '') return '.'
-  const trimmed = path.replace(/\/+$/, '')
-  if (trimmed === '') return '/'
-  return trimmed.slice(trimmed.lastIndexOf('/') + 1)
+  return /^\/+$/.test(path) ? '/' : posix.basename(path)
 }
 
 /** path/filepath.Ext on Unix: from the last dot of the last element, or empty. */

@@ -149,7 +149,7 @@ describe('goFoldName', () => {
 
 describe('goParse', () => {
   const str = (b: Buffer) => {
-    const v = goParse(b, { mode: 'unmarshal' })
+    const v = goParse(b, { mode: 'unmarshal' }).value
     return v.kind === 'string' ? v.value : undefined
   }
 
@@ -171,7 +171,7 @@ describe('goParse', () => {
   })
 
   fcTest.prop([fc.jsonValue()])('reads back whatever JSON.stringify writes', (value) => {
-    const parsed = goParse(utf8(JSON.stringify(value)), { mode: 'unmarshal' })
+    const parsed = goParse(utf8(JSON.stringify(value)), { mode: 'unmarshal' }).value
     expect(parsed.kind).toBe(
       value === null
         ? 'null'

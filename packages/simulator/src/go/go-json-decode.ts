@@ -1,12 +1,11 @@
-import { isUtf8 } from 'node:buffer'
-import { validSequenceLength } from './go-bytes.js'
+import { decodeBytes, withReplacementRunes } from './go-bytes.js'
 import { goQuote } from './go-format.js'
-import { parseRfc3339 } from './go-time.js'
+import { parseGoTime } from './go-time.js'
 
 /**
- * Go `encoding/json` decoding, reimplemented for the request structs of hypervisord: the syntax
- * errors (`invalid character 'x' looking for beginning of value`, `unexpected EOF`, `EOF`), the
- * type errors (`json: cannot unmarshal string into Go struct field QueryRequest.all of type bool`),
+ * Go `encoding/json` decoding, reimplemented for the structs hypervisord reads and hyperctl reads back:
+ * the syntax errors (`invalid character 'x' looking for beginning of value`, `unexpected EOF`, `EOF`),
+ * the type errors (`json: cannot unmarshal string into Go struct field QueryRequest.all of type bool`),
  * case-insensitive key matching, Go's UTF-8 repair and `Decoder` vs `Unmarshal` differences.
  */
 
@@ -19,23 +18,21 @@ export type JsonValue =
   | { kind: 'bool'; value: boolean }
   | { kind: 'null' }
 
-/** A Go type as far as decoding needs it; `name` fields are Go's `reflect.Type.String()`. */
-export type GoType =
+/**
+ * A Go type as far as decoding needs it; `name` fields are Go's `reflect.Type.String()` (an int without
+ * one is `int`, a map without `elem` is `map[string]interface {}`).
+ */
+export type WireType =
   | { kind: 'string'; name: string }
   | { kind: 'bool' }
-  | { kind: 'int' }
+  | { kind: 'int'; name?: string }
+  | { kind: 'float64' }
   | { kind: 'time' }
   | { kind: 'any' }
-  | { kind: 'slice'; elem: GoType }
-  | { kind: 'map' }
-  | { kind: 'ptr'; elem: GoStruct }
-  | GoStruct
-
-export interface GoStruct {
-  kind: 'struct'
-  name: string
-  fields: ReadonlyArray<{ name: string; type: GoType }>
-}
+  | { kind: 'slice'; elem: WireType }
+  | { kind: 'map'; elem?: WireType }
+  | { kind: 'ptr'; elem: WireType }
+  | { kind: 'struct'; name: string; fields: ReadonlyArray<{ name: string; type: WireType }> }
 
 /** A decoding failure; `message` is exactly Go's `err.Error()`. */
 export class GoJsonError extends Error {
@@ -45,8 +42,6 @@ export class GoJsonError extends Error {
   }
 }
 
-class EndOfInput extends Error {}
-
 const MAX_DEPTH = 10_000
 
 export interface DecodeOptions {
@@ -55,47 +50,47 @@ export interface DecodeOptions {
    * `unmarshal`: `json.Unmarshal` (whole input must be one value).
    */
   mode: 'decoder' | 'unmarshal'
-  /** Set when the input was cut by a body limit: running out of input then reports this text. */
+  /** Set when the input was cut (a body limit, a read timeout): running out of input then reports this text. */
   truncatedError?: string
+  /**
+   * How Go ints and times are held: JS numbers and nanoseconds since the epoch (the daemon's model), or
+   * bigints and the wall clock as written (what hyperctl prints). Struct fields appear only when the
+   * input has them.
+   */
+  values?: 'model' | 'printed'
 }
 
 /** Decodes `bytes` into a value of Go type `type`, throwing GoJsonError with Go's message on failure. */
-export function goDecode(bytes: Uint8Array, type: GoType, options: DecodeOptions): unknown {
-  const value = goParse(bytes, options)
-  const ctx: DecodeContext = { struct: undefined, path: [], saved: undefined }
+export function goDecode(bytes: Uint8Array, type: WireType, options: DecodeOptions): unknown {
+  const { value, end } = goParse(bytes, options)
+  // why: Go's scanner only knows a top-level scalar has ended when it reads the byte after it
+  const scalar = value.kind !== 'object' && value.kind !== 'array'
+  if (options.truncatedError !== undefined && scalar && end === bytes.length)
+    throw new GoJsonError(options.truncatedError)
+  const ctx: DecodeContext = {
+    struct: undefined,
+    path: [],
+    saved: undefined,
+    printed: options.values === 'printed',
+  }
   const out = decodeValue(value, type, undefined, ctx)
   if (ctx.saved) throw ctx.saved
   return out
 }
 
-/** The syntax layer alone: a value tree, or GoJsonError. */
-export function goParse(bytes: Uint8Array, options: DecodeOptions): JsonValue {
-  return goParseFirst(bytes, options).value
-}
+/** An open object or array, and the key its next member goes under. */
+type Frame = { container: Extract<JsonValue, { kind: 'object' | 'array' }>; key: string }
 
-/** goParse, also telling where the value ended (`Decoder` mode leaves what follows unread). */
-export function goParseFirst(bytes: Uint8Array, options: DecodeOptions): { value: JsonValue; end: number } {
-  try {
-    return scan(bytes, options.mode)
-  } catch (error) {
-    if (error instanceof EndOfInput) {
-      if (options.truncatedError) throw new GoJsonError(options.truncatedError)
-      throw new GoJsonError(error.message)
-    }
-    throw error
-  }
-}
-
-type Frame =
-  | { kind: 'object'; members: Array<[string, JsonValue]>; key: string }
-  | { kind: 'array'; items: JsonValue[] }
-
-function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue; end: number } {
+/** The syntax layer alone: a value tree and where it ended (`Decoder` mode leaves what follows unread), or GoJsonError. */
+export function goParse(b: Uint8Array, options: DecodeOptions): { value: JsonValue; end: number } {
+  const { mode, truncatedError } = options
   const n = b.length
   let i = 0
   const unexpectedEnd = mode === 'decoder' ? 'unexpected EOF' : 'unexpected end of JSON input'
+  // why: running out of a cut input is the cut's error, not the scanner's
+  const ended = (text: string) => new GoJsonError(truncatedError ?? text)
   const need = () => {
-    if (i >= n) throw new EndOfInput(unexpectedEnd)
+    if (i >= n) throw ended(unexpectedEnd)
     return b[i] as number
   }
   const skipSpace = () => {
@@ -111,38 +106,36 @@ function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue;
   }
   const readString = (): string => {
     i++ // opening quote
-    const parts: Array<Uint8Array | number> = []
+    let out = ''
     let runStart = i
     for (;;) {
       const c = need()
+      // why: Go's unquote turns each byte of invalid UTF-8 into U+FFFD
+      if (c === 0x22 || c === 0x5c) out += withReplacementRunes(decodeBytes(b.subarray(runStart, i)))
       if (c === 0x22) {
-        if (i > runStart) parts.push(b.subarray(runStart, i))
         i++
-        return unquote(parts)
+        // why: Go pairs \u escapes into one rune where it can and turns every other surrogate into U+FFFD
+        return out.replace(LONE_SURROGATE, '\uFFFD')
       }
       if (c === 0x5c) {
-        if (i > runStart) parts.push(b.subarray(runStart, i))
-        i++
-        const e = need()
-        const simple = ESCAPES[e]
-        if (simple !== undefined) {
-          parts.push(simple)
-          i++
+        const e = b[++i] ?? need()
+        const simple = ESCAPE_LETTERS.indexOf(String.fromCharCode(e))
+        if (simple >= 0) {
+          out += ESCAPED_TEXT[simple]
         } else if (e === 0x75) {
           let code = 0
           for (let k = 0; k < 4; k++) {
             i++
             const h = need()
-            const v = hexValue(h)
-            if (v < 0) throw syntax(h, 'in \\u hexadecimal character escape')
+            const v = Number.parseInt(String.fromCharCode(h), 16)
+            if (Number.isNaN(v)) throw syntax(h, 'in \\u hexadecimal character escape')
             code = code * 16 + v
           }
-          i++
-          parts.push(-1 - code) // negative marks a \u escape (surrogates are paired later)
+          out += String.fromCharCode(code)
         } else {
           throw syntax(e, 'in string escape code')
         }
-        runStart = i
+        runStart = ++i
         continue
       }
       if (c < 0x20) throw syntax(c, 'in string literal')
@@ -185,7 +178,7 @@ function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue;
   }
 
   skipSpace()
-  if (i >= n) throw new EndOfInput(mode === 'decoder' ? 'EOF' : unexpectedEnd)
+  if (i >= n) throw ended(mode === 'decoder' ? 'EOF' : unexpectedEnd)
   const stack: Frame[] = []
   let value: JsonValue
   for (;;) {
@@ -195,39 +188,28 @@ function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue;
       if (stack.length >= MAX_DEPTH) throw syntax(c, 'exceeded max depth')
       i++
       skipSpace()
-      const close = c === 0x7b ? 0x7d : 0x5d
-      if (need() === close) {
-        i++
-        value = c === 0x7b ? { kind: 'object', members: [] } : { kind: 'array', items: [] }
-      } else if (c === 0x7b) {
-        stack.push({ kind: 'object', members: [], key: readKey() })
-        continue
-      } else {
-        stack.push({ kind: 'array', items: [] })
+      const container: Frame['container'] =
+        c === 0x7b ? { kind: 'object', members: [] } : { kind: 'array', items: [] }
+      if (need() !== (c === 0x7b ? 0x7d : 0x5d)) {
+        stack.push({ container, key: c === 0x7b ? readKey() : '' })
         continue
       }
+      i++
+      value = container
     } else if (c === 0x22) {
       const start = i + 1
       const text = readString()
       value = { kind: 'string', value: text, raw: b.subarray(start, i - 1) }
     } else if (c === 0x2d || isDigit(c)) {
       value = { kind: 'number', text: readNumber() }
-    } else if (c === 0x74) {
-      readLiteral('true')
-      value = { kind: 'bool', value: true }
-    } else if (c === 0x66) {
-      readLiteral('false')
-      value = { kind: 'bool', value: false }
-    } else if (c === 0x6e) {
-      readLiteral('null')
-      value = { kind: 'null' }
+    } else if (LITERALS[c]) {
+      readLiteral(LITERALS[c][0])
+      value = LITERALS[c][1]
     } else {
       throw syntax(c, 'looking for beginning of value')
     }
     // attach the finished value to its containers, closing as many as the input closes
-    let descend = false
-    while (!descend) {
-      const top = stack.at(-1)
+    for (let top = stack.at(-1); ; top = stack.at(-1)) {
       if (!top) {
         if (mode === 'unmarshal') {
           skipSpace()
@@ -237,47 +219,35 @@ function scan(b: Uint8Array, mode: 'decoder' | 'unmarshal'): { value: JsonValue;
       }
       skipSpace()
       const next = need()
-      if (top.kind === 'object') {
-        top.members.push([top.key, value])
-        if (next === 0x2c) {
-          i++
-          skipSpace()
-          top.key = readKey()
-          descend = true
-        } else if (next === 0x7d) {
-          i++
-          stack.pop()
-          value = { kind: 'object', members: top.members }
-        } else {
-          throw syntax(next, 'after object key:value pair')
-        }
-      } else {
-        top.items.push(value)
-        if (next === 0x2c) {
-          i++
-          descend = true
-        } else if (next === 0x5d) {
-          i++
-          stack.pop()
-          value = { kind: 'array', items: top.items }
-        } else {
-          throw syntax(next, 'after array element')
-        }
+      const { container } = top
+      if (container.kind === 'object') container.members.push([top.key, value])
+      else container.items.push(value)
+      const isObject = container.kind === 'object'
+      if (next === 0x2c) {
+        i++
+        skipSpace()
+        if (isObject) top.key = readKey()
+        break
       }
+      if (next !== (isObject ? 0x7d : 0x5d))
+        throw syntax(next, isObject ? 'after object key:value pair' : 'after array element')
+      i++
+      stack.pop()
+      value = container
     }
   }
 }
 
-const ESCAPES: Record<number, number> = {
-  34: 0x22,
-  92: 0x5c,
-  47: 0x2f,
-  98: 0x08,
-  102: 0x0c,
-  110: 0x0a,
-  114: 0x0d,
-  116: 0x09,
+const LITERALS: Record<number, [string, JsonValue]> = {
+  116: ['true', { kind: 'bool', value: true }],
+  102: ['false', { kind: 'bool', value: false }],
+  110: ['null', { kind: 'null' }],
 }
+
+// JSON's one-letter escapes and the text each stands for
+const ESCAPE_LETTERS = '"\\/bfnrt'
+const ESCAPED_TEXT = '"\\/\b\f\n\r\t'
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d
@@ -285,13 +255,6 @@ function isSpace(c: number): boolean {
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39
-}
-
-function hexValue(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30
-  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10
-  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10
-  return -1
 }
 
 function syntax(c: number, context: string): GoJsonError {
@@ -306,166 +269,93 @@ export function quoteChar(c: number): string {
   return `'${goQuote(String.fromCharCode(c)).slice(1, -1)}'`
 }
 
-/** Joins raw byte runs and `\u` escapes the way Go's `unquote` does. */
-function unquote(parts: Array<Uint8Array | number>): string {
-  let out = ''
-  for (let k = 0; k < parts.length; k++) {
-    const part = parts[k] as Uint8Array | number
-    if (typeof part !== 'number') {
-      out += goUtf8(part)
-    } else if (part >= 0) {
-      out += String.fromCharCode(part)
-    } else {
-      const code = -1 - part
-      if (code >= 0xd800 && code <= 0xdfff) {
-        const next = parts[k + 1]
-        const low = typeof next === 'number' && next < 0 ? -1 - next : -1
-        if (code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
-          out += String.fromCharCode(code, low)
-          k++
-        } else {
-          out += '\uFFFD'
-        }
-      } else {
-        out += String.fromCharCode(code)
-      }
-    }
-  }
-  return out
-}
-
-/** UTF-8 to a JS string with one U+FFFD per invalid byte, as Go's `utf8.DecodeRune` loop yields. */
-export function goUtf8(bytes: Uint8Array): string {
-  if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')
-  let out = ''
-  let i = 0
-  while (i < bytes.length) {
-    const size = validSequenceLength(bytes, i)
-    if (size === 0) {
-      out += '\uFFFD'
-      i++
-    } else {
-      out += Buffer.from(bytes.subarray(i, i + size)).toString('utf8')
-      i += size
-    }
-  }
-  return out
-}
-
 interface DecodeContext {
   struct: string | undefined
   path: string[]
   saved: GoJsonError | undefined
+  printed: boolean
 }
 
-/** Go's `reflect.Type.String()` of a GoType. */
-export function goTypeString(t: GoType): string {
-  switch (t.kind) {
-    case 'string':
-      return t.name
-    case 'bool':
-      return 'bool'
-    case 'int':
-      return 'int'
-    case 'time':
-      return 'time.Time'
-    case 'any':
-      return 'interface {}'
-    case 'slice':
-      return `[]${goTypeString(t.elem)}`
-    case 'map':
-      return 'map[string]interface {}'
-    case 'ptr':
-      return `*${t.elem.name}`
-    case 'struct':
-      return t.name
-  }
+/** Go's `reflect.Type.String()` of a type. */
+export function goTypeString(t: WireType): string {
+  if (t.kind === 'slice') return `[]${goTypeString(t.elem)}`
+  if (t.kind === 'ptr') return `*${goTypeString(t.elem)}`
+  if (t.kind === 'map') return `map[string]${goTypeString(t.elem ?? ANY)}`
+  if (t.kind === 'int') return t.name ?? 'int'
+  if (t.kind === 'string' || t.kind === 'struct') return t.name
+  return { bool: 'bool', float64: 'float64', time: 'time.Time', any: 'interface {}' }[t.kind]
 }
 
-function typeError(ctx: DecodeContext, what: string, t: GoType): void {
+const ANY: WireType = { kind: 'any' }
+
+/** Keeps Go's `UnmarshalTypeError` (the innermost struct and the dotted JSON path, when there is one), the first only. */
+function typeError(ctx: DecodeContext, what: string, t: WireType): void {
   if (ctx.saved) return
   const target = goTypeString(t.kind === 'ptr' ? t.elem : t)
-  ctx.saved = new GoJsonError(unmarshalTypeText(what, target, ctx.struct, ctx.path))
-}
-
-/** Go's `UnmarshalTypeError.Error()`: the innermost struct and the dotted JSON path, when there is one. */
-export function unmarshalTypeText(
-  what: string,
-  target: string,
-  struct: string | undefined,
-  path: string[],
-): string {
-  if (struct === undefined && path.length === 0)
-    return `json: cannot unmarshal ${what} into Go value of type ${target}`
-  return `json: cannot unmarshal ${what} into Go struct field ${struct}.${path.join('.')} of type ${target}`
+  const into =
+    ctx.struct === undefined && ctx.path.length === 0
+      ? 'Go value'
+      : `Go struct field ${ctx.struct}.${ctx.path.join('.')}`
+  ctx.saved = new GoJsonError(`json: cannot unmarshal ${what} into ${into} of type ${target}`)
 }
 
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 
-function decodeValue(v: JsonValue, t: GoType, current: unknown, ctx: DecodeContext): unknown {
-  if (t.kind === 'time') return decodeTime(v, current)
+function decodeValue(v: JsonValue, t: WireType, current: unknown, ctx: DecodeContext): unknown {
+  if (t.kind === 'time') return decodeTime(v, current, ctx)
   if (v.kind === 'null') {
     // Go: null zeroes interfaces, pointers, maps and slices and leaves everything else untouched
     if (t.kind === 'ptr' || t.kind === 'map' || t.kind === 'slice' || t.kind === 'any') return null
     return current
   }
+  const mismatch = (what: string = v.kind) => {
+    typeError(ctx, what, t)
+    return current
+  }
   switch (t.kind) {
     case 'any':
-      return toAny(v, ctx, t)
+      return toAny(v, ctx)
     case 'string':
-      if (v.kind === 'string') return v.value
-      typeError(ctx, v.kind === 'number' ? 'number' : v.kind, t)
-      return current
     case 'bool':
-      if (v.kind === 'bool') return v.value
-      typeError(ctx, v.kind === 'number' ? 'number' : v.kind, t)
-      return current
-    case 'int':
-      if (v.kind === 'number') {
-        if (/^-?\d+$/.test(v.text)) {
-          const big = BigInt(v.text)
-          if (big >= INT64_MIN && big <= INT64_MAX) return Number(big)
-        }
-        typeError(ctx, `number ${v.text}`, t)
-        return current
-      }
-      typeError(ctx, v.kind, t)
-      return current
+      return v.kind === t.kind ? (v as { value: unknown }).value : mismatch()
+    case 'int': {
+      if (v.kind !== 'number') return mismatch()
+      const big = /^-?\d+$/.test(v.text) ? BigInt(v.text) : undefined
+      if (big === undefined || big < INT64_MIN || big > INT64_MAX) return mismatch(`number ${v.text}`)
+      return ctx.printed ? big : Number(big)
+    }
+    case 'float64': {
+      if (v.kind !== 'number') return mismatch()
+      const f = Number(v.text)
+      return Number.isFinite(f) ? f : mismatch(`number ${v.text}`)
+    }
     case 'slice': {
-      if (v.kind !== 'array') {
-        typeError(ctx, v.kind, t)
-        return current
-      }
-      return v.items.map((item) => decodeValue(item, t.elem, undefined, ctx))
+      if (v.kind !== 'array') return mismatch()
+      // why: Go decodes into the elements a slice already has (a repeated key reuses them)
+      const previous = Array.isArray(current) ? current : []
+      return v.items.map((item, i) => decodeValue(item, t.elem, previous[i], ctx))
     }
     case 'map': {
-      if (v.kind !== 'object') {
-        typeError(ctx, v.kind, t)
-        return current
-      }
+      if (v.kind !== 'object') return mismatch()
       const map = isRecord(current) ? current : {}
-      for (const [key, member] of v.members) map[key] = toAny(member, ctx, { kind: 'any' })
+      for (const [key, member] of v.members) map[key] = decodeValue(member, t.elem ?? ANY, undefined, ctx)
       return map
     }
     case 'ptr':
-    case 'struct': {
-      const st = t.kind === 'ptr' ? t.elem : t
       // why: Go allocates the pointer before it finds out the value has the wrong type
+      return decodeValue(v, t.elem, current ?? (t.elem.kind === 'struct' ? {} : undefined), ctx)
+    case 'struct': {
       const target: Record<string, unknown> = isRecord(current) ? current : {}
-      if (v.kind !== 'object') {
-        typeError(ctx, v.kind, t)
-        return t.kind === 'ptr' ? target : current
-      }
+      if (v.kind !== 'object') return mismatch()
       for (const [key, member] of v.members) {
         const field =
-          st.fields.find((f) => f.name === key) ??
-          st.fields.find((f) => goFoldName(f.name) === goFoldName(key))
+          t.fields.find((f) => f.name === key) ?? t.fields.find((f) => goFoldName(f.name) === goFoldName(key))
         if (!field) continue
         const inner: DecodeContext = {
-          struct: shortName(st.name),
+          ...ctx,
+          struct: t.name.slice(t.name.lastIndexOf('.') + 1),
           path: [...ctx.path, field.name],
-          saved: ctx.saved,
         }
         target[field.name] = decodeValue(member, field.type, target[field.name], inner)
         ctx.saved = inner.saved
@@ -475,39 +365,36 @@ function decodeValue(v: JsonValue, t: GoType, current: unknown, ctx: DecodeConte
   }
 }
 
-function decodeTime(v: JsonValue, current: unknown): unknown {
+/** time.Time implements json.Unmarshaler: it gets the raw bytes, and its error ends decoding. */
+function decodeTime(v: JsonValue, current: unknown, ctx: DecodeContext): unknown {
   if (v.kind === 'null') return current
   if (v.kind !== 'string') throw new GoJsonError('Time.UnmarshalJSON: input is not a JSON string')
-  const ns = parseRfc3339(v.value)
-  if (ns === undefined) {
-    throw new GoJsonError(
-      `parsing time ${JSON.stringify(JSON.stringify(v.value))} as "\\"2006-01-02T15:04:05Z07:00\\""`,
-    )
-  }
-  return ns
+  // why: Go hands UnmarshalJSON the raw bytes, so escapes reach the time parser (and its error) as written
+  const parsed = parseGoTime(decodeBytes(v.raw))
+  if ('error' in parsed) throw new GoJsonError(parsed.error)
+  return ctx.printed ? parsed.wall : parsed.ns
 }
 
-function toAny(v: JsonValue, ctx: DecodeContext, t: GoType): unknown {
+function toAny(v: JsonValue, ctx: DecodeContext): unknown {
   switch (v.kind) {
     case 'null':
       return null
     case 'string':
-      return v.value
     case 'bool':
       return v.value
     case 'number': {
       const f = Number(v.text)
       if (!Number.isFinite(f)) {
-        typeError(ctx, `number ${v.text}`, { kind: 'string', name: 'float64' })
+        typeError(ctx, `number ${v.text}`, { kind: 'float64' })
         return null
       }
       return f
     }
     case 'array':
-      return v.items.map((item) => toAny(item, ctx, t))
+      return v.items.map((item) => toAny(item, ctx))
     case 'object': {
       const out: Record<string, unknown> = {}
-      for (const [key, member] of v.members) out[key] = toAny(member, ctx, t)
+      for (const [key, member] of v.members) out[key] = toAny(member, ctx)
       return out
     }
   }
@@ -515,10 +402,6 @@ function toAny(v: JsonValue, ctx: DecodeContext, t: GoType): unknown {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function shortName(name: string): string {
-  return name.slice(name.lastIndexOf('.') + 1)
 }
 
 /** Go's `foldName`: ASCII upper-cased, other runes mapped through ToLower then ToUpper. */

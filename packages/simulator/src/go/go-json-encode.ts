@@ -1,4 +1,4 @@
-import { goJsonString } from './go-json-string.js'
+import { goJsonString } from './go-format.js'
 
 export { goJsonString }
 
@@ -6,20 +6,6 @@ export { goJsonString }
  * Go `encoding/json` output (as `json.NewEncoder(w).Encode` writes it), built by hand so that field
  * order follows Go struct declarations and map keys come out sorted.
  */
-
-/** A Go float64: shortest round-trip digits, exponent form below 1e-6 and from 1e21 (as JS does), `-0` kept. */
-export function goJsonFloat(n: number): string {
-  if (!Number.isFinite(n)) throw new RangeError(`json: unsupported value: ${n}`)
-  if (Object.is(n, -0)) return '-0'
-  return String(n)
-}
-
-/** A Go integer field (int, int64). */
-export function goJsonInt(n: number | bigint): string {
-  if (typeof n === 'bigint') return n.toString()
-  if (!Number.isInteger(n)) throw new RangeError(`not an integer: ${n}`)
-  return Object.is(n, -0) ? '0' : n.toFixed(0)
-}
 
 /** An ordered JSON object from pre-encoded members; members whose value is undefined are left out. */
 export function goJsonObject(members: Array<[string, string | undefined]>): string {
@@ -32,7 +18,7 @@ export function goJsonObject(members: Array<[string, string | undefined]>): stri
 
 /** A Go map: members sorted by key (byte order of the UTF-8 keys, as Go sorts strings). */
 export function goJsonMap(members: Array<[string, string | undefined]>): string {
-  return goJsonObject([...members].sort(([a], [b]) => compareUtf8(a, b)))
+  return goJsonObject([...members].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b))))
 }
 
 /** A Go slice: `null` when nil, `[...]` otherwise. */
@@ -53,7 +39,11 @@ export function goJsonAny(value: unknown): string {
   if (value === null || value === undefined) return 'null'
   if (typeof value === 'string') return goJsonString(value)
   if (typeof value === 'boolean') return value ? 'true' : 'false'
-  if (typeof value === 'number') return goJsonFloat(value)
+  if (typeof value === 'number') {
+    // a float64: shortest round-trip digits, exponent form below 1e-6 and from 1e21 (as JS does), -0 kept
+    if (!Number.isFinite(value)) throw new RangeError(`json: unsupported value: ${value}`)
+    return Object.is(value, -0) ? '-0' : String(value)
+  }
   if (typeof value === 'bigint') return value.toString()
   if (Array.isArray(value)) return goJsonArray(value.map(goJsonAny))
   if (typeof value === 'object') {
@@ -65,9 +55,4 @@ export function goJsonAny(value: unknown): string {
 /** `json.Encoder.Encode` ends every value with a newline. */
 export function encoderLine(json: string): string {
   return `${json}\n`
-}
-
-export function compareUtf8(a: string, b: string): number {
-  if (a === b) return 0
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
 }

@@ -9,9 +9,10 @@ import { COMBINING, DOUBLE_WIDTH } from './width-tables.js'
  */
 export function displayWidth(text: string | Uint8Array): number {
   const s = typeof text === 'string' ? text : decodeBytes(text)
-  if (isPlainAscii(s)) return s.length
+  // why: printable ASCII is one column a character, and by far the most common text
+  if (/^[\x20-\x7e]*$/.test(s)) return s.length
   let width = 0
-  for (const { segment } of segmenter().segment(withReplacementRunes(s))) {
+  for (const { segment } of GRAPHEMES.segment(withReplacementRunes(s))) {
     for (const ch of segment) {
       const w = runeWidth(ch.codePointAt(0)!)
       if (w > 0) {
@@ -56,16 +57,4 @@ function inRanges(cp: number, ranges: readonly number[]): boolean {
   return false
 }
 
-function isPlainAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 0x20 || c >= 0x7f) return false
-  }
-  return true
-}
-
-let cachedSegmenter: Intl.Segmenter | undefined
-function segmenter(): Intl.Segmenter {
-  cachedSegmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' })
-  return cachedSegmenter
-}
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' })

@@ -34,18 +34,17 @@ export function parseGarbling(spec: string | undefined): Garbling {
   return garbling
 }
 
+const STREAMS: Readonly<Record<string, Streams>> = {
+  stdout: { stdout: true, stderr: false },
+  stderr: { stdout: false, stderr: true },
+  both: { stdout: true, stderr: true },
+}
+
 function streamsOf(stream: string | undefined, part: string): Streams {
-  switch (stream) {
-    case undefined:
-    case 'stdout':
-      return { stdout: true, stderr: false }
-    case 'stderr':
-      return { stdout: false, stderr: true }
-    case 'both':
-      return { stdout: true, stderr: true }
-    default:
-      throw new GarbleSpecError(`invalid stream in HYPERCTL_SIM_GARBLE part ${JSON.stringify(part)}`)
-  }
+  const streams = Object.hasOwn(STREAMS, stream ?? 'stdout') ? STREAMS[stream ?? 'stdout'] : undefined
+  if (!streams)
+    throw new GarbleSpecError(`invalid stream in HYPERCTL_SIM_GARBLE part ${JSON.stringify(part)}`)
+  return streams
 }
 
 /** Applies stray bytes, then the cut, to one finished stream. */

@@ -33,20 +33,9 @@ export function usageBlock(name: string, specs: readonly FlagSpec[]): string {
   return out
 }
 
-const BOOL_WORDS = new Map<string, boolean>([
-  ['1', true],
-  ['t', true],
-  ['T', true],
-  ['TRUE', true],
-  ['true', true],
-  ['True', true],
-  ['0', false],
-  ['f', false],
-  ['F', false],
-  ['FALSE', false],
-  ['false', false],
-  ['False', false],
-])
+// strconv.ParseBool's words
+const TRUE_WORDS = ['1', 't', 'T', 'TRUE', 'true', 'True']
+const FALSE_WORDS = ['0', 'f', 'F', 'FALSE', 'false', 'False']
 
 /** FlagSet.Parse: stops at the first non-flag argument or after `--`. */
 export function parseFlags(setName: string, specs: readonly FlagSpec[], args: readonly string[]): FlagParse {
@@ -62,23 +51,13 @@ export function parseFlags(setName: string, specs: readonly FlagSpec[], args: re
   while (rest.length > 0) {
     const s = rest[0]!
     if (s.length < 2 || s[0] !== '-') break
-    let minuses = 1
-    if (s[1] === '-') {
-      minuses = 2
-      if (s.length === 2) {
-        rest = rest.slice(1)
-        break
-      }
-    }
-    let name = s.slice(minuses)
-    if (name.length === 0 || name[0] === '-' || name[0] === '=') return failure(`bad flag syntax: ${s}`)
     rest = rest.slice(1)
-    let value: string | undefined
-    const eq = name.indexOf('=', 1)
-    if (eq > 0) {
-      value = name.slice(eq + 1)
-      name = name.slice(0, eq)
-    }
+    if (s === '--') break
+    const body = s.slice(s[1] === '-' ? 2 : 1)
+    if (body === '' || body[0] === '-' || body[0] === '=') return failure(`bad flag syntax: ${s}`)
+    const eq = body.indexOf('=', 1)
+    const name = eq > 0 ? body.slice(0, eq) : body
+    let value = eq > 0 ? body.slice(eq + 1) : undefined
     const spec = specs.find((f) => f.name === name)
     if (!spec) {
       if (name === 'help' || name === 'h')
@@ -86,14 +65,9 @@ export function parseFlags(setName: string, specs: readonly FlagSpec[], args: re
       return failure(`flag provided but not defined: -${name}`)
     }
     if (spec.kind === 'bool') {
-      if (value === undefined) {
-        values.set(name, true)
-      } else {
-        const parsed = BOOL_WORDS.get(value)
-        if (parsed === undefined)
-          return failure(`invalid boolean value ${goQuote(value)} for -${name}: parse error`)
-        values.set(name, parsed)
-      }
+      if (value !== undefined && !TRUE_WORDS.includes(value) && !FALSE_WORDS.includes(value))
+        return failure(`invalid boolean value ${goQuote(value)} for -${name}: parse error`)
+      values.set(name, value === undefined || TRUE_WORDS.includes(value))
       continue
     }
     if (value === undefined) {

@@ -14,14 +14,6 @@ export const RESET = '\x1b[0m'
 
 /** SGR codes of pterm's default theme as hyperctl uses them. */
 export const CODES = {
-  infoPrefix: '30;46',
-  infoText: '96',
-  successPrefix: '30;42',
-  successText: '32',
-  warningPrefix: '30;43',
-  warningText: '33',
-  errorPrefix: '30;101',
-  errorText: '91',
   section: '1;33',
   spinner: '96',
   spinnerText: '97',
@@ -69,23 +61,14 @@ export function removeEscapeCodes(text: string): string {
   return clearCode(text.replace(OSC8, '$1'))
 }
 
-/** pterm internal.GetStringMaxWidth: the widest line, escape codes removed. */
-export function maxLineWidth(text: string): number {
-  let max = 0
-  for (const line of text.split('\n')) {
-    const w = displayWidth(removeEscapeCodes(line))
-    if (w > max) max = w
-  }
-  return max
-}
-
 export type PrefixKind = 'info' | 'success' | 'warning' | 'error'
 
+// pterm's Info/Success/Warning/Error printers: the label, its SGR style and the message's colour
 const PREFIXES: Record<PrefixKind, { text: string; prefix: string; message: string }> = {
-  info: { text: 'INFO', prefix: CODES.infoPrefix, message: CODES.infoText },
-  success: { text: 'SUCCESS', prefix: CODES.successPrefix, message: CODES.successText },
-  warning: { text: 'WARNING', prefix: CODES.warningPrefix, message: CODES.warningText },
-  error: { text: ' ERROR ', prefix: CODES.errorPrefix, message: CODES.errorText },
+  info: { text: 'INFO', prefix: '30;46', message: '96' },
+  success: { text: 'SUCCESS', prefix: '30;42', message: '32' },
+  warning: { text: 'WARNING', prefix: '30;43', message: '33' },
+  error: { text: ' ERROR ', prefix: '30;101', message: '91' },
 }
 
 /**
@@ -129,7 +112,8 @@ export function boxedTable(paint: Paint, rows: readonly (readonly string[])[]): 
   const table = rows.map((cells) =>
     cells.map((cell) => {
       const lines = cell.split('\n')
-      return { lines, widths: lines.map(maxLineWidth) }
+      // why: pterm's GetStringMaxWidth of one line is that line's width
+      return { lines, widths: lines.map(lineWidth) }
     }),
   )
   const columnWidths: number[] = []
@@ -178,15 +162,12 @@ function maxOf(values: readonly number[]): number {
   return max
 }
 
+/** The columns a line takes on screen, escape codes removed. */
 function lineWidth(line: string): number {
   return displayWidth(removeEscapeCodes(line))
 }
 
-/** pterm DefaultBox.Sprint: ASCII `|` sides, box-drawing corners, one space of padding each side. */
-export function box(paint: Paint, text: string): string {
-  return boxLines(paint, text.split('\n'))
-}
-
+/** pterm DefaultBox.Sprint of these lines: ASCII `|` sides, box-drawing corners, one space of padding each side. */
 function boxLines(paint: Paint, lines: readonly string[]): string {
   const border = (ch: string) => styleSprint(paint, CODES.box, ch)
   const widths = lines.map(lineWidth)

@@ -1,6 +1,6 @@
 import { byteLength, bytePrefix, byteSuffix, encodeText } from '../go/go-bytes.js'
-import { goDurationSeconds, goFormatFloat1, goToLower, roundToSeconds } from '../go/go-format.js'
-import { parseStrictRFC3339, type WallClock } from '../go/go-rfc3339.js'
+import { goFormatFloat1, goToLower, roundToSeconds } from '../go/go-format.js'
+import { formatClock, formatGoDuration, parseStrictRFC3339, type WallClock } from '../go/go-time.js'
 import {
   boxedTable,
   CODES,
@@ -13,7 +13,6 @@ import {
   sectionPrintln,
   styleSprint,
 } from './pterm.js'
-import type { DecodedCancelReply, DecodedDaemonStatus, DecodedJob, DecodedSubmitReply } from './replies.js'
 
 /** Rendering switches shared by the pure renderers. */
 export interface RenderOptions {
@@ -35,7 +34,7 @@ export const SPINNER_SEQUENCE = ['▀ ', ' ▀', ' ▄', '▄ '] as const
 /** One spinner frame: `\r`, the sequence glyph, the text and the elapsed time rounded to seconds. */
 export function spinnerFrameText(paint: Paint, index: number, text: string, elapsedSeconds: number): string {
   const seq = SPINNER_SEQUENCE[index % SPINNER_SEQUENCE.length]!
-  return `\r${styleSprint(paint, CODES.spinner, seq)} ${styleSprint(paint, CODES.spinnerText, text)}${styleSprint(paint, CODES.timer, ` (${goDurationSeconds(elapsedSeconds)})`)}`
+  return `\r${styleSprint(paint, CODES.spinner, seq)} ${styleSprint(paint, CODES.spinnerText, text)}${styleSprint(paint, CODES.timer, ` (${formatGoDuration(BigInt(Math.round(elapsedSeconds * 1e9)))})`)}`
 }
 
 /** The spinner's Success/Fail: clear the line with `width` spaces, print the prefix line, then Stop's `\n`. */
@@ -70,49 +69,48 @@ export function cutVmPath(vmPath: string): string {
   return byteLength(vmPath) > 30 ? `...${byteSuffix(vmPath, 27)}` : vmPath
 }
 
-/** hyperctl colorizeStatus (case-insensitive); `cancelled` and unknown words stay uncoloured. */
-export function colorizeStatus(paint: Paint, status: string): string {
-  switch (goToLower(status)) {
-    case 'running':
-    case 'installed':
-    case 'completed':
-    case 'ready':
-      return colorSprint(paint, CODES.green, status)
-    case 'pending':
-    case 'initializing':
-      return colorSprint(paint, CODES.yellow, status)
-    case 'failed':
-    case 'error':
-    case 'not running':
-      return colorSprint(paint, CODES.red, status)
-    default:
-      return status
-  }
+// hyperctl colorizeStatus's colours by lower-cased status; `cancelled` and unknown words stay uncoloured
+const STATUS_COLORS: Readonly<Record<string, string>> = {
+  running: CODES.green,
+  installed: CODES.green,
+  completed: CODES.green,
+  ready: CODES.green,
+  pending: CODES.yellow,
+  initializing: CODES.yellow,
+  failed: CODES.red,
+  error: CODES.red,
+  'not running': CODES.red,
 }
 
-const pad2 = (n: number) => String(n).padStart(2, '0')
+export function colorizeStatus(paint: Paint, status: string): string {
+  const lower = goToLower(status)
+  return Object.hasOwn(STATUS_COLORS, lower) ? colorSprint(paint, STATUS_COLORS[lower]!, status) : status
+}
 
-export function jobRow(paint: Paint, job: DecodedJob): string[] {
-  const progress = job.progress
-    ? `${job.progress.phase} (${goFormatFloat1(job.progress.percent_complete)}%)`
-    : '-'
-  const started = job.started_at
-    ? `${pad2(job.started_at.hour)}:${pad2(job.started_at.minute)}:${pad2(job.started_at.second)}`
-    : '-'
+function wallClock(startedAt: QueryJobView['started_at']): WallClock | null | undefined {
+  if (typeof startedAt !== 'string') return startedAt
+  const parsed = parseStrictRFC3339(startedAt)
+  if ('error' in parsed) throw new TypeError(`started_at: ${parsed.error}`)
+  return parsed
+}
+
+export function jobRow(paint: Paint, job: QueryJobView): string[] {
+  const { definition: d, progress: p } = job
+  const started = wallClock(job.started_at)
   return [
-    cutJobId(job.definition.id),
-    job.definition.name,
-    cutVmPath(job.definition.vm_path),
-    colorizeStatus(paint, job.status),
-    progress,
-    started,
+    cutJobId(d?.id ?? ''),
+    d?.name ?? '',
+    cutVmPath(d?.vm_path ?? ''),
+    colorizeStatus(paint, job.status ?? ''),
+    p ? `${p.phase ?? ''} (${goFormatFloat1(p.percent_complete ?? 0)}%)` : '-',
+    started ? formatClock(started) : '-',
   ]
 }
 
 const QUERY_HEADER = ['Job ID', 'Name', 'VM Path', 'Status', 'Progress', 'Started']
 
 /** stdout of a successful query with total ≠ 0: the `Jobs` section and the boxed table. */
-export function queryTableText(paint: Paint, jobs: readonly DecodedJob[], unknownColumn = false): string {
+export function queryTableText(paint: Paint, jobs: readonly QueryJobView[], unknownColumn = false): string {
   const rows = [QUERY_HEADER, ...jobs.map((job) => jobRow(paint, job))]
   // why: a column hyperctl does not print, to test that parsers find columns by their header
   const table = unknownColumn
@@ -124,40 +122,17 @@ export function queryTableText(paint: Paint, jobs: readonly DecodedJob[], unknow
 /** stdout of a successful query: `No jobs found` when total is 0, else the table. */
 export function queryStdoutText(
   paint: Paint,
-  total: bigint,
-  jobs: readonly DecodedJob[],
+  total: number | bigint,
+  jobs: readonly QueryJobView[],
   unknownColumn = false,
 ): string {
-  if (total === 0n) return prefixPrintln(paint, 'info', 'No jobs found')
+  if (BigInt(total) === 0n) return prefixPrintln(paint, 'info', 'No jobs found')
   return queryTableText(paint, jobs, unknownColumn)
-}
-
-function toDecodedJob(job: QueryJobView): DecodedJob {
-  let started: WallClock | null = null
-  if (typeof job.started_at === 'string') {
-    const parsed = parseStrictRFC3339(job.started_at)
-    if ('error' in parsed) throw new TypeError(`started_at: ${parsed.error}`)
-    started = parsed
-  } else if (job.started_at) {
-    started = job.started_at
-  }
-  return {
-    definition: {
-      id: job.definition?.id ?? '',
-      name: job.definition?.name ?? '',
-      vm_path: job.definition?.vm_path ?? '',
-    },
-    status: job.status ?? '',
-    progress: job.progress
-      ? { phase: job.progress.phase ?? '', percent_complete: job.progress.percent_complete ?? 0 }
-      : null,
-    started_at: started,
-  }
 }
 
 /** Exactly what `hyperctl query` writes to stdout for these jobs (total ≠ 0): section + boxed table. */
 export function renderQueryTable(jobs: readonly QueryJobView[], options?: RenderOptions): Buffer {
-  return encodeText(queryTableText(paintOf(options), jobs.map(toDecodedJob), options?.unknownColumn))
+  return encodeText(queryTableText(paintOf(options), jobs, options?.unknownColumn))
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -173,41 +148,38 @@ export interface DaemonStatusView {
   failed_jobs?: number | bigint
 }
 
-export function statusStdoutText(paint: Paint, status: DecodedDaemonStatus, displayUrl: string): string {
-  const total = Number(status.total_jobs)
-  const pct = (n: bigint) => `${goFormatFloat1(total > 0 ? (Number(n) / total) * 100 : 0)}%`
+export function statusStdoutText(paint: Paint, status: DaemonStatusView, displayUrl: string): string {
+  const count = (key: keyof DaemonStatusView) => BigInt(status[key] ?? 0)
+  const total = Number(count('total_jobs'))
+  const row = (label: string, key: keyof DaemonStatusView, code: string) => [
+    label,
+    colorSprint(paint, code, count(key).toString()),
+    `${goFormatFloat1(total > 0 ? (Number(count(key)) / total) * 100 : 0)}%`,
+  ]
   let out = '\n'
   out += prefixPrintfln(paint, 'info', `🔗 Connected to: ${displayUrl}`)
   out += '\n'
   out += sectionPrintln(paint, '📊 Daemon Status')
   out += boxedTable(paint, [
     ['Property', 'Value'],
-    ['⚙️  Version', status.version],
-    ['⏱️  Uptime', status.uptime],
+    ['⚙️  Version', status.version ?? ''],
+    ['⏱️  Uptime', status.uptime ?? ''],
     ['📍 URL', displayUrl],
   ])
   out += '\n'
   out += sectionPrintln(paint, '📈 Job Statistics')
   out += boxedTable(paint, [
     ['Status', 'Count', 'Percentage'],
-    ['📦 Total Jobs', status.total_jobs.toString(), '100%'],
-    [
-      '🔄 Running',
-      colorSprint(paint, CODES.lightCyan, status.running_jobs.toString()),
-      pct(status.running_jobs),
-    ],
-    [
-      '✅ Completed',
-      colorSprint(paint, CODES.green, status.completed_jobs.toString()),
-      pct(status.completed_jobs),
-    ],
-    ['❌ Failed', colorSprint(paint, CODES.red, status.failed_jobs.toString()), pct(status.failed_jobs)],
+    ['📦 Total Jobs', count('total_jobs').toString(), '100%'],
+    row('🔄 Running', 'running_jobs', CODES.lightCyan),
+    row('✅ Completed', 'completed_jobs', CODES.green),
+    row('❌ Failed', 'failed_jobs', CODES.red),
   ])
   out += '\n'
-  if (status.running_jobs > 0n) {
+  if (count('running_jobs') > 0n) {
     out += prefixPrintln(paint, 'info', '💡 You have running jobs:')
     out += '   View them: hyperctl query -status running\n'
-  } else if (status.total_jobs === 0n) {
+  } else if (count('total_jobs') === 0n) {
     out += prefixPrintln(paint, 'info', '💡 No jobs yet. Start by:')
     out += '   1. List VMs: hyperctl list\n'
     out += '   2. Submit job: hyperctl submit -vm /data/vm/my-vm -output /tmp/export\n'
@@ -219,15 +191,7 @@ export function statusStdoutText(paint: Paint, status: DecodedDaemonStatus, disp
 
 /** Exactly what `hyperctl status` writes to stdout; `url` is the daemon URL it shows (hyperctl's constant). */
 export function renderStatus(status: DaemonStatusView, options?: RenderOptions & { url?: string }): Buffer {
-  const decoded: DecodedDaemonStatus = {
-    version: status.version ?? '',
-    uptime: status.uptime ?? '',
-    total_jobs: BigInt(status.total_jobs ?? 0),
-    running_jobs: BigInt(status.running_jobs ?? 0),
-    completed_jobs: BigInt(status.completed_jobs ?? 0),
-    failed_jobs: BigInt(status.failed_jobs ?? 0),
-  }
-  return encodeText(statusStdoutText(paintOf(options), decoded, options?.url ?? 'http://localhost:8080'))
+  return encodeText(statusStdoutText(paintOf(options), status, options?.url ?? 'http://localhost:8080'))
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -241,14 +205,16 @@ export interface SubmitReplyView {
   errors?: readonly string[] | null
 }
 
-export function submitStdoutText(paint: Paint, reply: DecodedSubmitReply): string {
+export function submitStdoutText(paint: Paint, reply: SubmitReplyView): string {
   let out = ''
-  if (reply.accepted > 0n) {
-    out += prefixPrintfln(paint, 'success', `Accepted Jobs: ${reply.accepted}`)
+  const accepted = BigInt(reply.accepted ?? 0)
+  const rejected = BigInt(reply.rejected ?? 0)
+  if (accepted > 0n) {
+    out += prefixPrintfln(paint, 'success', `Accepted Jobs: ${accepted}`)
     for (const id of reply.job_ids ?? []) out += prefixPrintfln(paint, 'info', `  - Job ID: ${id}`)
   }
-  if (reply.rejected > 0n) {
-    out += prefixPrintfln(paint, 'warning', `Rejected Jobs: ${reply.rejected}`)
+  if (rejected > 0n) {
+    out += prefixPrintfln(paint, 'warning', `Rejected Jobs: ${rejected}`)
     for (const message of reply.errors ?? []) out += prefixPrintfln(paint, 'error', `  - ${message}`)
   }
   return out
@@ -256,52 +222,34 @@ export function submitStdoutText(paint: Paint, reply: DecodedSubmitReply): strin
 
 /** Exactly what a successful `hyperctl submit` writes to stdout (empty when nothing was accepted or rejected). */
 export function renderSubmitResult(reply: SubmitReplyView, options?: RenderOptions): Buffer {
-  return encodeText(
-    submitStdoutText(paintOf(options), {
-      job_ids: reply.job_ids ? [...reply.job_ids] : null,
-      accepted: BigInt(reply.accepted ?? 0),
-      rejected: BigInt(reply.rejected ?? 0),
-      errors: reply.errors ? [...reply.errors] : null,
-    }),
-  )
+  return encodeText(submitStdoutText(paintOf(options), reply))
 }
 
 /** The daemon's `POST /jobs/cancel` reply. */
 export interface CancelReplyView {
   cancelled?: readonly string[] | null
   failed?: readonly string[] | null
-  errors?: Readonly<Record<string, string>> | ReadonlyMap<string, string> | null
+  errors?: Readonly<Record<string, string | undefined>> | ReadonlyMap<string, string> | null
 }
 
-export function cancelStdoutText(paint: Paint, reply: DecodedCancelReply): string {
+export function cancelStdoutText(paint: Paint, reply: CancelReplyView): string {
+  const { cancelled, failed, errors } = reply
+  const reasons = errors instanceof Map ? errors : new Map(Object.entries(errors ?? {}))
   let out = ''
-  if (reply.cancelled && reply.cancelled.length > 0) {
+  if (cancelled && cancelled.length > 0) {
     out += prefixPrintln(paint, 'success', 'Cancelled:')
-    for (const id of reply.cancelled) out += prefixPrintfln(paint, 'info', `  - ${id}`)
+    for (const id of cancelled) out += prefixPrintfln(paint, 'info', `  - ${id}`)
   }
-  if (reply.failed && reply.failed.length > 0) {
+  if (failed && failed.length > 0) {
     out += prefixPrintln(paint, 'warning', 'Failed to cancel:')
-    for (const id of reply.failed)
-      out += prefixPrintfln(paint, 'error', `  - ${id}: ${reply.errors?.get(id) ?? ''}`)
+    for (const id of failed) out += prefixPrintfln(paint, 'error', `  - ${id}: ${reasons.get(id) ?? ''}`)
   }
   return out
 }
 
 /** Exactly what a successful `hyperctl cancel` writes to stdout. */
 export function renderCancelResult(reply: CancelReplyView, options?: RenderOptions): Buffer {
-  const errors =
-    reply.errors instanceof Map
-      ? new Map(reply.errors)
-      : reply.errors
-        ? new Map(Object.entries(reply.errors as Record<string, string>))
-        : null
-  return encodeText(
-    cancelStdoutText(paintOf(options), {
-      cancelled: reply.cancelled ? [...reply.cancelled] : null,
-      failed: reply.failed ? [...reply.failed] : null,
-      errors,
-    }),
-  )
+  return encodeText(cancelStdoutText(paintOf(options), reply))
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -350,7 +298,7 @@ export function renderQueryOutput(
   options?: RenderOptions & { spinnerFrames?: number },
 ): { stdout: Buffer; stderr: Buffer } {
   const paint = paintOf(options)
-  const jobs = (reply.jobs ?? []).map(toDecodedJob)
+  const jobs = reply.jobs ?? []
   const total = BigInt(reply.total ?? jobs.length)
   let stderr = ''
   for (let k = 0; k < (options?.spinnerFrames ?? 1); k++) {

@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { encodeStruct } from '../daemon/go-struct.js'
+import { definitionFrom, JOB_DEFINITION } from '../daemon/job-model.js'
 import { decodeBytes, encodeText } from '../go/go-bytes.js'
 import { goFilepathBase, goFilepathExt, goTrimSpace } from '../go/go-format.js'
-import { goJsonString, goJsonStrings } from '../go/go-json-encode.js'
+import type { WireType } from '../go/go-json-decode.js'
+import { goJsonStrings } from '../go/go-json-encode.js'
 import { GarbleSpecError, type Garbling, garbleBytes, parseGarbling } from './garble.js'
 import {
   CANCEL_FLAGS,
@@ -14,23 +17,21 @@ import {
   STATUS_FLAGS,
   SUBMIT_FLAGS,
 } from './go-flags.js'
-import { decodeGoJson, type GoType } from './go-json.js'
 import { simplifiedHelpText } from './help.js'
-import { type Paint, prefixPrintfln, prefixPrintln } from './pterm.js'
-import { cancelStdoutText, queryStdoutText, statusStdoutText, submitStdoutText } from './render.js'
+import { prefixPrintfln, prefixPrintln } from './pterm.js'
 import {
-  CANCEL_RESPONSE,
-  DAEMON_STATUS,
-  type DecodedCancelReply,
-  type DecodedDaemonStatus,
-  type DecodedJob,
-  type DecodedQueryReply,
-  type DecodedSubmitReply,
-  QUERY_RESPONSE,
-  SUBMIT_RESPONSE,
-} from './replies.js'
+  type CancelReplyView,
+  cancelStdoutText,
+  type DaemonStatusView,
+  type QueryJobView,
+  queryStdoutText,
+  type SubmitReplyView,
+  statusStdoutText,
+  submitStdoutText,
+} from './render.js'
+import { CANCEL_RESPONSE, DAEMON_STATUS, decodeGoJson, QUERY_RESPONSE, SUBMIT_RESPONSE } from './replies.js'
 import { Spinner } from './spinner.js'
-import { type FetchLike, type HttpRequest, sendRequest, type TransportOutcome } from './transport.js'
+import { type FetchLike, type HttpRequest, sendRequest, stripPassword } from './transport.js'
 
 /** Where the simulator writes: anything with a write(bytes) method (process.stdout, a collecting sink). */
 export interface ByteSink {
@@ -82,21 +83,11 @@ const UNSIMULATED = new Set([
   'k8s',
 ])
 
-interface Settings {
-  paint: Paint
-  daemonUrl: string
-  displayUrl: string
-  dialError: string | undefined
-  spinnerFrames: number | undefined
-  terminalWidth: number
-  timeoutMs: number
-  argv0: string
-  garbling: Garbling
-}
+type Settings = ReturnType<typeof readSettings>
 
 class SettingError extends Error {}
 
-function readSettings(env: Readonly<Record<string, string | undefined>>, io: HyperctlSimIO): Settings {
+function readSettings(env: Readonly<Record<string, string | undefined>>, io: HyperctlSimIO) {
   const count = (name: string, min: number): number | undefined => {
     const raw = env[name]
     if (raw === undefined || raw === '') return undefined
@@ -109,19 +100,12 @@ function readSettings(env: Readonly<Record<string, string | undefined>>, io: Hyp
   }
   // why: hyperctl appends "/jobs/..." to its constant; a trailing slash here would make "//jobs/..."
   const daemonUrl = (env.HYPERCTL_SIM_DAEMON_URL || REAL_DAEMON_URL).replace(/\/+$/, '')
-  let garbling: Garbling
-  try {
-    garbling = parseGarbling(env.HYPERCTL_SIM_GARBLE)
-  } catch (error) {
-    if (error instanceof GarbleSpecError) throw new SettingError(error.message)
-    throw error
-  }
   return {
     // why: gookit enables colour unless NO_COLOR is set to a non-empty value; pterm forces it on otherwise
     paint: { color: (env.NO_COLOR ?? '') === '' },
     daemonUrl,
     // why: the shown URL (status page, error texts) must not carry a password from the knob
-    displayUrl: (env.HYPERCTL_SIM_DISPLAY_URL || redactPassword(daemonUrl)).replace(/\/+$/, ''),
+    displayUrl: (env.HYPERCTL_SIM_DISPLAY_URL || stripPassword(daemonUrl)).replace(/\/+$/, ''),
     dialError: env.HYPERCTL_SIM_DIAL_ERROR || undefined,
     spinnerFrames: count('HYPERCTL_SIM_SPINNER_FRAMES', 0),
     terminalWidth:
@@ -129,54 +113,29 @@ function readSettings(env: Readonly<Record<string, string | undefined>>, io: Hyp
       (io.stdoutColumns && io.stdoutColumns > 0 ? io.stdoutColumns : 80),
     timeoutMs: count('HYPERCTL_SIM_TIMEOUT_MS', 1) ?? 30_000,
     argv0: env.HYPERCTL_SIM_ARGV0 || 'hyperctl',
-    garbling,
+    garbling: parseGarbling(env.HYPERCTL_SIM_GARBLE),
   }
 }
 
-function redactPassword(url: string): string {
-  try {
-    const parsed = new URL(url)
-    return parsed.password === '' ? url : url.replace(`:${parsed.password}@`, ':***@')
-  } catch {
-    return url
-  }
-}
+type Stream = 'stdout' | 'stderr'
+type Output = Record<Stream, (text: string) => void> & { flush(): void }
 
 /** Collects or forwards each stream; a garbled stream is held back and damaged when the run ends. */
-class Output {
-  private readonly held: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] }
-
-  constructor(
-    private readonly io: HyperctlSimIO,
-    private readonly garbling: Garbling | undefined,
-  ) {}
-
-  stdout(text: string): void {
-    this.emit('stdout', text)
-  }
-
-  stderr(text: string): void {
-    this.emit('stderr', text)
-  }
-
-  private holds(stream: 'stdout' | 'stderr'): boolean {
-    return Boolean(this.garbling?.cut?.streams[stream] || this.garbling?.stray?.streams[stream])
-  }
-
-  private emit(stream: 'stdout' | 'stderr', text: string): void {
+function outputFor(io: HyperctlSimIO, garbling: Garbling): Output {
+  const held: Record<Stream, Buffer[]> = { stdout: [], stderr: [] }
+  const holds = (stream: Stream) => Boolean(garbling.cut?.streams[stream] || garbling.stray?.streams[stream])
+  const emit = (stream: Stream) => (text: string) => {
     if (text === '') return
-    const bytes = encodeText(text)
-    if (this.holds(stream)) this.held[stream].push(bytes)
-    else this.io[stream].write(bytes)
+    if (holds(stream)) held[stream].push(encodeText(text))
+    else io[stream].write(encodeText(text))
   }
-
-  flush(): void {
+  const flush = () => {
     for (const stream of ['stdout', 'stderr'] as const) {
-      if (!this.holds(stream) || !this.garbling) continue
-      const bytes = garbleBytes(Buffer.concat(this.held[stream]), this.garbling, stream)
-      if (bytes.length > 0) this.io[stream].write(bytes)
+      const bytes = holds(stream) ? garbleBytes(Buffer.concat(held[stream]), garbling, stream) : undefined
+      if (bytes && bytes.length > 0) io[stream].write(bytes)
     }
   }
+  return { stdout: emit('stdout'), stderr: emit('stderr'), flush }
 }
 
 /**
@@ -189,11 +148,11 @@ export async function runHyperctlSim(args: readonly string[], io: HyperctlSimIO)
   try {
     settings = readSettings(env, io)
   } catch (error) {
-    if (!(error instanceof SettingError)) throw error
+    if (!(error instanceof SettingError || error instanceof GarbleSpecError)) throw error
     io.stderr.write(encodeText(`hyperctl-sim: ${error.message}\n`))
     return SIM_FAILURE_EXIT_CODE
   }
-  const out = new Output(io, settings.garbling)
+  const out = outputFor(io, settings.garbling)
   try {
     return await dispatch(args, settings, out, io)
   } finally {
@@ -219,42 +178,25 @@ async function dispatch(
   }
   // why: hyperctl dispatches on the raw first argument, so `-daemon URL submit` is an unknown command
   const command = args[0]!
-  const sub = (specs: readonly FlagSpec[]) => parseFlags(command, specs, args.slice(1))
-  switch (command) {
-    case 'submit': {
-      const flags = sub(SUBMIT_FLAGS)
-      if (!flags.ok) return flagFailure(flags, out)
-      return submit(s, out, io, flags.values)
-    }
-    case 'query': {
-      const flags = sub(QUERY_FLAGS)
-      if (!flags.ok) return flagFailure(flags, out)
-      return query(s, out, io, flags.values)
-    }
-    case 'status': {
-      const flags = sub(STATUS_FLAGS)
-      if (!flags.ok) return flagFailure(flags, out)
-      return status(s, out, io)
-    }
-    case 'cancel': {
-      const flags = sub(CANCEL_FLAGS)
-      if (!flags.ok) return flagFailure(flags, out)
-      return cancel(s, out, io, flags.values)
-    }
-    case 'help':
-      out.stdout(simplifiedHelpText(s.paint))
-      return 0
-    default:
-      if (UNSIMULATED.has(command)) {
-        out.stderr(
-          `hyperctl-sim: "${command}" is a hyperctl command this simulator does not reproduce (it covers submit, query, status, cancel, help and -version)\n`,
-        )
-        return SIM_FAILURE_EXIT_CODE
-      }
-      out.stdout(prefixPrintfln(s.paint, 'error', `Unknown command: ${command}`))
-      out.stdout(simplifiedHelpText(s.paint))
-      return 1
+  const known = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
+  if (known) {
+    const flags = parseFlags(command, known.flags, args.slice(1))
+    if (!flags.ok) return flagFailure(flags, out)
+    return runCommand(known, s, out, io, flags.values)
   }
+  if (command === 'help') {
+    out.stdout(simplifiedHelpText(s.paint))
+    return 0
+  }
+  if (UNSIMULATED.has(command)) {
+    out.stderr(
+      `hyperctl-sim: "${command}" is a hyperctl command this simulator does not reproduce (it covers submit, query, status, cancel, help and -version)\n`,
+    )
+    return SIM_FAILURE_EXIT_CODE
+  }
+  out.stdout(prefixPrintfln(s.paint, 'error', `Unknown command: ${command}`))
+  out.stdout(simplifiedHelpText(s.paint))
+  return 1
 }
 
 function flagFailure(result: Extract<FlagParse, { ok: false }>, out: Output): number {
@@ -262,21 +204,122 @@ function flagFailure(result: Extract<FlagParse, { ok: false }>, out: Output): nu
   return result.exitCode
 }
 
-function spinnerFor(s: Settings, out: Output, text: string): Spinner {
-  const spinner = new Spinner((t) => out.stderr(t), s.paint, text, s.terminalWidth, s.spinnerFrames)
-  spinner.start()
-  return spinner
+type Flags = Map<string, string | boolean>
+type RequestBody = Pick<HttpRequest, 'contentType' | 'body'>
+
+/** One of hyperctl's job commands: the same spinner, request and reply plumbing with its own texts. */
+interface Command<R> {
+  flags: readonly FlagSpec[]
+  /** Printed (as an error line, exit 1) before the spinner starts when the flags cannot work. */
+  refuse?: (flags: Flags) => string | undefined
+  spinner: string
+  /** `<failure>: <cause>` is the spinner's text when the request fails. */
+  failure: string
+  path: string
+  /** The request body, or the spinner's failure text when there is nothing to send. */
+  body: (flags: Flags, io: HyperctlSimIO) => Promise<RequestBody | string> | RequestBody
+  /** submit only: a status other than 200 prints the body as a server error. */
+  needsOk?: boolean
+  reply: WireType
+  succeed: (reply: R) => string
+  /** query only: hyperctl crashes on this reply after the spinner's success line. */
+  crashes?: (reply: R) => boolean
+  /** What the command prints on stdout for the reply. */
+  show: (s: Settings, reply: R) => string
 }
 
-function request(
+const define = <R>(command: Command<R>) => command as unknown as Command<unknown>
+const json = (text: string): RequestBody => ({ contentType: 'application/json', body: Buffer.from(text) })
+
+const COMMANDS: Record<string, Command<unknown>> = {
+  submit: define<SubmitReplyView>({
+    flags: SUBMIT_FLAGS,
+    spinner: 'Submitting job(s)...',
+    failure: 'Failed to submit job',
+    path: '/jobs/submit',
+    body: submitBody,
+    needsOk: true,
+    reply: SUBMIT_RESPONSE,
+    succeed: (reply) => `Submitted ${reply.accepted ?? 0} job(s)`,
+    show: (s, reply) => submitStdoutText(s.paint, reply),
+  }),
+  query: define<{ jobs?: Array<QueryJobView | null> | null; total?: bigint }>({
+    flags: QUERY_FLAGS,
+    spinner: 'Querying jobs...',
+    failure: 'Failed to query',
+    path: '/jobs/query',
+    body: (flags) => {
+      const id = flags.get('id') as string
+      const statusFilter = flags.get('status') as string
+      let text = '{'
+      if (id !== '') text += `"job_ids":${goJsonStrings(id.split(','))},`
+      if (statusFilter !== '') text += `"status":${goJsonStrings(statusFilter.split(',').map(goTrimSpace))},`
+      return json(`${text}"all":${flags.get('all') === true}}`)
+    },
+    reply: QUERY_RESPONSE,
+    succeed: (reply) => `Found ${reply.total ?? 0} job(s)`,
+    // why: displayJobs dereferences each *Job; a JSON null element crashes hyperctl
+    crashes: (reply) => (reply.total ?? 0n) !== 0n && (reply.jobs ?? []).some((job) => job === null),
+    show: (s, reply) =>
+      queryStdoutText(
+        s.paint,
+        reply.total ?? 0n,
+        (reply.jobs ?? []) as QueryJobView[],
+        s.garbling.unknownColumn,
+      ),
+  }),
+  status: define<DaemonStatusView>({
+    flags: STATUS_FLAGS,
+    spinner: '📊 Getting daemon status...',
+    failure: 'Failed to get status',
+    path: '/status',
+    body: () => ({ contentType: '', body: null }),
+    reply: DAEMON_STATUS,
+    succeed: () => 'Retrieved daemon status',
+    show: (s, reply) => statusStdoutText(s.paint, reply, s.displayUrl),
+  }),
+  cancel: define<CancelReplyView>({
+    flags: CANCEL_FLAGS,
+    refuse: (flags) => (flags.get('id') === '' ? 'Job ID required (-id)' : undefined),
+    spinner: 'Cancelling job(s)...',
+    failure: 'Failed to cancel',
+    path: '/jobs/cancel',
+    body: (flags) => json(`{"job_ids":${goJsonStrings((flags.get('id') as string).split(','))}}`),
+    reply: CANCEL_RESPONSE,
+    succeed: (reply) => `Cancelled ${reply.cancelled?.length ?? 0} job(s)`,
+    show: (s, reply) => cancelStdoutText(s.paint, reply),
+  }),
+}
+
+async function runCommand(
+  command: Command<unknown>,
   s: Settings,
+  out: Output,
   io: HyperctlSimIO,
-  spinner: Spinner,
-  req: Omit<HttpRequest, 'url'> & { path: string },
-): Promise<TransportOutcome> {
+  flags: Flags,
+): Promise<number> {
+  const refusal = command.refuse?.(flags)
+  if (refusal !== undefined) {
+    out.stdout(prefixPrintln(s.paint, 'error', refusal))
+    return 1
+  }
+  const spinner = new Spinner(
+    (t) => out.stderr(t),
+    s.paint,
+    command.spinner,
+    s.terminalWidth,
+    s.spinnerFrames,
+  )
+  spinner.start()
+  const failed = (text: string) => {
+    spinner.finish('error', text)
+    return 1
+  }
+  const body = await command.body(flags, io)
+  if (typeof body === 'string') return failed(body)
   spinner.waiting()
-  return sendRequest(
-    { method: req.method, url: s.daemonUrl + req.path, contentType: req.contentType, body: req.body },
+  const sent = await sendRequest(
+    { method: body.body ? 'POST' : 'GET', url: s.daemonUrl + command.path, ...body },
     {
       timeoutMs: s.timeoutMs,
       actualBase: s.daemonUrl,
@@ -285,106 +328,43 @@ function request(
       ...(io.fetch ? { fetch: io.fetch } : {}),
     },
   )
-}
-
-function decode<T>(
-  reply: { body: Buffer; bodyError?: string },
-  type: GoType,
-): { ok: true; value: T } | { ok: false; error: string } {
-  const outcome = decodeGoJson(reply.body, type, reply.bodyError)
-  return outcome.ok ? { ok: true, value: outcome.value as T } : outcome
-}
-
-async function submit(
-  s: Settings,
-  out: Output,
-  io: HyperctlSimIO,
-  flags: Map<string, string | boolean>,
-): Promise<number> {
-  const file = flags.get('file') as string
-  const vm = flags.get('vm') as string
-  let output = flags.get('output') as string
-  const spinner = spinnerFor(s, out, 'Submitting job(s)...')
-  let body: Buffer
-  let contentType: string
-  if (file !== '') {
-    try {
-      body = await readFile(resolve(io.cwd ?? process.cwd(), file))
-    } catch (error) {
-      spinner.fail(`Failed to read file: ${goReadFileError(error, file)}`)
-      return 1
-    }
-    const ext = goFilepathExt(file)
-    contentType = ext === '.yaml' || ext === '.yml' ? 'application/x-yaml' : 'application/json'
-  } else if (vm !== '') {
-    const name = goFilepathBase(vm)
-    if (output === '') output = `./export-${name}`
-    body = Buffer.from(
-      `{"id":"","name":${goJsonString(name)},"vm_path":${goJsonString(vm)},"output_path":${goJsonString(output)},"created_at":"0001-01-01T00:00:00Z"}`,
-    )
-    contentType = 'application/json'
-  } else {
-    spinner.fail('Either -file or -vm must be specified')
-    return 1
-  }
-  const sent = await request(s, io, spinner, { method: 'POST', path: '/jobs/submit', contentType, body })
-  if (!sent.ok) {
-    spinner.fail(`Failed to submit job: ${sent.error}`)
-    return 1
-  }
-  if (sent.reply.status !== 200) {
-    // why: hyperctl ignores the read error here and prints whatever part of the body arrived
-    spinner.fail(`Server error: ${decodeBytes(sent.reply.body)}`)
-    return 1
-  }
-  const decoded = decode<DecodedSubmitReply>(sent.reply, SUBMIT_RESPONSE)
-  if (!decoded.ok) {
-    spinner.fail(`Failed to parse response: ${decoded.error}`)
-    return 1
-  }
-  spinner.succeed(`Submitted ${decoded.value.accepted} job(s)`)
-  out.stdout(submitStdoutText(s.paint, decoded.value))
-  return 0
-}
-
-async function query(
-  s: Settings,
-  out: Output,
-  io: HyperctlSimIO,
-  flags: Map<string, string | boolean>,
-): Promise<number> {
-  const spinner = spinnerFor(s, out, 'Querying jobs...')
-  const id = flags.get('id') as string
-  const statusFilter = flags.get('status') as string
-  let json = '{'
-  if (id !== '') json += `"job_ids":${goJsonStrings(id.split(','))},`
-  if (statusFilter !== '') json += `"status":${goJsonStrings(statusFilter.split(',').map(goTrimSpace))},`
-  json += `"all":${flags.get('all') === true}}`
-  const sent = await request(s, io, spinner, {
-    method: 'POST',
-    path: '/jobs/query',
-    contentType: 'application/json',
-    body: Buffer.from(json),
-  })
-  if (!sent.ok) {
-    spinner.fail(`Failed to query: ${sent.error}`)
-    return 1
-  }
-  const decoded = decode<DecodedQueryReply>(sent.reply, QUERY_RESPONSE)
-  if (!decoded.ok) {
-    spinner.fail(`Failed to parse response: ${decoded.error}`)
-    return 1
-  }
-  const reply = decoded.value
-  spinner.succeed(`Found ${reply.total} job(s)`)
-  const jobs = reply.jobs ?? []
-  if (reply.total !== 0n && jobs.some((job) => job === null)) {
-    // why: displayJobs dereferences each *Job; a JSON null element crashes hyperctl
+  if (!sent.ok) return failed(`${command.failure}: ${sent.error}`)
+  // why: hyperctl ignores the read error here and prints whatever part of the body arrived
+  if (command.needsOk && sent.reply.status !== 200)
+    return failed(`Server error: ${decodeBytes(sent.reply.body)}`)
+  const decoded = decodeGoJson(sent.reply.body, command.reply, sent.reply.bodyError)
+  if (!decoded.ok) return failed(`Failed to parse response: ${decoded.error}`)
+  // why: a JSON null leaves the reply struct as its zero value
+  const reply = decoded.value ?? {}
+  spinner.finish('success', command.succeed(reply))
+  if (command.crashes?.(reply)) {
     out.stderr(NIL_JOB_PANIC)
     return 2
   }
-  out.stdout(queryStdoutText(s.paint, reply.total, jobs as DecodedJob[], s.garbling.unknownColumn))
+  out.stdout(command.show(s, reply))
   return 0
+}
+
+async function submitBody(flags: Flags, io: HyperctlSimIO): Promise<RequestBody | string> {
+  const file = flags.get('file') as string
+  const vm = flags.get('vm') as string
+  if (file !== '') {
+    try {
+      const body = await readFile(resolve(io.cwd ?? process.cwd(), file))
+      const ext = goFilepathExt(file)
+      return {
+        contentType: ext === '.yaml' || ext === '.yml' ? 'application/x-yaml' : 'application/json',
+        body,
+      }
+    } catch (error) {
+      return `Failed to read file: ${goReadFileError(error, file)}`
+    }
+  }
+  if (vm === '') return 'Either -file or -vm must be specified'
+  const name = goFilepathBase(vm)
+  const output = (flags.get('output') as string) || `./export-${name}`
+  // why: hyperctl marshals a models.JobDefinition, the struct the daemon declares
+  return json(encodeStruct(JOB_DEFINITION, definitionFrom({ name, vm_path: vm, output_path: output })))
 }
 
 // The shape of Go's crash report; addresses, arguments and offsets of a real build differ.
@@ -399,56 +379,6 @@ main.handleQuery(...)
 main.main()
 \thypersdk/cmd/hyperctl/main.go:318
 `
-
-async function status(s: Settings, out: Output, io: HyperctlSimIO): Promise<number> {
-  const spinner = spinnerFor(s, out, '📊 Getting daemon status...')
-  const sent = await request(s, io, spinner, { method: 'GET', path: '/status', contentType: '', body: null })
-  if (!sent.ok) {
-    spinner.fail(`Failed to get status: ${sent.error}`)
-    return 1
-  }
-  const decoded = decode<DecodedDaemonStatus>(sent.reply, DAEMON_STATUS)
-  if (!decoded.ok) {
-    spinner.fail(`Failed to parse response: ${decoded.error}`)
-    return 1
-  }
-  spinner.succeed('Retrieved daemon status')
-  out.stdout(statusStdoutText(s.paint, decoded.value, s.displayUrl))
-  return 0
-}
-
-async function cancel(
-  s: Settings,
-  out: Output,
-  io: HyperctlSimIO,
-  flags: Map<string, string | boolean>,
-): Promise<number> {
-  const ids = flags.get('id') as string
-  if (ids === '') {
-    out.stdout(prefixPrintln(s.paint, 'error', 'Job ID required (-id)'))
-    return 1
-  }
-  const spinner = spinnerFor(s, out, 'Cancelling job(s)...')
-  const body = Buffer.from(`{"job_ids":${goJsonStrings(ids.split(','))}}`)
-  const sent = await request(s, io, spinner, {
-    method: 'POST',
-    path: '/jobs/cancel',
-    contentType: 'application/json',
-    body,
-  })
-  if (!sent.ok) {
-    spinner.fail(`Failed to cancel: ${sent.error}`)
-    return 1
-  }
-  const decoded = decode<DecodedCancelReply>(sent.reply, CANCEL_RESPONSE)
-  if (!decoded.ok) {
-    spinner.fail(`Failed to parse response: ${decoded.error}`)
-    return 1
-  }
-  spinner.succeed(`Cancelled ${decoded.value.cancelled?.length ?? 0} job(s)`)
-  out.stdout(cancelStdoutText(s.paint, decoded.value))
-  return 0
-}
 
 const FILE_ERRORS: Record<string, [op: string, text: string]> = {
   ENOENT: ['open', 'no such file or directory'],

@@ -36,20 +36,13 @@ export class Spinner {
     this.timer = setInterval(() => this.frame(performance.now() - this.startedAt), 200)
   }
 
-  succeed(message: string): void {
-    this.finish('success', message)
-  }
-
-  fail(message: string): void {
-    this.finish('error', message)
-  }
-
   private frame(elapsedMs: number): void {
     this.write(spinnerFrameText(this.paint, this.frames, this.text, roundToSeconds(elapsedMs)))
     this.frames++
   }
 
-  private finish(kind: 'success' | 'error', message: string): void {
+  /** pterm's Success or Fail: the line cleared, the final prefix line, the spinner stopped. */
+  finish(kind: 'success' | 'error', message: string): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
     this.write(spinnerFinalText(this.paint, kind, message, this.width))

@@ -48,6 +48,10 @@ export interface TransportOptions {
 export type TransportOutcome = { ok: true; reply: HttpReply } | { ok: false; error: string }
 
 const REDIRECT_LIMIT = 10
+const HEADER_TIMEOUT = {
+  error: 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+  dialFailed: false,
+}
 
 export async function sendRequest(
   request: HttpRequest,
@@ -61,12 +65,8 @@ export async function sendRequest(
   const deadline = AbortSignal.timeout(options.timeoutMs)
   let current = request
   for (let hops = 0; ; hops++) {
-    let parsed: URL
-    try {
-      parsed = new URL(current.url)
-    } catch {
-      return { ok: false, error: `parse ${goQuote(current.url)}: invalid URL` }
-    }
+    if (!URL.canParse(current.url)) return { ok: false, error: `parse ${goQuote(current.url)}: invalid URL` }
+    const parsed = new URL(current.url)
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       return {
         ok: false,
@@ -91,40 +91,27 @@ export async function sendRequest(
 }
 
 /** Go's Client keeps a URL's password out of its errors: `http://user:***@host/...`. */
-function stripPassword(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password === '') return url
-    return url.replace(`:${parsed.password}@`, ':***@')
-  } catch {
-    return url
-  }
+export function stripPassword(url: string): string {
+  const password = URL.canParse(url) ? new URL(url).password : ''
+  return password === '' ? url : url.replace(`:${password}@`, ':***@')
 }
 
 /** Go's Client.Do redirect rules: 301/302/303 turn a POST into a GET without body, 307/308 resend. */
-function redirectFor(
-  status: number,
-  request: HttpRequest,
-  location: string | undefined,
-): HttpRequest | undefined {
-  if (location === undefined || location === '') return undefined
-  let url: string
-  try {
-    url = new URL(location, request.url).toString()
-  } catch {
+function redirectFor(status: number, request: HttpRequest, location = ''): HttpRequest | undefined {
+  // why: a 3xx without a Location is an answer, not a redirect
+  if (location === '' || ![301, 302, 303, 307, 308].includes(status) || !URL.canParse(location, request.url))
     return undefined
-  }
-  if (status === 301 || status === 302 || status === 303) {
-    return { method: 'GET', url, contentType: request.contentType, body: null }
-  }
-  if (status === 307 || status === 308) return { ...request, url }
-  return undefined
+  const url = new URL(location, request.url).toString()
+  return status >= 307
+    ? { ...request, url }
+    : { method: 'GET', url, contentType: request.contentType, body: null }
 }
 
 type Attempt = { reply: HttpReply; location?: string } | { error: string; dialFailed: boolean }
 
 function viaNode(url: URL, request: HttpRequest, deadline: AbortSignal): Promise<Attempt> {
-  return new Promise((resolve) => {
+  // why: a promise settles once, so the first of timeout, error and end decides the attempt
+  return new Promise((done) => {
     const headers: Record<string, string> = {
       'User-Agent': 'Go-http-client/1.1',
       'Accept-Encoding': 'gzip',
@@ -133,27 +120,10 @@ function viaNode(url: URL, request: HttpRequest, deadline: AbortSignal): Promise
     if (request.body) headers['Content-Length'] = String(request.body.length)
     const module = url.protocol === 'https:' ? https : http
     let connected = false
-    let settled = false
-    const done = (attempt: Attempt) => {
-      if (settled) return
-      settled = true
-      resolve(attempt)
-    }
-    if (deadline.aborted) {
-      done({
-        error: 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
-        dialFailed: false,
-      })
-      return
-    }
+    if (deadline.aborted) return done(HEADER_TIMEOUT)
     const req = module.request(url, { method: request.method, headers, agent: false })
     const onAbort = () => {
-      if (!settled) {
-        done({
-          error: 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
-          dialFailed: false,
-        })
-      }
+      done(HEADER_TIMEOUT)
       req.destroy()
     }
     deadline.addEventListener('abort', onAbort, { once: true })
@@ -170,7 +140,7 @@ function viaNode(url: URL, request: HttpRequest, deadline: AbortSignal): Promise
       const chunks: Buffer[] = []
       let bodyError: string | undefined
       const finish = () => {
-        deadline.removeEventListener('abort', onAbort)
+        deadline.removeEventListener('abort', onBodyTimeout)
         let body = Buffer.concat(chunks)
         if (/^gzip$/i.test(String(res.headers['content-encoding'] ?? ''))) {
           try {
@@ -190,24 +160,14 @@ function viaNode(url: URL, request: HttpRequest, deadline: AbortSignal): Promise
         finish()
       }
       deadline.addEventListener('abort', onBodyTimeout, { once: true })
+      const cut = () => {
+        bodyError ??= 'unexpected EOF'
+        finish()
+      }
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.on('end', () => {
-        deadline.removeEventListener('abort', onBodyTimeout)
-        finish()
-      })
-      res.on('aborted', () => {
-        bodyError ??= 'unexpected EOF'
-      })
-      res.on('error', () => {
-        deadline.removeEventListener('abort', onBodyTimeout)
-        bodyError ??= 'unexpected EOF'
-        finish()
-      })
-      res.on('close', () => {
-        deadline.removeEventListener('abort', onBodyTimeout)
-        if (!res.complete) bodyError ??= 'unexpected EOF'
-        finish()
-      })
+      res.on('end', finish)
+      res.on('error', cut)
+      res.on('close', () => (res.complete ? finish() : cut()))
     })
     req.end(request.body ?? undefined)
   })
@@ -226,12 +186,7 @@ async function viaFetch(fetchFn: FetchLike, request: HttpRequest, deadline: Abor
     })
     return { reply: { status: response.status, body: Buffer.from(await response.arrayBuffer()) } }
   } catch (error) {
-    if (deadline.aborted) {
-      return {
-        error: 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
-        dialFailed: false,
-      }
-    }
+    if (deadline.aborted) return HEADER_TIMEOUT
     const cause = (error as { cause?: unknown }).cause ?? error
     const url = new URL(request.url)
     return { error: goNetError(cause as Error, url, false), dialFailed: isDialError(cause as Error) }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { encodeText } from '../go/go-bytes.js'
-import { decodeGoJson, type GoType } from './go-json.js'
+import type { WireType } from '../go/go-json-decode.js'
+import { decodeGoJson } from './replies.js'
 
-const int: GoType = { kind: 'int', name: 'int' }
-const time: GoType = { kind: 'time' }
+const int: WireType = { kind: 'int' }
+const time: WireType = { kind: 'time' }
 
 describe('decodeGoJson', () => {
   it('reports a read error that cuts a top-level scalar, as Go cannot tell the scalar has ended', () => {
