@@ -24,9 +24,10 @@ interface FaceRun {
   json: string | undefined
   /** Every error line the face showed (CLI stderr `error:` lines, the action's `::error` lines). */
   errors: string
-  /** Jobs the simulator holds afterwards, and the submits it received. */
+  /** Jobs the simulator holds afterwards, the submits and the requests of any kind it received. */
   jobs: number
   submits: number
+  requests: number
 }
 
 interface Scenario {
@@ -260,6 +261,7 @@ async function runScenario(face: Face, scenario: Scenario): Promise<FaceRun> {
     ...run,
     jobs: sim.control.jobs().length,
     submits: sim.control.requests.filter((r) => r.path === '/jobs/submit').length,
+    requests: sim.control.requests.length,
   }
 }
 
@@ -278,8 +280,8 @@ describe('the CLI and the action over one table of scenarios', () => {
     }
     expect([cli.jobs, action.jobs]).toEqual([scenario.jobsAfter, scenario.jobsAfter])
     if (scenario.verdict === 'refused') {
-      // refused before any submit: the daemon got no job, and neither face printed a run document
-      expect([cli.submits, action.submits]).toEqual([0, 0])
+      // refused before any submit: the daemon got no request at all, and neither face printed a run document
+      expect([cli.submits, action.submits, cli.requests, action.requests]).toEqual([0, 0, 0, 0])
       expect(cli.json).toBeUndefined()
       const refusal = refusals(cli.errors, 'cli')
       expect(refusal.length).toBeGreaterThan(0)
