@@ -171,9 +171,7 @@ describe('dist/main/index.js when the daemon fails', () => {
     expect(run.code).toBe(1)
     expect(run.outputs.status).toBe('failed')
     expect(errorLines(run)[0]).toContain('refused the request (HTTP 401)')
-    expect(errorLines(run)[0]).toContain(
-      'Set api-key (HYPERVISORD_API_KEY) to the key the daemon is configured with',
-    )
+    expect(errorLines(run)[0]).toContain('Set input api-key to the key the daemon is configured with')
     expect(daemon.control.jobs()).toEqual([])
   })
 
@@ -192,7 +190,7 @@ describe('dist/main/index.js when the daemon fails', () => {
 
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toContain(`hyperctl could not be run from "${missing}"`)
-    expect(errorLines(run)[0]).toContain('hyperctl-path (HYPERCTL_PATH)')
+    expect(errorLines(run)[0]).toContain('point input hyperctl-path at the executable')
     expect(daemon.control.requests).toEqual([])
   })
 

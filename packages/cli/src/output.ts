@@ -1,5 +1,6 @@
-import { HyperctlError, redactText, safeJson, sanitizeText } from '@hyperctl-export/core'
+import { HyperctlError, hintIn, jsonDocument, redactText, sanitizeText } from '@hyperctl-export/core'
 import type { CliIo, OutStream } from './cli-io.js'
+import { CLI_WORDS } from './hint-words.js'
 import { createStyle, isLiveTerminal, type Style } from './style.js'
 
 export interface OutputOptions {
@@ -63,7 +64,7 @@ export class Output {
   document(value: unknown): void {
     if (this.#jsonWritten) throw new Error('a second JSON document was about to be printed')
     this.#jsonWritten = true
-    this.#io.stdout.write(this.redact(`${safeJson(value, 2)}\n`))
+    this.#io.stdout.write(this.redact(`${jsonDocument(value)}\n`))
   }
 
   get documentWritten(): boolean {
@@ -97,21 +98,7 @@ export class Output {
 
 export function describeError(error: unknown): { kind: string; message: string; hint?: string } {
   if (error instanceof HyperctlError)
-    return { kind: error.kind, message: asFlags(error.message), hint: asFlags(error.hint) }
+    return { kind: error.kind, message: error.message, hint: hintIn(error, CLI_WORDS) }
   if (error instanceof Error) return { kind: 'internal', message: error.message }
   return { kind: 'internal', message: String(error) }
-}
-
-/**
- * Core names a setting as the action does, its input and the older variable (`daemon-url (HYPERVISORD_URL)`);
- * on the command line it is the flag and the variable help shows first.
- */
-const SETTING =
-  /\b(daemon-url|api-key|hyperctl-path) \((?:HYPERVISORD_URL|HYPERVISORD_API_KEY|HYPERCTL_PATH)\)/g
-
-function asFlags(text: string): string {
-  return text.replace(
-    SETTING,
-    (_, name: string) => `--${name} (HYPERCTL_EXPORT_${name.toUpperCase().replaceAll('-', '_')})`,
-  )
 }

@@ -89,7 +89,7 @@ describe('hyperctl-export export when the daemon fails', () => {
     expect(result.code).toBe(3)
     expect(result.stdout).toContain(`job ${id}`)
     expect(result.stdout).toContain('refused the request (HTTP 401)')
-    expect(result.stdout).toContain('HYPERVISORD_API_KEY')
+    expect(result.stdout).toContain('--api-key (HYPERCTL_EXPORT_API_KEY)')
   })
 
   it.each<Transport>(['api', 'cli'])(

@@ -912,7 +912,7 @@ describe('HypervisordClient', () => {
       const error = await caught(client(daemon, { apiKey: 'wrong-key-value' }).checkDaemonStatus())
       expect(error).toBeInstanceOf(AuthFailedError)
       expect(error).toMatchObject({ status: 401, kind: 'auth-failed' })
-      expect((error as AuthFailedError).hint).toContain('HYPERVISORD_API_KEY')
+      expect((error as AuthFailedError).hint).toContain('the api-key setting')
       expect(everything(error)).not.toContain('wrong-key-value')
       expect(daemon.requests).toHaveLength(1)
     })

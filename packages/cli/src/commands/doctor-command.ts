@@ -8,10 +8,12 @@ import {
   formatDuration,
   HyperctlError,
   HypervisordClient,
+  hintIn,
   parseGoDuration,
   sanitizeText,
 } from '@hyperctl-export/core'
 import { type CommandContext, transportLog } from '../command-context.js'
+import { CLI_WORDS } from '../hint-words.js'
 import { displayWidth } from '../progress/display-width.js'
 
 export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail' | 'skipped'
@@ -259,7 +261,7 @@ async function answersWithoutKey(
 
 function failure(name: string, error: unknown): Check {
   if (error instanceof HyperctlError) {
-    let fix = error.hint
+    let fix = hintIn(error, CLI_WORDS)
     if (error instanceof DaemonUnreachableError) {
       fix =
         'Start hypervisord, or point --daemon-url (HYPERCTL_EXPORT_DAEMON_URL) at it; check firewalls between here and there.'

@@ -235,10 +235,7 @@ async function attemptOnce(
     const location = response.headers.get('location')
     const where = location ? ` to ${redactBodyText(location, secrets)}` : ''
     throw new AbortError(
-      new DaemonError(
-        `${what} was redirected${where}; daemon-url (HYPERVISORD_URL) may point at the wrong place`,
-        status,
-      ),
+      new DaemonError(`${what} was redirected${where}; the daemon URL may point at the wrong place`, status),
     )
   }
   const message = errorBody.message || `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`
