@@ -682,12 +682,8 @@ async function main() {
   // why: `--only NAME` runs just those rows (hashing: 1.25 GiB of temp space and a minute; deadline: a minute;
   // startup: the two start-up ratios, to check a bundle change)
   try {
-    if (only === 'deadline') {
-      await benchDeadline()
-      console.log(markdownTable())
-      console.log(verdict())
-      return
-    }
+    // why: its figures are written to bench/results-deadline.{json,md} like every partial run
+    if (only === 'deadline') await benchDeadline()
     if (!only || only === 'hashing') details.hashing = await benchHashing(workDir, figure)
     if (only === 'startup') await benchStartup()
     if (!only) {

@@ -499,6 +499,29 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     await rm(out, { recursive: true, force: true })
   })
 
+  it('duration-seconds runs from the accepted submit, not from the start of the step', async () => {
+    const daemon = await sim({ jobDurationMs: 300 })
+    const harness = await ActionHarness.create()
+    const { inputs, env } = connection(transport, daemon)
+    const out = join(tmpdir(), 'hx-action-duration')
+    // why: every reply, the submit's included, comes 3 s late; once the submit is accepted they come at once
+    daemon.control.delayReplies(3_000)
+    const started = performance.now()
+    const running = await start(
+      harness,
+      { ...inputs, ...vcenter, 'vm-path': '/DC/vm/a-01', 'output-path': out, 'poll-interval': '100ms' },
+      env,
+    )
+    await acceptedIds(running, 1)
+    daemon.control.delayReplies(0)
+    const main = await running.done
+    const wallSeconds = (performance.now() - started) / 1_000
+    expect(main.code).toBe(0)
+    expect(wallSeconds).toBeGreaterThan(3)
+    expect(Number(main.outputs['duration-seconds'])).toBeLessThanOrEqual(wallSeconds - 2.5)
+    await rm(out, { recursive: true, force: true })
+  })
+
   it('post cancels only the jobs main could not, and never a job that ended meanwhile', async () => {
     const daemon = await sim()
     const harness = await ActionHarness.create()

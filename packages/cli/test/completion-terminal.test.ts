@@ -92,7 +92,8 @@ describe('completion of job IDs', () => {
   })
 
   it('offers the IDs of the jobs on the daemon for wait, job and cancel, from `jobs` on the daemon the environment names', async () => {
-    const env = { HYPERCTL_EXPORT_DAEMON_URL: daemon.url }
+    // why: a TAB waits 1s by default; a machine busy with other tests may take longer to start the CLI
+    const env = { HYPERCTL_EXPORT_DAEMON_URL: daemon.url, HYPERCTL_EXPORT_COMPLETION_TIMEOUT: '15s' }
     expect((await offers('hyperctl-export wait ', env)).sort()).toEqual([...ids].sort())
     expect(await offers(`hyperctl-export job ${ids[1]!.slice(0, 8)}`, env)).toEqual([ids[1]])
     expect(await offers('hyperctl-export cancel x', env)).toEqual([])

@@ -1,6 +1,6 @@
 import { HypervisordClient } from '@hyperctl-export/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runCli, startCli } from './support/cli-process.js'
+import { HYPERCTL_SIM, runCli, startCli } from './support/cli-process.js'
 import { startDaemon, type TestDaemon, VC_PASSWORD } from './support/sim.js'
 
 let daemon: TestDaemon
@@ -56,6 +56,23 @@ describe('short job IDs', () => {
       expect(result.code).toBe(2)
       expect(result.stderr).toContain(`${full} (vm-0, pending)`)
       expect(result.stderr).toContain(`${other} (vm-1, pending)`)
+    }
+    expect(daemon.sim.control.jobs().map((j) => j.status)).toEqual(['pending', 'pending'])
+  })
+
+  it('cli transport: an ambiguous 4-character prefix lists the candidates and exits 2; an 8-character one that only a cut hyperctl cell matches says to use the api transport', async () => {
+    await seed(full, other)
+    const cli = ['--transport', 'cli', '--hyperctl-path', HYPERCTL_SIM, '--daemon-url', daemon.url]
+    const env = { HYPERCTL_SIM_DAEMON_URL: daemon.url }
+    for (const command of ['job', 'wait', 'cancel']) {
+      const ambiguous = await runCli([command, '5f0c', ...cli], env)
+      expect(ambiguous.code).toBe(2)
+      expect(ambiguous.stderr).toContain('5f0c2a9e… (vm-0, pending)')
+      expect(ambiguous.stderr).toContain('5f0c9999… (vm-1, pending)')
+      const cut = await runCli([command, full.slice(0, 8), ...cli], env)
+      expect(cut.code).toBe(2)
+      expect(cut.stderr).toContain('hyperctl shows only the first 8 characters of a job ID')
+      expect(cut.stderr).toContain('--transport api')
     }
     expect(daemon.sim.control.jobs().map((j) => j.status)).toEqual(['pending', 'pending'])
   })

@@ -1,5 +1,6 @@
 import { OUTCOME_STATUSES, QUEUED } from '@hyperctl-export/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from './support/cli-process.js'
 import { startDaemon, type TestDaemon, VC_PASSWORD, vcenterArgs } from './support/sim.js'
 import { cliOnPty, screen } from './support/terminal.js'
 
@@ -19,6 +20,8 @@ interface Row {
 }
 
 const VMS = ['web-01', 'db-01', 'app-01']
+/** Every name a row of these tests can have. */
+const NAMES = [...VMS, 'old-01']
 
 /** The live rows of the frame on screen (name, status word, elapsed), keyed by VM name. */
 function rows(lines: readonly string[]): Map<string, Row> {
@@ -26,11 +29,17 @@ function rows(lines: readonly string[]): Map<string, Row> {
   for (const line of lines) {
     const cells = line.trim().split(/\s+/)
     const name = cells[1]
-    if (!name || !VMS.includes(name) || !cells.at(-1)?.endsWith('…')) continue
-    const time = /^(\d+)s$/.exec(cells.at(-2) ?? '')
-    found.set(name, { name, status: cells[2]!, ...(time ? { seconds: Number(time[1]) } : {}) })
+    if (!name || !NAMES.includes(name) || !cells.at(-1)?.endsWith('…')) continue
+    const seconds = secondsIn(cells.at(-2) ?? '')
+    found.set(name, { name, status: cells[2]!, ...(seconds !== undefined ? { seconds } : {}) })
   }
   return found
+}
+
+/** Seconds in `45s` or `1m30s`, the forms these tests meet; undefined for anything else. */
+function secondsIn(text: string): number | undefined {
+  const time = /^(?:(\d+)m)?(\d+)s$/.exec(text)
+  return time ? Number(time[1] ?? 0) * 60 + Number(time[2]) : undefined
 }
 
 /** The footer: the run's elapsed seconds and its counts. */
@@ -108,5 +117,35 @@ describe('the live display on a terminal', () => {
     }
     expect(last.get('app-01')!.seconds!).toBeLessThan(footer(lines)!.seconds)
     expect(last.get('app-01')!.seconds!).toBeGreaterThanOrEqual(1)
+  })
+})
+
+describe('wait on a terminal', () => {
+  it("times a job it did not submit from the daemon's start, the same number in the row and the report", async () => {
+    // why: the daemon's clock put the job's start 90 s before this test; only a clock anchored there shows it
+    const old = await startDaemon({ startTime: Date.now() - 90_000 })
+    try {
+      const submitted = await runCli(
+        ['submit', '/DC/vm/old-01', '-o', old.out, '--daemon-url', old.url, ...vcenterArgs()],
+        { HYPERCTL_EXPORT_VCENTER_PASSWORD: VC_PASSWORD },
+      )
+      const id = submitted.stdout.trim()
+      // the daemon starts the export on its clock, 90 s ago by this machine's
+      await old.sim.control.advance(1)
+      expect(old.sim.control.job(id)?.started_at).toBeTruthy()
+      const run = cliOnPty(['wait', id, '--poll-interval', '100ms', '--daemon-url', old.url])
+      const first = await run.until((text) => rows(screen(text)).get('old-01')?.seconds, 'the row of old-01')
+      expect(first).toBeGreaterThanOrEqual(90)
+      old.sim.control.completeJob(id)
+      const { code, text } = await run.done
+      expect(code).toBe(0)
+      const lines = screen(text)
+      const reported = /^old-01 +completed in (\S+) /m.exec(lines.join('\n'))
+      expect(reported, lines.join('\n')).not.toBeNull()
+      expect(rows(lines).get('old-01')!.seconds).toBe(secondsIn(reported![1]!))
+      expect(secondsIn(reported![1]!)!).toBeGreaterThanOrEqual(first)
+    } finally {
+      await old.stop()
+    }
   })
 })

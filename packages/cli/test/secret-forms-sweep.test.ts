@@ -11,8 +11,9 @@ import {
   startEchoProxy,
   sweepSurfaces,
 } from '../../core/test/support/echo-proxy.js'
-import { HYPERCTL_SIM, runCli, startCli } from './support/cli-process.js'
-import { startDaemon, type TestDaemon, vcenterArgs } from './support/sim.js'
+import { HYPERCTL_SIM, runCli } from './support/cli-process.js'
+import { exportThenFail } from './support/export-then-fail.js'
+import { startDaemon, type TestDaemon } from './support/sim.js'
 
 let daemon: TestDaemon | undefined
 let proxy: EchoProxy | undefined
@@ -40,17 +41,12 @@ describe('every face of the CLI, both transports, the issue secrets echoed in ev
         HYPERCTL_SIM_DAEMON_URL: proxy.url,
       }
       const base = ['--daemon-url', proxy.url, '--transport', transport, '--hyperctl-path', recorder.path]
-      const exportOnce = async (name: string, extra: string[]) => {
-        const run = startCli(
-          ['export', `/DC/vm/${name}`, '-o', join(daemon!.out, name), ...base, ...vcenterArgs()]
-            .concat(['--poll-interval', '20ms'])
-            .concat(extra),
+      const exportOnce = (name: string, extra: string[]) =>
+        exportThenFail(
+          daemon!,
+          { vmPath: `/DC/vm/${name}`, out: name, error: echoEveryForm(secret), connection: base, extra },
           env,
         )
-        const [, id] = await run.waitForStderr(/submitted as job (\S+)/)
-        daemon!.sim.control.failJob(id!, echoEveryForm(secret))
-        return { id: id!, result: await run.done }
-      }
       const asJson = await exportOnce('echo-json', ['--json'])
       const plain = await exportOnce('echo-plain', [])
       const runs = [

@@ -27,8 +27,11 @@ async function cancelFromOutside(id: string): Promise<void> {
   expect(await reply.json()).toMatchObject({ cancelled: [id] })
 }
 
+// why: the cli transport starts a real hyperctl process per poll, submit and lookup; on a loaded 2-core
+// machine a run of many polls takes several seconds, which says nothing about the code
 describe.each<Transport>(['api', 'cli'])(
   "exportVms reports each job's fate as what it is (%s transport)",
+  { timeout: 20_000 },
   (transport) => {
     it("reports a job the daemon fails as failed, with the daemon's error text where the transport shows it", async () => {
       const daemonText = 'export failed: export ovf: lease timed out on datastore2'

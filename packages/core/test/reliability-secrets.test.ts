@@ -193,36 +193,42 @@ afterEach(async () => {
   f = undefined
 })
 
-describe.each<Transport>(['api', 'cli'])('secrets through every fault (%s transport)', (transport) => {
-  it.each(scenarios.map((s) => [s.name, s] as const))(
-    'no value returned or thrown holds the API key or the vCenter password: %s',
-    async (_, scenario) => {
-      f = await startFaultSim({ apiKey: transport === 'api' ? API_KEY : undefined })
-      const argv: string[][] = []
-      const files: JobFileCheck[] = []
-      const backend = backendFor(f, transport, {
-        client: { apiKey: API_KEY },
-        executor: watchingExecutor(argv, files),
-        commandTimeoutMs: 5_000,
-      })
-      const seen: unknown[] = []
-      await scenario.run(f, backend, seen)
-      if (f.sim.control.isDown) await f.sim.control.comeBack()
+// why: the cli transport starts a real hyperctl process per poll, submit and lookup; on a loaded 2-core
+// machine a run of many polls takes several seconds, which says nothing about the code
+describe.each<Transport>(['api', 'cli'])(
+  'secrets through every fault (%s transport)',
+  { timeout: 20_000 },
+  (transport) => {
+    it.each(scenarios.map((s) => [s.name, s] as const))(
+      'no value returned or thrown holds the API key or the vCenter password: %s',
+      async (_, scenario) => {
+        f = await startFaultSim({ apiKey: transport === 'api' ? API_KEY : undefined })
+        const argv: string[][] = []
+        const files: JobFileCheck[] = []
+        const backend = backendFor(f, transport, {
+          client: { apiKey: API_KEY },
+          executor: watchingExecutor(argv, files),
+          commandTimeoutMs: 5_000,
+        })
+        const seen: unknown[] = []
+        await scenario.run(f, backend, seen)
+        if (f.sim.control.isDown) await f.sim.control.comeBack()
 
-      const text = everyString(seen)
-      expect(text.length).toBeGreaterThan(0)
-      expect(text).not.toContain(VC_PASSWORD)
-      expect(text).not.toContain(API_KEY)
-      if (transport === 'api' && scenario.shows) expect(text).toContain(scenario.shows)
-      if (transport === 'cli') {
-        expect(argv.length).toBeGreaterThan(0)
-        for (const args of argv) expect(args.join(' ')).not.toContain(VC_PASSWORD)
-        for (const file of files) expect(file).toEqual({ mode: 0o600, dirMode: 0o700 })
-        expect(await filesUnder(f.jobTemp)).toEqual([])
-      }
-      // the daemon did receive the password: the jobs carry their vCenter connection
-      const onDaemon = f.sim.control.jobs()
-      if (onDaemon.length > 0) expect(onDaemon[0]!.definition.vcenter?.password).toBe(VC_PASSWORD)
-    },
-  )
-})
+        const text = everyString(seen)
+        expect(text.length).toBeGreaterThan(0)
+        expect(text).not.toContain(VC_PASSWORD)
+        expect(text).not.toContain(API_KEY)
+        if (transport === 'api' && scenario.shows) expect(text).toContain(scenario.shows)
+        if (transport === 'cli') {
+          expect(argv.length).toBeGreaterThan(0)
+          for (const args of argv) expect(args.join(' ')).not.toContain(VC_PASSWORD)
+          for (const file of files) expect(file).toEqual({ mode: 0o600, dirMode: 0o700 })
+          expect(await filesUnder(f.jobTemp)).toEqual([])
+        }
+        // the daemon did receive the password: the jobs carry their vCenter connection
+        const onDaemon = f.sim.control.jobs()
+        if (onDaemon.length > 0) expect(onDaemon[0]!.definition.vcenter?.password).toBe(VC_PASSWORD)
+      },
+    )
+  },
+)
