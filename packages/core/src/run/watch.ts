@@ -96,10 +96,14 @@ async function applyPoll(run: RunState, jobs: JobInfo[]): Promise<JobOutcome[]> 
   const vanished: Entry[] = []
   for (const entry of run.active) {
     const job = byId.get(entry.outcome.jobId)
-    if (job) applyJob(run, entry, job, changed)
+    if (job) {
+      applyJob(run, entry, job, changed)
+      continue
+    }
     // why: hyperctl reads a JSON error body (a 5xx from a proxy or the daemon) as "No jobs found" and
     // exits 0, so one poll without the job proves nothing; missing from two polls in a row, it is checked
-    else if ((entry.missedPolls = (entry.missedPolls ?? 0) + 1) >= MISSED_POLLS_FOR_LOST) vanished.push(entry)
+    entry.missedPolls = (entry.missedPolls ?? 0) + 1
+    if (entry.missedPolls >= MISSED_POLLS_FOR_LOST) vanished.push(entry)
   }
   if (vanished.length === 0) return changed
   const check = await checkVanished(run, vanished)
