@@ -1,20 +1,15 @@
 import { isAbsolute, resolve } from 'node:path'
 import {
   type BackendOptions,
-  EXPORT_METHODS,
   type ExportVmsOptions,
+  JOB_SHAPE_OPTIONS,
   type JobSpec,
   normalizeDaemonUrl,
+  OPTION_READERS,
   type OptionNames,
   type OptionValue,
-  POLL_INTERVAL_LIMITS,
   planJobs,
-  readChoice,
-  readCount,
-  readDuration,
-  TIMEOUT_LIMITS,
   UsageError,
-  VERIFY_MODES,
 } from '@hyperctl-export/core'
 
 /** The defaults action.yml declares; the runner fills them in, and a test keeps the two the same. */
@@ -40,14 +35,7 @@ export const INPUT_NAMES = [
   'vcenter-server',
   'vcenter-username',
   'vcenter-password',
-  'vcenter-insecure',
-  'export-method',
-  'format',
-  'datacenter',
-  'compress',
-  'thin',
-  'parallel-downloads',
-  'remove-cdrom',
+  ...JOB_SHAPE_OPTIONS,
   'daemon-url',
   'api-key',
   'hyperctl-path',
@@ -143,8 +131,8 @@ const optional =
   (s: string): T | undefined =>
     s === '' ? undefined : read(s)
 
-const oneOf = <const T extends string>(choices: readonly T[]) => core((s) => readChoice(s, choices))
-const wholeNumber = optional(core(readCount))
+const R = OPTION_READERS
+const wholeNumber = optional(core(R['max-concurrent']))
 
 function daemonUrl(s: string) {
   if (s === '') return undefined
@@ -173,7 +161,7 @@ const READERS = {
   'vcenter-username': text,
   'vcenter-password': text,
   'vcenter-insecure': flag(false),
-  'export-method': oneOf(EXPORT_METHODS),
+  'export-method': core(R['export-method']),
   format: text,
   datacenter: text,
   compress: flag(),
@@ -183,16 +171,16 @@ const READERS = {
   'daemon-url': daemonUrl,
   'api-key': text,
   'hyperctl-path': text,
-  transport: oneOf(['auto', 'cli', 'api']),
+  transport: core(R.transport),
   wait: flag(true),
-  timeout: core((s) => readDuration(s, TIMEOUT_LIMITS)),
-  'poll-interval': core((s) => readDuration(s, POLL_INTERVAL_LIMITS)),
+  timeout: core(R.timeout),
+  'poll-interval': core(R['poll-interval']),
   'cancel-on-timeout': flag(false),
   'cancel-on-abort': flag(true),
   'idempotency-key': text,
   'max-concurrent': wholeNumber,
   'fail-fast': flag(false),
-  verify: oneOf(VERIFY_MODES),
+  verify: core(R.verify),
   'checksums-file': flag(false),
 } satisfies Record<InputName, (s: string) => unknown>
 

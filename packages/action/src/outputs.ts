@@ -3,6 +3,7 @@ import {
   completedChecksums,
   completedFiles,
   type JobOutcome,
+  jsonDocument,
   maySitOnDaemon,
   runJson,
   type Transport,
@@ -56,7 +57,7 @@ export function computeOutputs(context: OutputContext): Record<string, string> {
     checksums: JSON.stringify(completedChecksums(outcomes)),
     'duration-seconds': String(Math.round(context.durationMs / 1000)),
     // why: core's run JSON as it is, the same document the CLI prints with --json
-    result: JSON.stringify(run),
+    result: jsonDocument(run),
     transport: context.transport,
     'export-method': String(outcomes[0]?.exportMethod ?? context.exportMethod),
   }

@@ -97,9 +97,9 @@ describe('ProgressLog', () => {
     at(10_000, jobs('completed', 'running', 'running'), { queued: 0, active: 2, completed: 1, failed: 0 })
     at(15_000, jobs('completed', 'failed', 'running'), { queued: 0, active: 1, completed: 1, failed: 1 })
     expect(lines.filter((l) => l.startsWith('batch'))).toEqual([
-      'batch of 3: 0 done, 2 running, 1 queued, 0 failed',
-      'batch of 3: 1 done, 2 running, 0 queued, 0 failed',
-      'batch of 3: 1 done, 1 running, 0 queued, 1 failed',
+      'batch of 3: 0 completed, 2 running, 1 queued, 0 failed',
+      'batch of 3: 1 completed, 2 running, 0 queued, 0 failed',
+      'batch of 3: 1 completed, 1 running, 0 queued, 1 failed',
     ])
   })
 

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import {
   type BackendChoice,
   HyperctlError,
+  hintIn,
   isSettled,
   isSuccessful,
   type JobOutcome,
@@ -11,6 +12,7 @@ import {
   sanitizeText,
 } from '@hyperctl-export/core'
 import { type ActionEnv, realActionEnv } from './action-env.js'
+import { ACTION_WORDS } from './hint-words.js'
 import { type ActionInputs, readInputs } from './inputs.js'
 import { fitOutputs } from './output-limits.js'
 import { computeOutputs, type OverallStatus, submittedJobIds } from './outputs.js'
@@ -290,12 +292,12 @@ function resultLine(o: JobOutcome): string {
 /** What happened and what to do, for the failed step and its annotation. */
 export function failureText(o: JobOutcome): string {
   const what = o.error?.message === undefined ? `the job ended ${o.status}` : sanitizeText(o.error.message)
-  const hint = o.error?.hint ? `\n${o.error.hint}` : ''
+  const hint = o.error ? `\n${hintIn(o.error, ACTION_WORDS)}` : ''
   return `${o.vmPath || o.jobId}: ${what}${hint}`
 }
 
 export function errorText(error: unknown): string {
-  if (error instanceof HyperctlError) return `${error.message}\n${error.hint}`
+  if (error instanceof HyperctlError) return `${error.message}\n${hintIn(error, ACTION_WORDS)}`
   if (error instanceof Error) return `Unexpected error: ${error.message}`
   return `Unexpected error: ${String(error)}`
 }

@@ -3,9 +3,11 @@ import {
   exportTotals,
   formatBytes,
   formatDuration,
+  hintIn,
   type JobOutcome,
   sanitizeHtml,
 } from '@hyperctl-export/core'
+import { ACTION_WORDS } from './hint-words.js'
 
 export { formatBytes }
 
@@ -120,7 +122,7 @@ function filesCell(o: JobOutcome): string {
 
 function errorCell(o: JobOutcome): string {
   if (!o.error || o.status === 'completed') return ''
-  return `${clipped(o.error.message)}<br><em>${clipped(o.error.hint)}</em>`
+  return `${clipped(o.error.message)}<br><em>${clipped(hintIn(o.error, ACTION_WORDS))}</em>`
 }
 
 function hiddenNote(hidden: readonly string[], resultFile: string | undefined): string {

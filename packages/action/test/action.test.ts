@@ -15,6 +15,7 @@ import { type StallServer, startStallServer } from '../../core/test/support/stal
 import {
   ActionHarness,
   type ActionRun,
+  connection,
   hyperctlSimPath,
   type RunningAction,
   waitFor,
@@ -34,26 +35,11 @@ const sims: HypervisordSim[] = []
 const stalls: StallServer[] = []
 const children: RunningAction[] = []
 
-type Transport = 'api' | 'cli'
-
 async function sim(options: HypervisordSimOptions = {}): Promise<HypervisordSim> {
   // why: jobs end only when a test says so (control.completeJob/failJob), never by a race with a timer
   const started = await startHypervisordSim({ jobDurationMs: 3_600_000, stableOrder: true, ...options })
   sims.push(started)
   return started
-}
-
-/** The inputs and env that point the action at the simulator through one transport. */
-function connection(
-  transport: Transport,
-  daemon: HypervisordSim,
-): { inputs: Record<string, string>; env: Record<string, string> } {
-  return transport === 'api'
-    ? { inputs: { 'daemon-url': daemon.url, transport: 'api' }, env: {} }
-    : {
-        inputs: { 'daemon-url': daemon.url, transport: 'cli', 'hyperctl-path': hyperctlSimPath },
-        env: { HYPERCTL_SIM_DAEMON_URL: daemon.url },
-      }
 }
 
 async function start(harness: ActionHarness, inputs: Record<string, string>, env: Record<string, string>) {
@@ -335,6 +321,8 @@ describe.each(['api', 'cli'] as const)('dist/main/index.js through the %s transp
     expect(run.outputs.status).toBe('failed')
     expect(JSON.parse(run.outputs.statuses!)).toEqual({ 'nightly-db-01': 'rejected' })
     expect(JSON.parse(run.outputs['job-ids']!)).toEqual([])
+    // job-id names only an ID the daemon accepted
+    expect(run.outputs['job-id'] ?? '').toBe('')
     expect(errorLines(run)[0]).toContain(
       'rejected the job for /DC/vm/db-01: job with ID nightly-db-01 already exists',
     )
@@ -798,7 +786,8 @@ describe('dist/main/index.js when the submit never leaves', () => {
     expect(run.outputs.status).toBe('failed')
     expect(run.outputs['job-id'] ?? '').toBe('')
     expect(JSON.parse(run.outputs['job-ids'] ?? '[]')).toEqual([])
-    expect(errorLines(run)[0]).toContain('bad port; nothing was submitted')
+    expect(errorLines(run)[0]).toContain('bad port')
+    expect(errorLines(run)[0]).toContain('nothing was submitted')
     expect(run.stdout).not.toContain('were submitted')
     expect(run.summary).toContain('nothing was submitted')
   })

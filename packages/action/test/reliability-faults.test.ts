@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   ActionHarness,
   type ActionRun,
-  hyperctlSimPath,
+  connection,
   type RunningAction,
   waitFor,
 } from './support/action-harness.js'
@@ -34,19 +34,6 @@ async function sim(options: HypervisordSimOptions = {}): Promise<HypervisordSim>
   const started = await startHypervisordSim({ autoAdvance: false, stableOrder: true, ...options })
   sims.push(started)
   return started
-}
-
-function connection(
-  transport: Transport,
-  daemon: HypervisordSim,
-  extraEnv: Record<string, string> = {},
-): { inputs: Record<string, string>; env: Record<string, string> } {
-  return transport === 'api'
-    ? { inputs: { 'daemon-url': daemon.url, transport: 'api' }, env: extraEnv }
-    : {
-        inputs: { 'daemon-url': daemon.url, transport: 'cli', 'hyperctl-path': hyperctlSimPath },
-        env: { HYPERCTL_SIM_DAEMON_URL: daemon.url, ...extraEnv },
-      }
 }
 
 async function start(harness: ActionHarness, inputs: Record<string, string>, env: Record<string, string>) {
@@ -184,9 +171,7 @@ describe('dist/main/index.js when the daemon fails', () => {
     expect(run.code).toBe(1)
     expect(run.outputs.status).toBe('failed')
     expect(errorLines(run)[0]).toContain('refused the request (HTTP 401)')
-    expect(errorLines(run)[0]).toContain(
-      'Set api-key (HYPERVISORD_API_KEY) to the key the daemon is configured with',
-    )
+    expect(errorLines(run)[0]).toContain('Set input api-key to the key the daemon is configured with')
     expect(daemon.control.jobs()).toEqual([])
   })
 
@@ -205,7 +190,7 @@ describe('dist/main/index.js when the daemon fails', () => {
 
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toContain(`hyperctl could not be run from "${missing}"`)
-    expect(errorLines(run)[0]).toContain('hyperctl-path (HYPERCTL_PATH)')
+    expect(errorLines(run)[0]).toContain('point input hyperctl-path at the executable')
     expect(daemon.control.requests).toEqual([])
   })
 

@@ -2,6 +2,15 @@
 import { readFileSync } from 'node:fs'
 import { parseCommandLine } from './command-line.js'
 
+// why: a reader that stops early (`jobs -q | head -1`) closes the pipe; what is left to print has nowhere
+// to go, which is no error of ours (and no stack trace)
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    process.exit()
+  })
+}
+
 // why: help and --version are answered from the command tables alone, before core or any command loads
 const argv = process.argv.slice(2)
 let shown: string | undefined

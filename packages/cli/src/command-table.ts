@@ -1,3 +1,4 @@
+import { JOB_SHAPE_OPTIONS } from '@hyperctl-export/core'
 import { OPTIONS } from './option-table.js'
 
 export const COMMAND_NAMES = [
@@ -37,14 +38,7 @@ const JOB_SHAPE = [
   'job-file',
   'vcenter-server',
   'vcenter-username',
-  'vcenter-insecure',
-  'export-method',
-  'format',
-  'datacenter',
-  'compress',
-  'thin',
-  'parallel-downloads',
-  'remove-cdrom',
+  ...JOB_SHAPE_OPTIONS,
   'idempotency-key',
 ]
 

@@ -2,8 +2,13 @@ import { COMMANDS, type CommandSpec, SHELLS } from './command-table.js'
 import { OPTIONS, type OptionSpec } from './option-table.js'
 
 const BIN = 'hyperctl-export'
-/** What a script runs for job IDs: a short timeout, so a daemon that does not answer never stalls a TAB. */
-const JOB_IDS = `${BIN} jobs --quiet --timeout 1s 2>/dev/null`
+/**
+ * What a script runs for job IDs: a short timeout (1s, or HYPERCTL_EXPORT_COMPLETION_TIMEOUT), so a daemon
+ * that does not answer never stalls a TAB.
+ */
+export const COMPLETION_TIMEOUT_ENV = 'HYPERCTL_EXPORT_COMPLETION_TIMEOUT'
+const JOB_IDS = `${BIN} jobs --quiet --timeout "\${${COMPLETION_TIMEOUT_ENV}:-1s}" 2>/dev/null`
+const FISH_JOB_IDS = `${BIN} jobs --quiet --timeout (set -q ${COMPLETION_TIMEOUT_ENV}; and echo $${COMPLETION_TIMEOUT_ENV}; or echo 1s) 2>/dev/null`
 const TAKES_IDS = ['job', 'wait', 'cancel']
 const FILE_VALUES = ['output', 'job-file', 'hyperctl-path']
 
@@ -98,7 +103,7 @@ export function fishScript(): string {
     `complete -c ${BIN} -n '__fish_seen_subcommand_from help' -a ${fishQuote(words(COMMANDS.map((c) => c.name)))}`,
   )
   lines.push(`complete -c ${BIN} -n '__fish_seen_subcommand_from completion' -a ${fishQuote(words(SHELLS))}`)
-  lines.push(`complete -c ${BIN} -n '__fish_seen_subcommand_from ${words(TAKES_IDS)}' -a '(${JOB_IDS})'`)
+  lines.push(`complete -c ${BIN} -n '__fish_seen_subcommand_from ${words(TAKES_IDS)}' -a '(${FISH_JOB_IDS})'`)
   return `${lines.join('\n')}\n`
 }
 

@@ -19,5 +19,8 @@ export function environmentTable(): string {
     ...rows,
     `| \`${PASSWORD_ENV}\` | the vCenter password (there is no flag: it would stay in shell history); else a hidden prompt on a terminal |`,
     '| `NO_COLOR` | no colour and no live redraw |',
+    '| `HYPERCTL_EXPORT_COMPLETION_TIMEOUT` | how long a TAB of the completion scripts waits for job IDs from the daemon; default 1s |',
+    '| `TERM` | `dumb`: no colour and no live redraw, as with `NO_COLOR` |',
+    "| `HYPERCTL_SIM_DAEMON_URL` | the daemon the simulator's `hyperctl-sim` talks to (a test knob): `--transport auto` picks hyperctl when it equals `--daemon-url` (a real hyperctl only reaches http://localhost:8080) |",
   ].join('\n')
 }

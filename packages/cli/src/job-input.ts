@@ -8,6 +8,7 @@ import {
   planJobs,
   readJobFile,
 } from '@hyperctl-export/core'
+import { sourceLabel, type ValueSource } from './option-sources.js'
 import { PASSWORD_ENV } from './option-table.js'
 import type { JobSettings } from './settings.js'
 
@@ -20,6 +21,8 @@ export interface JobInputContext {
   askPassword: (label: string) => Promise<string | undefined>
   /** Told every secret as soon as it is known, before anything else happens. */
   addSecret: (secret: string) => void
+  /** Where each option came from, so a notice names the variable that set one rather than its flag. */
+  sources?: Record<string, ValueSource>
 }
 
 export interface JobInput {
@@ -72,10 +75,20 @@ export async function buildJobs(
       options: { parallelDownloads: settings.parallelDownloads, removeCdrom: settings.removeCdrom },
     },
     cwd: ctx.cwd,
-    names: OPTION_NAMES,
+    names: namesBySource(ctx.sources),
     askPassword: (label) => findPassword(label, ctx),
     addSecret: ctx.addSecret,
   })
+}
+
+/** `--output`, or `HYPERCTL_EXPORT_OUTPUT` when that variable gave the value. */
+function namesBySource(sources: Record<string, ValueSource> | undefined): OptionNames {
+  if (!sources) return OPTION_NAMES
+  const names = { ...OPTION_NAMES }
+  for (const [key, name] of Object.entries(names) as [keyof OptionNames, string][]) {
+    if (name.startsWith('--')) names[key] = sourceLabel(name.slice(2), sources[name.slice(2)])
+  }
+  return names
 }
 
 async function loadJobFile(path: string, ctx: JobInputContext): Promise<JobFileContents> {

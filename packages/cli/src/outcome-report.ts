@@ -2,10 +2,12 @@ import {
   type ExportFile,
   exportTotals,
   formatBytes,
+  hintIn,
   type JobOutcome,
   sanitizeText,
   type Verdict,
 } from '@hyperctl-export/core'
+import { CLI_WORDS } from './hint-words.js'
 import { colourStatus, formatElapsed, jobLabel } from './progress/job-rows.js'
 import type { Style } from './style.js'
 
@@ -43,7 +45,7 @@ export function outcomeSummary(outcomes: readonly JobOutcome[], style: Style): s
     if (o.verified !== undefined) lines.push(`  ${totalsLine(o)}`)
     if (o.error) {
       lines.push(`  ${style.red('error')}   ${sanitizeText(o.error.message)}`)
-      lines.push(`  ${style.dim('hint')}    ${sanitizeText(o.error.hint)}`)
+      lines.push(`  ${style.dim('hint')}    ${sanitizeText(hintIn(o.error, CLI_WORDS))}`)
     }
   }
   return lines.join('\n')

@@ -1,5 +1,6 @@
-import { HyperctlError, redactText, safeJson, sanitizeText } from '@hyperctl-export/core'
+import { HyperctlError, hintIn, jsonDocument, redactText, sanitizeText } from '@hyperctl-export/core'
 import type { CliIo, OutStream } from './cli-io.js'
+import { CLI_WORDS } from './hint-words.js'
 import { createStyle, isLiveTerminal, type Style } from './style.js'
 
 export interface OutputOptions {
@@ -63,7 +64,7 @@ export class Output {
   document(value: unknown): void {
     if (this.#jsonWritten) throw new Error('a second JSON document was about to be printed')
     this.#jsonWritten = true
-    this.#io.stdout.write(this.redact(`${safeJson(value, 2)}\n`))
+    this.#io.stdout.write(this.redact(`${jsonDocument(value)}\n`))
   }
 
   get documentWritten(): boolean {
@@ -96,7 +97,8 @@ export class Output {
 }
 
 export function describeError(error: unknown): { kind: string; message: string; hint?: string } {
-  if (error instanceof HyperctlError) return { kind: error.kind, message: error.message, hint: error.hint }
+  if (error instanceof HyperctlError)
+    return { kind: error.kind, message: error.message, hint: hintIn(error, CLI_WORDS) }
   if (error instanceof Error) return { kind: 'internal', message: error.message }
   return { kind: 'internal', message: String(error) }
 }

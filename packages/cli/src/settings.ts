@@ -1,17 +1,12 @@
 import {
   didYouMean,
-  EXPORT_METHODS,
   type ExportMethod,
   JOB_STATUSES,
   type JobStatus,
+  OPTION_READERS,
   type OptionValue,
-  POLL_INTERVAL_LIMITS,
-  readChoice,
   readCount,
-  readDuration,
-  TIMEOUT_LIMITS,
   UsageError,
-  VERIFY_MODES,
   type VerifyMode,
 } from '@hyperctl-export/core'
 import type { CommandName } from './command-line.js'
@@ -77,10 +72,8 @@ function given<T>(read: (text: string) => OptionValue<T>): Reader<T | undefined>
 
 const text = given((s) => (s.trim() === '' ? { ok: false, problem: 'is empty' } : ok(s)))
 const flag: Reader<boolean> = (value) => ok(value === true)
-const timeout = given((s) => readDuration(s, TIMEOUT_LIMITS))
-const pollInterval = given((s) => readDuration(s, POLL_INTERVAL_LIMITS))
+const R = OPTION_READERS
 const count = given(readCount)
-const oneOf = <const T extends string>(choices: readonly T[]) => given((s) => readChoice(s, choices))
 
 const statusList = given((s): OptionValue<JobStatus[]> => {
   const wanted = s
@@ -102,24 +95,24 @@ const READERS = {
   'daemon-url': text,
   'api-key': text,
   'hyperctl-path': text,
-  transport: oneOf(['auto', 'cli', 'api'] as const),
+  transport: given(R.transport),
   json: flag,
   quiet: flag,
   verbose: flag,
-  timeout,
-  'poll-interval': pollInterval,
+  timeout: given(R.timeout),
+  'poll-interval': given(R['poll-interval']),
   'cancel-on-interrupt': flag,
   'idempotency-key': text,
   'max-concurrent': count,
   'fail-fast': flag,
-  verify: oneOf(VERIFY_MODES),
+  verify: given(R.verify),
   'checksums-file': flag,
   output: text,
   'job-file': text,
   'vcenter-server': text,
   'vcenter-username': text,
   'vcenter-insecure': flag,
-  'export-method': oneOf(EXPORT_METHODS),
+  'export-method': given(R['export-method']),
   format: text,
   datacenter: text,
   compress: flag,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { COMMANDS } from '../src/command-table.js'
-import { HYPERCTL_SIM, runCli } from './support/cli-process.js'
+import { closedPort, HYPERCTL_SIM, runCli } from './support/cli-process.js'
 import { startDaemon, type TestDaemon, VC_PASSWORD } from './support/sim.js'
 
 describe('help and usage errors', () => {
@@ -15,6 +15,8 @@ describe('help and usage errors', () => {
       expect(viaHelp.stdout, name).toBe(viaFlag.stdout)
       expect(viaHelp.stdout, name).toContain(`hyperctl-export ${name}`)
     }
+    const [overview, viaFlag] = await Promise.all([runCli(['help']), runCli(['--help'])])
+    expect([overview.code, overview.stdout]).toEqual([0, viaFlag.stdout])
   })
 
   it('suggests the closest command, option and value, and exits 2', async () => {
@@ -82,8 +84,25 @@ describe('the options each command lists', () => {
     return value === undefined ? [`--${option}`] : [`--${option}`, value]
   }
 
+  /** The options a help text lists, by group heading, each with the text under it. */
+  function listedOptions(help: string): { group: string; name: string; text: string }[] {
+    const listed: { group: string; name: string; text: string }[] = []
+    let group = ''
+    for (const line of help.split('\n')) {
+      const heading = /^(\w+) options:$/.exec(line)
+      if (heading) group = heading[1]!
+      else if (/^\S/.test(line)) group = ''
+      const option = /^ {2}(?:-\w, )?--([a-z-]+)/.exec(line)
+      if (group && option) listed.push({ group, name: option[1]!, text: line })
+      else if (group && listed.length > 0 && /^ {4,}\S/.test(line)) listed.at(-1)!.text += `\n${line}`
+    }
+    return listed
+  }
+
   // why: it runs every command once, a dozen child processes in a row
-  it('reads every option its help lists, for every command', { timeout: 120_000 }, async () => {
+  it('reads every option its help lists, for every command, and the help groups them with their defaults and variables', {
+    timeout: 120_000,
+  }, async () => {
     const jobFile = join(work, 'jobs.yaml')
     await writeFile(jobFile, 'jobs:\n  - vm_path: /DC/vm/a\n')
     const submitted = await runCli(
@@ -103,17 +122,45 @@ describe('the options each command lists', () => {
     )
     const id = submitted.stdout.trim()
     expect(id).not.toBe('')
-    for (const spec of COMMANDS) {
-      if (spec.options.length === 0) continue
+    // the defaults as `config` reports them, to hold each help text against
+    const config = JSON.parse((await runCli(['config', '--json'])).stdout) as {
+      settings: { option: string; value: string; source: string }[]
+    }
+    const defaults = new Map(
+      config.settings.filter((s) => s.source === 'default').map((s) => [s.option, s.value]),
+    )
+    const top = (await runCli(['help'])).stdout
+    const commands = [...top.matchAll(/^ {2}([a-z]+) {2,}\S/gm)].map((m) => m[1]!)
+    expect(commands).toEqual(COMMANDS.map((c) => c.name))
+    for (const name of commands) {
+      const help = (await runCli(['help', name])).stdout
+      // the help of help is the overview, with the global options every command takes
+      if (name === 'help') {
+        expect(help).toBe(top)
+        continue
+      }
+      const listed = listedOptions(help)
+      const groups = [...new Set(listed.map((o) => o.group))]
+      const order = ['Connection', 'Export', 'Waiting', 'Output']
+      expect(groups, name).toEqual(order.filter((g) => groups.includes(g)))
+      for (const option of listed) {
+        const variable = `HYPERCTL_EXPORT_${option.name.toUpperCase().replaceAll('-', '_')}`
+        expect(option.text, `${name} --${option.name}`).toMatch(new RegExp(`env ${variable}\\b`))
+        const fallback = defaults.get(`--${option.name}`)
+        if (fallback && fallback !== 'off')
+          expect(option.text, `${name} --${option.name}`).toContain(`default ${fallback}`)
+      }
+      const spec = COMMANDS.find((c) => c.name === name)!
+      if (listed.length === 0) continue
       const args = spec.min > 0 ? [id] : []
-      const options = spec.options.flatMap((name) => valueFor(name, jobFile))
-      const result = await runCli([spec.name, ...args, ...options], {
+      const options = listed.flatMap((o) => valueFor(o.name, jobFile))
+      const result = await runCli([name, ...args, ...options], {
         HYPERCTL_EXPORT_VCENTER_PASSWORD: VC_PASSWORD,
         HYPERCTL_EXPORT_TEST_OPTION_READS: '1',
       })
       const reads = /option reads: (.*)/.exec(result.stderr)?.[1]?.split(' ') ?? []
-      const ignored = spec.options.filter((name) => !reads.includes(name))
-      expect(ignored, `${spec.name} lists options it ignores:\n${result.stderr}`).toEqual([])
+      const ignored = listed.map((o) => o.name).filter((o) => !reads.includes(o))
+      expect(ignored, `${name} lists options it ignores:\n${result.stderr}`).toEqual([])
     }
   })
 })
@@ -205,28 +252,38 @@ describe('hyperctl-export completion', () => {
 })
 
 describe('a request that never left', () => {
-  it('says in one line that nothing was submitted when fetch will not dial the port', async () => {
-    const result = await runCli(
-      [
-        'export',
-        '/DC/vm/a',
-        '-o',
-        '/e',
-        '--daemon-url',
-        'http://127.0.0.1:9',
-        '--vcenter-server',
-        'v',
-        '--vcenter-username',
-        'u',
-      ],
-      { HYPERCTL_EXPORT_VCENTER_PASSWORD: VC_PASSWORD },
-    )
-    expect(result.code).toBe(3)
-    const error = result.stderr.split('\n').find((line) => line.startsWith('error:'))
-    expect(error).toBe(
-      'error: hypervisord at http://127.0.0.1:9 could not be reached: POST /jobs/submit failed: bad port; nothing was submitted',
-    )
-    expect(result.stderr).not.toContain('were submitted')
+  it('says in one line that nothing was submitted: a port fetch will not dial (9, 6000), a refused connection', async () => {
+    const refused = await closedPort()
+    const cases: [number, string][] = [
+      [9, 'fetch will not connect to port 9 (bad port)'],
+      [6000, 'fetch will not connect to port 6000 (bad port)'],
+      [refused, `connect ECONNREFUSED 127.0.0.1:${refused}`],
+    ]
+    for (const [port, detail] of cases) {
+      const url = `http://127.0.0.1:${port}`
+      const result = await runCli(
+        [
+          'export',
+          '/DC/vm/a',
+          '-o',
+          '/e',
+          '--daemon-url',
+          url,
+          '--vcenter-server',
+          'v',
+          '--vcenter-username',
+          'u',
+        ],
+        { HYPERCTL_EXPORT_VCENTER_PASSWORD: VC_PASSWORD },
+      )
+      expect(result.code, url).toBe(3)
+      const error = result.stderr.split('\n').find((line) => line.startsWith('error:'))
+      expect(error, url).toBe(
+        `error: hypervisord at ${url} could not be reached: POST /jobs/submit failed: ${detail}; nothing was submitted`,
+      )
+      expect(result.stderr, url).not.toContain('were submitted')
+      expect(result.stdout, url).toBe('')
+    }
   })
 })
 

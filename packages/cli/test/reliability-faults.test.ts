@@ -89,7 +89,7 @@ describe('hyperctl-export export when the daemon fails', () => {
     expect(result.code).toBe(3)
     expect(result.stdout).toContain(`job ${id}`)
     expect(result.stdout).toContain('refused the request (HTTP 401)')
-    expect(result.stdout).toContain('HYPERVISORD_API_KEY')
+    expect(result.stdout).toContain('--api-key (HYPERCTL_EXPORT_API_KEY)')
   })
 
   it.each<Transport>(['api', 'cli'])(
@@ -138,7 +138,7 @@ describe('hyperctl-export export when the daemon fails', () => {
     expect(result.code).toBe(3)
     expect(result.stderr).toContain('refused the request (HTTP 401)')
     expect(result.stderr).toContain(
-      'Set api-key (HYPERVISORD_API_KEY) to the key the daemon is configured with',
+      'Set --api-key (HYPERCTL_EXPORT_API_KEY) to the key the daemon is configured with',
     )
     expect(submits()).toHaveLength(1)
     expect(daemon.sim.control.jobs()).toEqual([])
@@ -157,7 +157,7 @@ describe('hyperctl-export export when the daemon fails', () => {
 
     expect(result.code).toBe(1)
     expect(result.stderr).toContain(`hyperctl could not be run from "${missing}"`)
-    expect(result.stderr).toContain('hyperctl-path (HYPERCTL_PATH)')
+    expect(result.stderr).toContain('--hyperctl-path (HYPERCTL_EXPORT_HYPERCTL_PATH)')
     expect(daemon.sim.control.requests).toEqual([])
   })
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 
 const DIST = fileURLToPath(new URL('../dist', import.meta.url))
 const CORE_DIST = dirname(fileURLToPath(import.meta.resolve('@hyperctl-export/core')))
+const SIMULATOR_DIST = dirname(fileURLToPath(import.meta.resolve('@hyperctl-export/simulator')))
 
 async function maps(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true })
@@ -13,7 +14,7 @@ async function maps(dir: string): Promise<string[]> {
 
 describe('the shipped source maps', () => {
   it('carry the TypeScript they map to, since the packages ship no src/', async () => {
-    for (const dir of [DIST, CORE_DIST]) {
+    for (const dir of [DIST, CORE_DIST, SIMULATOR_DIST]) {
       const files = await maps(dir)
       expect(files.length, dir).toBeGreaterThan(5)
       for (const file of files) {

@@ -151,6 +151,30 @@ describe('the packed tarballs', () => {
     SLOW_MS,
   )
 
+  it('maps a stack trace from the installed core to its TypeScript, which only the source map carries', async () => {
+    await writeFile(
+      join(project, 'trace.mjs'),
+      "import { parseJobFile } from '@hyperctl-export/core'\ntry { parseJobFile('jobs: [', { source: 'x' }) } catch (e) { console.log(e.stack) }\n",
+    )
+    const { stdout } = await run(process.execPath, ['--enable-source-maps', 'trace.mjs'], { cwd: project })
+    const frame = /\((\S+\.ts):(\d+):\d+\)/.exec(stdout)
+    expect(frame, stdout).not.toBeNull()
+    const [, tsPath, line] = frame!
+    const installed = join(project, 'node_modules/@hyperctl-export/core')
+    expect(tsPath!.startsWith(join(installed, 'src'))).toBe(true)
+    // the package ships no src/: the text of that line comes from the map's sourcesContent
+    await expect(readFile(tsPath!, 'utf8')).rejects.toThrow(/ENOENT/)
+    const mapFile = join(
+      installed,
+      'dist',
+      tsPath!.slice(join(installed, 'src').length).replace(/\.ts$/, '.js.map'),
+    )
+    const map = JSON.parse(await readFile(mapFile, 'utf8')) as { sources: string[]; sourcesContent: string[] }
+    const index = map.sources.findIndex((source) => resolve(join(mapFile, '..'), source) === tsPath)
+    expect(index, map.sources.join(', ')).toBeGreaterThanOrEqual(0)
+    expect(map.sourcesContent[index]!.split('\n')[Number(line) - 1]).toMatch(/throw new UsageError/)
+  })
+
   describe('the installed bins', () => {
     let sim: HypervisordSim
     beforeAll(async () => {

@@ -3,5 +3,6 @@
 export * from './errors/base.js'
 export * from './errors/daemon-errors.js'
 export * from './errors/export-errors.js'
+export * from './errors/hint.js'
 export * from './errors/job-errors.js'
 export { formatDuration } from './util/format-duration.js'

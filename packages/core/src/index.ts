@@ -56,6 +56,7 @@ export {
 } from './text/redact.js'
 export {
   escapeUnsafeForJson,
+  jsonDocument,
   neutraliseCommands,
   safeJson,
   sanitizeHtml,

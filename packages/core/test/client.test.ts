@@ -747,7 +747,11 @@ describe('HypervisordClient', () => {
       expect(error).toBeInstanceOf(DaemonUnreachableError)
       expect((error as DaemonUnreachableError).notSent).toBe(true)
       expect(error.message).toBe(
-        'hypervisord at http://127.0.0.1:9 could not be reached: POST /jobs/submit failed: bad port; nothing was submitted',
+        'hypervisord at http://127.0.0.1:9 could not be reached: POST /jobs/submit failed: fetch will not connect to port 9 (bad port); nothing was submitted',
+      )
+      // not "check that hypervisord is running": nothing listening there would help
+      expect((error as DaemonUnreachableError).hint).toMatch(
+        /^Node's fetch never connects to port 9 .* another port/,
       )
     })
 
@@ -908,7 +912,7 @@ describe('HypervisordClient', () => {
       const error = await caught(client(daemon, { apiKey: 'wrong-key-value' }).checkDaemonStatus())
       expect(error).toBeInstanceOf(AuthFailedError)
       expect(error).toMatchObject({ status: 401, kind: 'auth-failed' })
-      expect((error as AuthFailedError).hint).toContain('HYPERVISORD_API_KEY')
+      expect((error as AuthFailedError).hint).toContain('the api-key setting')
       expect(everything(error)).not.toContain('wrong-key-value')
       expect(daemon.requests).toHaveLength(1)
     })

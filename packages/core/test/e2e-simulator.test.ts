@@ -79,7 +79,7 @@ describe.each<Transport>(['api', 'cli'])(
       expect(outcomes[0]!.status).toBe('failed')
       expect(outcomes[0]!.error).toBeInstanceOf(JobFailedError)
       if (transport === 'api') expect(outcomes[0]!.error?.message).toContain('vcenter server is required')
-      expect(outcomes[0]!.error?.hint).toContain('vcenter-server')
+      expect(outcomes[0]!.error?.hint).toContain('the vcenter setting')
     })
 
     it('attaches instead of exporting twice when the same idempotency key runs again', async () => {

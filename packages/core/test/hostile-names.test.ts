@@ -81,6 +81,6 @@ describe('HyperctlRunner.queryJobs with hostile VM names', () => {
     const error = await backend.queryJobs({ ids: [id] }).catch((e: unknown) => e)
     if (!(error instanceof HyperctlParseError)) return void expect.fail(`no parse error: ${String(error)}`)
     expect(error.message).toContain(`job ${id.slice(0, 8)}`)
-    expect(error.hint).toContain('API transport')
+    expect(error.hint).toContain('set the transport setting to api')
   }, 60_000)
 })

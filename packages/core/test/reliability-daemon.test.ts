@@ -139,7 +139,7 @@ describe.each<Transport>(['api', 'cli'])(
       expect(error).toBeInstanceOf(DaemonUnreachableError)
       expect([...error.jobIds]).toEqual(ids)
       for (const id of ids) expect(error.message).toContain(id)
-      expect(error.hint).toContain('hyperctl-export wait')
+      expect(error.hint).toContain('the jobs were submitted and go on')
 
       await f.sim.control.comeBack()
       const resumed = await settleJobs(backend, ids, { ...polling, clock: f.clock })

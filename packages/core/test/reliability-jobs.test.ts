@@ -53,7 +53,7 @@ describe.each<Transport>(['api', 'cli'])(
       } else {
         // why: hyperctl's table has no error column; the hint says how to read the text
         expect(error.message).toContain("hyperctl does not show the daemon's error text")
-        expect(error.hint).toContain(`hyperctl-export job ${outcomes[1]!.jobId} --transport api`)
+        expect(error.hint).toContain("Set the transport setting to api to see the daemon's error text")
       }
     })
 
@@ -159,7 +159,7 @@ describe.each<Transport>(['api', 'cli'])(
         expect(error.cancelled).toBe(cancel)
         expect(f.sim.control.job(o.jobId)?.status).toBe(cancel ? 'cancelled' : 'running')
       }
-      expect(left[0]!.error?.hint).toContain('hyperctl-export wait')
+      expect(left[0]!.error?.hint).toContain('the export goes on on the daemon')
     })
   },
 )

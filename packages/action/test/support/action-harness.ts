@@ -31,6 +31,23 @@ export interface RunningAction {
   readonly done: Promise<ActionRun>
 }
 
+/**
+ * The inputs and env that point the action at a daemon (the simulator) through one transport: on the cli
+ * transport, hyperctl-sim told where the daemon is.
+ */
+export function connection(
+  transport: 'api' | 'cli',
+  daemon: { url: string },
+  extraEnv: Record<string, string> = {},
+): { inputs: Record<string, string>; env: Record<string, string> } {
+  return transport === 'api'
+    ? { inputs: { 'daemon-url': daemon.url, transport: 'api' }, env: extraEnv }
+    : {
+        inputs: { 'daemon-url': daemon.url, transport: 'cli', 'hyperctl-path': hyperctlSimPath },
+        env: { HYPERCTL_SIM_DAEMON_URL: daemon.url, ...extraEnv },
+      }
+}
+
 /** The inputs action.yml declares, with their defaults (what the runner passes when a step omits one). */
 export async function actionDefaults(): Promise<Record<string, string>> {
   const action = parse(await readFile(join(repoRoot, 'action.yml'), 'utf8')) as {

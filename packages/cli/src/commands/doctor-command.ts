@@ -8,10 +8,12 @@ import {
   formatDuration,
   HyperctlError,
   HypervisordClient,
+  hintIn,
   parseGoDuration,
   sanitizeText,
 } from '@hyperctl-export/core'
 import { type CommandContext, transportLog } from '../command-context.js'
+import { CLI_WORDS } from '../hint-words.js'
 import { displayWidth } from '../progress/display-width.js'
 
 export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail' | 'skipped'
@@ -94,7 +96,7 @@ async function diagnose(ctx: CommandContext): Promise<Check[]> {
       message: `hyperctl is not usable: ${hyperctl.error ?? 'not found'}${needed ? '' : ' (not needed: the api transport works without it)'}`,
       ...(needed
         ? {
-            fix: 'Install hyperctl, or point --hyperctl-path (HYPERCTL_PATH) at it, or use --transport api.',
+            fix: 'Install hyperctl, or point --hyperctl-path (HYPERCTL_EXPORT_HYPERCTL_PATH) at it, or use --transport api.',
             kind: 'not-installed' as const,
           }
         : {}),
@@ -259,10 +261,10 @@ async function answersWithoutKey(
 
 function failure(name: string, error: unknown): Check {
   if (error instanceof HyperctlError) {
-    let fix = error.hint
+    let fix = hintIn(error, CLI_WORDS)
     if (error instanceof DaemonUnreachableError) {
       fix =
-        'Start hypervisord, or point --daemon-url (HYPERVISORD_URL) at it; check firewalls between here and there.'
+        'Start hypervisord, or point --daemon-url (HYPERCTL_EXPORT_DAEMON_URL) at it; check firewalls between here and there.'
     } else if (error instanceof AuthFailedError) {
       fix = 'Set HYPERVISORD_API_KEY (or --api-key) to the key the daemon is configured with.'
     }

@@ -13,6 +13,7 @@ export async function runExport(ctx: CommandContext, wait: boolean): Promise<num
     stdin: ctx.io.stdin,
     askPassword: passwordPrompt(ctx),
     addSecret: (secret) => output.addSecret(secret),
+    sources: settings.given.sources,
   })
   for (const notice of input.notices) output.info(`note: ${notice}`)
   for (const warning of input.warnings) output.warn(warning)

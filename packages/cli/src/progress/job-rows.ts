@@ -2,7 +2,8 @@ import {
   formatDuration,
   isTerminal,
   type JobOutcome,
-  type OutcomeStatus,
+  QUEUED,
+  type ShownStatus,
   sanitizeText,
 } from '@hyperctl-export/core'
 import type { Style } from '../style.js'
@@ -33,7 +34,7 @@ export function phaseText(outcome: JobOutcome): string {
   return [phase, shown].filter((p) => p !== '').join(' ')
 }
 
-export function colourStatus(status: OutcomeStatus | 'queued', style: Style): string {
+export function colourStatus(status: ShownStatus, style: Style): string {
   switch (status) {
     case 'completed':
       return style.green(status)
@@ -56,8 +57,9 @@ export function colourStatus(status: OutcomeStatus | 'queued', style: Style): st
 }
 
 /**
- * Each job's elapsed time, from its own submit (or, for jobs already on the daemon, from when we first saw
- * them). A finished job shows the outcome's duration: the very number the final report prints.
+ * Each job's elapsed time on core's clock: from its own accepted submit (`timedFromMs`, the start of the
+ * outcome's `durationMs`), or, for jobs already on the daemon, from when we first saw them. A finished job
+ * shows the outcome's duration: the very number the final report prints.
  */
 export class JobClock {
   readonly #started = new Map<string, number>()
@@ -67,12 +69,14 @@ export class JobClock {
   /** The jobs the daemon just accepted; once called, a job not yet accepted is queued. */
   submitted(outcomes: readonly JobOutcome[], now: number): void {
     this.#submits = true
-    for (const o of outcomes) if (!this.#started.has(o.jobId)) this.#started.set(o.jobId, now)
+    for (const o of outcomes)
+      if (!this.#started.has(o.jobId)) this.#started.set(o.jobId, o.timedFromMs ?? now)
   }
 
   observe(outcomes: readonly JobOutcome[], now: number): void {
     for (const o of outcomes) {
-      if (!this.#submits && !this.#started.has(o.jobId)) this.#started.set(o.jobId, now)
+      if (o.timedFromMs !== undefined) this.#started.set(o.jobId, o.timedFromMs)
+      else if (!this.#submits && !this.#started.has(o.jobId)) this.#started.set(o.jobId, now)
       if (isFinished(o.status) && !this.#ended.has(o.jobId)) this.#ended.set(o.jobId, now)
     }
   }
@@ -82,9 +86,9 @@ export class JobClock {
     return this.#submits && !this.#started.has(o.jobId) && !isFinished(o.status)
   }
 
-  /** The word a row shows: the outcome's status, or `queued` (the footer's word) for a held-back job. */
-  statusOf(o: JobOutcome): OutcomeStatus | 'queued' {
-    return this.isQueued(o) ? 'queued' : o.status
+  /** The word a row shows: the outcome's status, or core's `queued` (the footer's word) for a held-back job. */
+  statusOf(o: JobOutcome): ShownStatus {
+    return this.isQueued(o) ? QUEUED : o.status
   }
 
   elapsed(o: JobOutcome, now: number): number {

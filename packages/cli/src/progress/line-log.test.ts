@@ -116,9 +116,9 @@ describe('LineLog', () => {
     clock.now = 20_000
     view.finish(['completed', 'failed', 'completed', 'skipped'].map((s, i) => job(i, s as OutcomeStatus)))
     expect(lines().filter((l) => l.includes('batch'))).toEqual([
-      '[0s] batch of 4: 0 done, 2 running, 2 queued, 0 failed',
-      '[10s] batch of 4: 1 done, 2 running, 1 queued, 0 failed',
-      '[20s] batch of 4: 2 done, 0 running, 0 queued, 1 failed, 1 ended otherwise',
+      '[0s] batch of 4: 0 completed, 2 running, 2 queued, 0 failed',
+      '[10s] batch of 4: 1 completed, 2 running, 1 queued, 0 failed',
+      '[20s] batch of 4: 2 completed, 0 running, 0 queued, 1 failed, 1 ended otherwise',
     ])
   })
 

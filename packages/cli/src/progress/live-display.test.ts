@@ -1,6 +1,6 @@
-import { stripVTControlCharacters } from 'node:util'
 import type { JobInfo, JobOutcome, OutcomeStatus, WaitUpdate } from '@hyperctl-export/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { screen } from '../../test/support/terminal.js'
 import { createStyle } from '../style.js'
 import { displayWidth } from './display-width.js'
 import { LiveDisplay } from './live-display.js'
@@ -62,21 +62,6 @@ function update(outcomes: JobOutcome[], extra: Partial<WaitUpdate> = {}): WaitUp
 }
 
 /** The screen as a terminal would show it after the writes: lines redrawn in place. */
-function screen(text: string): string[] {
-  const lines: string[] = []
-  let row = 0
-  for (const part of text.split(/(\x1b\[\d*[A-Za-z]|\x1b\[\?25[lh]|\r|\n)/)) {
-    const up = /^\x1b\[(\d+)A$/.exec(part)
-    if (up) row -= Number(up[1])
-    else if (part === '\n') row++
-    else if (part === '\x1b[2K') lines[row] = ''
-    else if (part === '\x1b[J') lines.length = row
-    else if (part === '' || part === '\r' || part.startsWith('\x1b')) continue
-    else lines[row] = (lines[row] ?? '') + part
-  }
-  return lines.map((l) => stripVTControlCharacters(l))
-}
-
 describe('LiveDisplay', () => {
   afterEach(() => {
     vi.useRealTimers()
@@ -101,7 +86,7 @@ describe('LiveDisplay', () => {
     expect(lines).toHaveLength(3)
     expect(lines[0]).toMatch(/^. vm-0 +running +exporting 42% +1m05s +job-0-0…$/)
     expect(lines[1]).toMatch(/^✔ vm-1 +completed +1m05s +job-1-0…$/)
-    expect(lines[2]).toBe('1m05s elapsed · 1 done · 1 running · 0 queued · 0 failed')
+    expect(lines[2]).toBe('1m05s elapsed · 1 completed · 1 running · 0 queued · 0 failed')
   })
 
   it('redraws in place: the second frame moves the cursor up over the first', () => {
@@ -203,7 +188,7 @@ describe('LiveDisplay', () => {
     expect(lines.length).toBeLessThanOrEqual(6)
     expect(lines[0]).toContain('vm-25')
     expect(lines.at(-2)).toContain('… and 26 more')
-    expect(lines.at(-1)).toContain('25 done · 5 running · 0 queued · 0 failed')
+    expect(lines.at(-1)).toContain('25 completed · 5 running · 0 queued · 0 failed')
   })
 
   it('tells queued jobs from running ones in the footer of a batch held back by max-concurrent', () => {
@@ -224,7 +209,7 @@ describe('LiveDisplay', () => {
     ]
     // jobs 4 and 5 wait for a slot: the session counts them queued though their outcomes say pending
     display.update(update(jobs, { counts: { queued: 2, active: 2, completed: 1, failed: 1 } }))
-    expect(screen(tty.text).at(-1)).toBe('0s elapsed · 1 done · 2 running · 2 queued · 1 failed')
+    expect(screen(tty.text).at(-1)).toBe('0s elapsed · 1 completed · 2 running · 2 queued · 1 failed')
   })
 
   it('shows a held-back job as queued like the footer, and times it from its own submit to the reported duration', () => {
@@ -273,7 +258,7 @@ describe('LiveDisplay', () => {
     })
     display.finish([outcome(0, 'completed'), outcome(1, 'failed'), outcome(2, 'skipped')])
     expect(screen(tty.text).at(-1)).toBe(
-      '0s elapsed · 1 done · 0 running · 0 queued · 1 failed · 1 ended otherwise',
+      '0s elapsed · 1 completed · 0 running · 0 queued · 1 failed · 1 ended otherwise',
     )
   })
 

@@ -78,13 +78,13 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
     if (apiKey) {
       throw new UsageError(
         'the cli transport cannot be used with an API key: hyperctl sends no credentials',
-        'Use transport api (or auto) with an API key.',
+        { fact: 'cli-transport-limit', why: 'no-key' },
       )
     }
     if (!reachable) {
       throw new UsageError(
         `the cli transport cannot reach ${daemonUrl}: hyperctl only ever talks to ${DEFAULT_DAEMON_URL} (its -daemon flag does not work)`,
-        'Use transport api (or auto) for another daemon URL.',
+        { fact: 'cli-transport-limit', why: 'fixed-url' },
       )
     }
     return cli('the cli transport was asked for')

@@ -7,7 +7,11 @@ export const DEFAULT_DAEMON_URL = 'http://localhost:8080'
  * Throws UsageError for anything but a plain http(s) URL.
  */
 export function normalizeDaemonUrl(input: string): string {
-  const hint = 'Set daemon-url (HYPERVISORD_URL) to the daemon address, e.g. http://localhost:8080.'
+  const hint = {
+    fact: 'set',
+    setting: 'daemon-url',
+    to: 'to the daemon address, e.g. http://localhost:8080',
+  } as const
   let url: URL
   try {
     url = new URL(input.trim())
@@ -19,10 +23,7 @@ export function normalizeDaemonUrl(input: string): string {
   }
   if (url.username !== '' || url.password !== '') {
     // why: echoing the URL would print the password; fetch refuses such URLs anyway
-    throw new UsageError(
-      'daemon URL must not hold a user name or password',
-      'Give the API key with api-key (HYPERVISORD_API_KEY) and the bare address with daemon-url.',
-    )
+    throw new UsageError('daemon URL must not hold a user name or password', { fact: 'url-credentials' })
   }
   if (url.search !== '' || url.hash !== '') {
     throw new UsageError('daemon URL must not have a query or fragment', hint)

@@ -11,6 +11,7 @@ import {
 import type { CallOptions, TransportListener } from '../types.js'
 import { isRecord, redactBodyText, scrubReply } from './redact-reply.js'
 import { type BackoffOptions, backoffDelayMs, parseRetryAfter, sleep } from './retry-delay.js'
+import { blockedPort, blockedPortHint, neverLeft, transportDetail } from './transport-failure.js'
 
 export interface HttpClientConfig {
   /** Normalised, no trailing slash. */
@@ -187,11 +188,15 @@ async function attemptOnce(
       )
     }
     const notSent = neverLeft(cause)
-    const detail = redactBodyText(transportDetail(cause), secrets)
+    const blocked = blockedPort(cause, config.daemonUrl)
+    const detail = blocked
+      ? `fetch will not connect to port ${blocked} (bad port)`
+      : redactBodyText(transportDetail(cause), secrets)
     const sentNote = request.retry ? '' : (request.deliveryNote?.(notSent) ?? '')
     const failure = new DaemonUnreachableError(config.daemonUrl, `${what} failed: ${detail}${sentNote}`, {
       cause,
       notSent,
+      ...(blocked ? { hint: blockedPortHint(blocked) } : {}),
     })
     if (request.retry) throw new RetryableFailure(failure)
     throw new AbortError(failure)
@@ -230,10 +235,7 @@ async function attemptOnce(
     const location = response.headers.get('location')
     const where = location ? ` to ${redactBodyText(location, secrets)}` : ''
     throw new AbortError(
-      new DaemonError(
-        `${what} was redirected${where}; daemon-url (HYPERVISORD_URL) may point at the wrong place`,
-        status,
-      ),
+      new DaemonError(`${what} was redirected${where}; the daemon URL may point at the wrong place`, status),
     )
   }
   const message = errorBody.message || `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`
@@ -282,55 +284,4 @@ function anySignal(signals: ReadonlyArray<AbortSignal | undefined>): AbortSignal
   const present = signals.filter((s): s is AbortSignal => s !== undefined)
   if (present.length <= 1) return present[0]
   return AbortSignal.any(present)
-}
-
-interface ErrorWithCode {
-  code?: unknown
-  message?: unknown
-  errors?: unknown
-  cause?: unknown
-}
-
-/** fetch rejects with TypeError('fetch failed'); the socket's error is its cause. */
-function rootCause(error: unknown): ErrorWithCode | undefined {
-  let current = error as ErrorWithCode | undefined
-  for (let depth = 0; depth < 5 && current?.cause !== undefined && current.code === undefined; depth++) {
-    current = current.cause as ErrorWithCode
-  }
-  return current
-}
-
-// why: each of these fails before a byte of the request is written: DNS, a port fetch will not dial
-// (https://fetch.spec.whatwg.org/#port-blocking), a refused dial, a TLS handshake that did not complete
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EPROTO'])
-const TLS_CODE =
-  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/
-
-/** True when the request surely never left this machine, so the daemon cannot have acted on it. */
-export function neverLeft(error: unknown): boolean {
-  const root = rootCause(error)
-  if (typeof root?.code === 'string' && (NOT_SENT_CODES.has(root.code) || TLS_CODE.test(root.code)))
-    return true
-  if (root?.message === 'bad port') return true
-  // why: with happy eyeballs (localhost → ::1 and 127.0.0.1) Node reports an AggregateError of dials
-  return (
-    Array.isArray(root?.errors) &&
-    root.errors.length > 0 &&
-    root.errors.every((e: ErrorWithCode) => typeof e?.code === 'string' && NOT_SENT_CODES.has(e.code))
-  )
-}
-
-function transportDetail(error: unknown): string {
-  const root = rootCause(error)
-  if (root === undefined || root === null) return String(error)
-  const parts: string[] = []
-  if (Array.isArray(root.errors) && root.errors.length > 0) {
-    parts.push(root.errors.map((e: ErrorWithCode) => String(e?.message ?? e)).join('; '))
-  } else if (typeof root.message === 'string' && root.message !== '') {
-    parts.push(root.message)
-  } else {
-    parts.push(String(root))
-  }
-  if (typeof root.code === 'string' && !parts[0]?.includes(root.code)) parts.push(`(${root.code})`)
-  return parts.join(' ')
 }

@@ -216,10 +216,11 @@ function checkApiKey(raw: string | undefined): string | undefined {
   if (!key) return undefined
   if (!/^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(key)) {
     // the key itself is never echoed
-    throw new UsageError(
-      'the API key holds characters that cannot be sent in an HTTP header',
-      'Set api-key (HYPERVISORD_API_KEY) to the key exactly as the daemon has it (printable ASCII).',
-    )
+    throw new UsageError('the API key holds characters that cannot be sent in an HTTP header', {
+      fact: 'set',
+      setting: 'api-key',
+      to: 'to the key exactly as the daemon has it (printable ASCII)',
+    })
   }
   return key
 }

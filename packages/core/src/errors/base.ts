@@ -1,3 +1,5 @@
+import { type HintFact, type HintWords, NEUTRAL_WORDS, type Rerun, wordHint } from './hint.js'
+
 export type HyperctlErrorKind =
   | 'not-installed'
   | 'daemon-unreachable'
@@ -15,16 +17,31 @@ export type HyperctlErrorKind =
   | 'incomplete-export'
   | 'aborted'
 
-/** The root of every error this library throws; `hint` is one sentence saying what to do next. */
+/**
+ * The root of every error this library throws. `fact` says what is true and what would help, in no face's
+ * names; `hintIn(error, words)` words it for a face, `hint` in neutral words (settings by their ids).
+ */
 export class HyperctlError extends Error {
   readonly kind: HyperctlErrorKind
-  readonly hint: string
-  constructor(kind: HyperctlErrorKind, message: string, hint: string, options?: ErrorOptions) {
+  readonly fact: HintFact
+  /** Set by an export run on the errors it settles: whether running the same request again is safe. */
+  rerun?: Rerun
+  constructor(kind: HyperctlErrorKind, message: string, hint: HintFact | string, options?: ErrorOptions) {
     super(message, options)
     this.name = new.target.name
     this.kind = kind
-    this.hint = hint
+    this.fact = typeof hint === 'string' ? { fact: 'text', text: hint } : hint
   }
+
+  /** One sentence or two saying what to do next, in neutral words. */
+  get hint(): string {
+    return wordHint(this.fact, NEUTRAL_WORDS, this.rerun)
+  }
+}
+
+/** The error's hint in a face's words (its input, flag, variable and command names). */
+export function hintIn(error: HyperctlError, words: HintWords): string {
+  return wordHint(error.fact, words, error.rerun)
 }
 
 /** Process exit codes by error kind, shared by the CLI and documented in its README. */

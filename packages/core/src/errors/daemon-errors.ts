@@ -1,5 +1,6 @@
 import { HyperctlError } from './base.js'
 import { excerpt } from './excerpt.js'
+import type { HintFact } from './hint.js'
 
 export class HyperctlNotInstalledError extends HyperctlError {
   readonly path: string
@@ -7,7 +8,7 @@ export class HyperctlNotInstalledError extends HyperctlError {
     super(
       'not-installed',
       `hyperctl could not be run from ${JSON.stringify(path)}: ${detail}`,
-      'Install hyperctl, or point hyperctl-path (HYPERCTL_PATH) at the executable, or use the api transport.',
+      { fact: 'install-hyperctl' },
       options,
     )
     this.path = path
@@ -22,16 +23,14 @@ export class DaemonUnreachableError extends HyperctlError {
   constructor(
     url: string,
     detail: string,
-    options?: ErrorOptions & { jobIds?: readonly string[]; notSent?: boolean },
+    options?: ErrorOptions & { jobIds?: readonly string[]; notSent?: boolean; hint?: HintFact | string },
   ) {
     const jobIds = options?.jobIds ?? []
     const jobs = jobIds.length > 0 ? ` while watching job(s) ${jobIds.join(', ')}` : ''
     super(
       'daemon-unreachable',
       `hypervisord at ${url} could not be reached${jobs}: ${detail}`,
-      jobIds.length > 0
-        ? 'Check that hypervisord is running and reachable, then resume with `hyperctl-export wait <job-id>`; the jobs were submitted.'
-        : 'Check that hypervisord is running and that daemon-url (HYPERVISORD_URL) points at it.',
+      options?.hint ?? { fact: 'daemon-unreachable', jobIds },
       options,
     )
     this.url = url
@@ -47,7 +46,7 @@ export class AuthFailedError extends HyperctlError {
     super(
       'auth-failed',
       `hypervisord at ${url} refused the request (HTTP ${status})`,
-      'Set api-key (HYPERVISORD_API_KEY) to the key the daemon is configured with; hyperctl itself cannot send a key, so use the api transport.',
+      { fact: 'key-refused' },
       options,
     )
     this.url = url
@@ -56,7 +55,11 @@ export class AuthFailedError extends HyperctlError {
 }
 
 export class UsageError extends HyperctlError {
-  constructor(message: string, hint = 'Fix the arguments and try again.', options?: ErrorOptions) {
+  constructor(
+    message: string,
+    hint: HintFact | string = 'Fix the arguments and try again.',
+    options?: ErrorOptions,
+  ) {
     super('usage', message, hint, options)
   }
 }
@@ -93,7 +96,7 @@ export class DaemonError extends HyperctlError {
     super(
       'daemon-error',
       `hypervisord answered with an error${status === undefined ? '' : ` (HTTP ${status})`}: ${daemonMessage}`,
-      'Read the daemon message above; if it is a server fault, retry later or check the hypervisord log.',
+      { fact: 'daemon-said' },
       options,
     )
     this.status = status
@@ -108,14 +111,13 @@ export class HyperctlParseError extends HyperctlError {
   constructor(
     what: string,
     raw: string,
-    options?: ErrorOptions & { source?: 'hyperctl' | 'hypervisord'; hint?: string },
+    options?: ErrorOptions & { source?: 'hyperctl' | 'hypervisord'; hint?: HintFact },
   ) {
     const api = options?.source === 'hypervisord'
     super(
       'parse-failure',
       `${api ? 'hypervisord answered' : 'hyperctl printed'} something we cannot read as ${what}: ${excerpt(raw)}`,
-      options?.hint ??
-        `Check the ${api ? 'hypervisord' : 'hyperctl'} version with \`hyperctl-export doctor\` and report the raw output.`,
+      options?.hint ?? { fact: 'unreadable-output', source: api ? 'hypervisord' : 'hyperctl' },
       options,
     )
     this.raw = raw
@@ -123,11 +125,12 @@ export class HyperctlParseError extends HyperctlError {
 }
 
 export class OperationAbortedError extends HyperctlError {
-  constructor(what: string, options?: ErrorOptions) {
+  /** The jobs the interrupt left on the daemon (known once a run settles them). */
+  constructor(what: string, options?: ErrorOptions & { jobIds?: readonly string[] }) {
     super(
       'aborted',
       `${what} was interrupted`,
-      'Run the command again to resume; submitted jobs keep their IDs.',
+      { fact: 'interrupted', jobIds: options?.jobIds ?? [] },
       options,
     )
   }

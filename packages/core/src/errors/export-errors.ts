@@ -25,7 +25,7 @@ export class IncompleteExportError extends HyperctlError {
         ? `job ${jobId} completed, but its export could not be verified as required: ${list}`
         : `job ${jobId} completed on the daemon, but its export in ${directory} is not whole: ${list}`,
       options?.unverifiable
-        ? 'Run the export where the output directory is readable (the daemon on the runner), or set verify to auto.'
+        ? { fact: 'export-unverifiable' }
         : 'Check the free space and the vCenter connection of the daemon machine, remove these files and export again.',
       options,
     )

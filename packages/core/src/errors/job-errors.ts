@@ -9,7 +9,7 @@ export class JobRejectedError extends HyperctlError {
     super(
       'job-rejected',
       `hypervisord rejected the job${job.vmPath ? ` for ${job.vmPath}` : ''}: ${daemonMessage}`,
-      'Fix what the daemon names; a duplicate ID means an export with that ID already exists on the daemon.',
+      { fact: 'job-rejected' },
       options,
     )
     this.jobId = job.jobId
@@ -21,12 +21,7 @@ export class JobRejectedError extends HyperctlError {
 /** A job that was never submitted because something else ended the export first. */
 export class JobSkippedError extends HyperctlError {
   constructor(reason: string, options?: ErrorOptions) {
-    super(
-      'job-skipped',
-      `not submitted: ${reason}`,
-      'Run the export again; jobs already exported are attached to, not repeated, with the same idempotency key.',
-      options,
-    )
+    super('job-skipped', `not submitted: ${reason}`, { fact: 'job-skipped' }, options)
   }
 }
 
@@ -43,7 +38,7 @@ export class JobFailedError extends HyperctlError {
       daemonMessage
         ? `job ${jobId} failed: ${daemonMessage}`
         : `job ${jobId} failed; hyperctl does not show the daemon's error text`,
-      hintForFailure(jobId, daemonMessage, options?.jobHadNoVcenter ?? false),
+      { fact: 'job-failed', cause: failureCause(daemonMessage, options?.jobHadNoVcenter ?? false) },
       options,
     )
     this.jobId = jobId
@@ -57,7 +52,7 @@ export class JobCancelledError extends HyperctlError {
     super(
       'job-cancelled',
       `job ${jobId} was cancelled; hypervisord only labels a job cancelled and cannot stop an export that is already running, so files may still be written`,
-      'Check the output directory on the daemon machine before reusing it; submit again to export once more.',
+      { fact: 'job-cancelled' },
       options,
     )
     this.jobId = jobId
@@ -74,9 +69,7 @@ export class JobTimeoutError extends HyperctlError {
       `job(s) ${jobIds.join(', ')} did not finish within ${formatDuration(timeoutMs)}${
         cancelled ? '; they were cancelled (hypervisord only labels them, the export may go on)' : ''
       }`,
-      cancelled
-        ? 'Raise the timeout if the export needs longer.'
-        : 'Raise the timeout, or keep waiting with `hyperctl-export wait <job-id>`; the jobs are still on the daemon.',
+      { fact: 'wait-ended', jobIds, cancelled },
       options,
     )
     this.jobIds = jobIds
@@ -96,9 +89,7 @@ export class JobNotFoundError extends HyperctlError {
       lost
         ? `job ${jobId} disappeared from the daemon: ${options?.evidence ?? 'hypervisord keeps jobs only in memory, so it was most likely restarted'}`
         : `no job with ID ${jobId} on ${options?.daemon ?? 'the daemon'}`,
-      lost
-        ? 'Submit the export again under the same ID (safe: the daemon no longer has it; allow resubmission to do it automatically).'
-        : 'Check the job ID (a unique start of 4 or more characters also works); `hyperctl-export jobs` lists the jobs the daemon has.',
+      lost ? { fact: 'job-forgotten' } : { fact: 'no-such-job' },
       options,
     )
     this.jobId = jobId
@@ -106,15 +97,10 @@ export class JobNotFoundError extends HyperctlError {
   }
 }
 
-function hintForFailure(jobId: string, message: string | undefined, noVcenter: boolean): string {
-  if (message?.includes('vcenter server is required') || (message === undefined && noVcenter)) {
-    return 'Give the vCenter connection (vcenter-server, vcenter-username, vcenter-password): a stock hypervisord fails every job without it.'
-  }
-  if (message === undefined) {
-    return `Read the error text with the api transport (\`hyperctl-export job ${jobId} --transport api\`), then fix the cause and submit again.`
-  }
-  if (message?.includes('hyperctl export failed')) {
-    return 'The daemon used the broken ctl export method; set export-method to web.'
-  }
-  return 'Read the daemon error above; fix the cause and submit the export again.'
+function failureCause(message: string | undefined, noVcenter: boolean) {
+  if (message?.includes('vcenter server is required') || (message === undefined && noVcenter))
+    return 'no-vcenter' as const
+  if (message === undefined) return 'no-error-text' as const
+  if (message.includes('hyperctl export failed')) return 'ctl-method' as const
+  return 'daemon-said' as const
 }

@@ -56,7 +56,7 @@ describe('resolveJobIds', () => {
     expect(await resolveJobIds(backend, [A])).toEqual([A])
     const error = await resolveJobIds(backend, ['5f0c2a']).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UsageError)
-    expect((error as UsageError).hint).toContain('--transport api')
+    expect((error as UsageError).hint).toContain('Set the transport setting to api')
   })
 
   it('a whole ID of 8 characters or fewer resolves on hyperctl too', async () => {

@@ -53,6 +53,10 @@ function resolveOne(typed: string, jobs: readonly JobInfo[], transport: ExportBa
   if (Buffer.byteLength(typed, 'utf8') > Buffer.byteLength(job!.id, 'utf8')) return typed
   throw new UsageError(
     `job ID ${typed} matches job ${job!.id}… (${job!.name || 'no name'}, ${job!.status}), but hyperctl shows only the first 8 characters of a job ID, so its full ID cannot be read${transport === 'cli' ? ' on the cli transport' : ''}`,
-    'Give the whole job ID, or use the REST API (--transport api), which knows every full ID.',
+    {
+      fact: 'set',
+      setting: 'transport',
+      to: 'to api, whose replies carry every full job ID, or give the whole job ID',
+    },
   )
 }

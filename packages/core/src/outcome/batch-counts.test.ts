@@ -35,7 +35,7 @@ describe('finalBatchCounts', () => {
 describe('batchParts', () => {
   it('names the four counts always and the jobs that ended otherwise only when there are some', () => {
     const base = { total: 5, done: 3, running: 1, queued: 0, failed: 1, other: 0 }
-    expect(batchParts(base)).toEqual(['3 done', '1 running', '0 queued', '1 failed'])
+    expect(batchParts(base)).toEqual(['3 completed', '1 running', '0 queued', '1 failed'])
     expect(batchParts({ ...base, running: 0, other: 1 }).at(-1)).toBe('1 ended otherwise')
   })
 })
@@ -47,7 +47,7 @@ describe('batchLine', () => {
       counts: { queued: 0, active: 0, completed: 1, failed: 0 },
     }
     expect(batchLine(batchCounts(update))).toBe(
-      'batch of 3: 1 done, 0 running, 0 queued, 0 failed, 2 ended otherwise',
+      'batch of 3: 1 completed, 0 running, 0 queued, 0 failed, 2 ended otherwise',
     )
   })
 })

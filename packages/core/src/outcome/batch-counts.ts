@@ -1,5 +1,5 @@
 import type { JobOutcome } from './job-outcome.js'
-import { isFailure } from './status.js'
+import { isFailure, QUEUED } from './status.js'
 
 /** Where a batch stands: every job is in exactly one of these. */
 export interface BatchCounts {
@@ -55,14 +55,17 @@ export function finalBatchCounts(outcomes: readonly JobOutcome[]): BatchCounts {
   }
 }
 
-/** `11 done`, `4 running`, `284 queued`, `1 failed`, and `2 ended otherwise` when there are such jobs. */
+/**
+ * `11 completed`, `4 running`, `284 queued`, `1 failed`, and `2 ended otherwise` when there are such jobs:
+ * the words of the rows and the JSON (a cancelled, rejected or lost job counts as failed).
+ */
 export function batchParts(c: BatchCounts): string[] {
-  const parts = [`${c.done} done`, `${c.running} running`, `${c.queued} queued`, `${c.failed} failed`]
+  const parts = [`${c.done} completed`, `${c.running} running`, `${c.queued} ${QUEUED}`, `${c.failed} failed`]
   if (c.other > 0) parts.push(`${c.other} ended otherwise`)
   return parts
 }
 
-/** `batch of 300: 11 done, 4 running, 284 queued, 1 failed`: one line for a log. */
+/** `batch of 300: 11 completed, 4 running, 284 queued, 1 failed`: one line for a log. */
 export function batchLine(c: BatchCounts): string {
   return `batch of ${c.total}: ${batchParts(c).join(', ')}`
 }

@@ -22,7 +22,13 @@ export interface JobOutcome {
   cancelledByRun?: boolean
   exportMethod?: ExportMethod | string
   warnings: string[]
-  /** From the daemon's start/end times when it gives them, else as we observed it. */
+  /**
+   * When this run started timing the job (epoch ms on the run's clock): the daemon accepted it, or for a
+   * job the run did not submit (`wait`) the daemon's start, else when the run first saw it. A live display
+   * counts from here, so it shows what `durationMs` will say.
+   */
+  timedFromMs?: number
+  /** From `timedFromMs` to when the run saw the job end, on the same clock. */
   durationMs?: number
   /** What a completed export wrote: the descriptor first, then the disks, the manifest and the rest. */
   files?: ExportFile[]

@@ -30,6 +30,14 @@ export const OUTCOME_STATUSES = [
 ] as const
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number]
 
+/**
+ * What a row or a count shows for a job held back by `maxConcurrent` and not submitted yet (its outcome
+ * still says `pending`, like a job the daemon has not started): the footer's and the log's word too.
+ */
+export const QUEUED = 'queued'
+/** The words a progress row shows: an outcome status, or `queued`. */
+export type ShownStatus = OutcomeStatus | typeof QUEUED
+
 const FAILURES: ReadonlySet<OutcomeStatus> = new Set(['failed', 'cancelled', 'rejected', 'lost'])
 const SETTLED: ReadonlySet<OutcomeStatus> = new Set([...FAILURES, 'completed', 'skipped'])
 const WATCHED: ReadonlySet<OutcomeStatus> = new Set(['pending', 'running'])

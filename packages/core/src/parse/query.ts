@@ -45,8 +45,7 @@ function bytes(text: string): number {
 }
 
 // why: the API's JSON carries any name whole; the table cannot (HYPERCTL.md §3.8, docs/hyperctl.md#boxed-table)
-const UNREADABLE_HINT =
-  'A VM name or path with line breaks, escape codes or " | " in it can make its row in hyperctl\'s table unreadable; use the API transport (transport: api, --transport api), whose JSON replies carry names whole.'
+const UNREADABLE_HINT = { fact: 'unreadable-table' } as const
 
 function rowError(rowNumber: number, why: string, raw: string, idCell: string): HyperctlParseError {
   const which = idCell === '' ? `row ${rowNumber}` : `row ${rowNumber}, job ${idCell}`

@@ -1,5 +1,6 @@
 import { formatDuration, type UsageError } from '../errors.js'
 import { didYouMean } from '../text/suggest.js'
+import { EXPORT_METHODS, VERIFY_MODES } from '../types.js'
 import { parseDuration } from '../util/duration.js'
 
 /**
@@ -56,3 +57,29 @@ export function readChoice<const T extends string>(text: string, choices: readon
   const list = `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`
   return bad(`must be ${list}, not ${JSON.stringify(text)}${didYouMean(text, choices)}`)
 }
+
+/** The options that shape each job, named alike in every face (an action input, a CLI flag). */
+export const JOB_SHAPE_OPTIONS = [
+  'vcenter-insecure',
+  'export-method',
+  'format',
+  'datacenter',
+  'compress',
+  'thin',
+  'parallel-downloads',
+  'remove-cdrom',
+] as const
+
+/**
+ * The reader of each option that takes more than text, by the name both faces give it: an input and its
+ * flag take the same values and refuse the same ones.
+ */
+export const OPTION_READERS = {
+  timeout: (s: string) => readDuration(s, TIMEOUT_LIMITS),
+  'poll-interval': (s: string) => readDuration(s, POLL_INTERVAL_LIMITS),
+  'max-concurrent': readCount,
+  'parallel-downloads': readCount,
+  'export-method': (s: string) => readChoice(s, EXPORT_METHODS),
+  verify: (s: string) => readChoice(s, VERIFY_MODES),
+  transport: (s: string) => readChoice(s, ['auto', 'cli', 'api'] as const),
+} as const

@@ -26,7 +26,8 @@ export async function abortRun(run: RunState): Promise<JobOutcome[]> {
   // why: a runner gives 7.5 s between SIGINT and SIGTERM; the cancel must fit well inside
   const cancelled = run.options.cancelOnAbort && ids.length > 0 ? await cancelJobs(run, ids, 5_000) : NONE
   const what = cancelled.size > 0 ? 'the wait (jobs cancelled on the daemon)' : 'the wait'
-  run.settle(run.active.splice(0), 'aborted', new OperationAbortedError(what))
+  const left = ids.filter((id) => !cancelled.has(id))
+  run.settle(run.active.splice(0), 'aborted', new OperationAbortedError(what, { jobIds: left }))
   run.settle(run.queued.splice(0), 'skipped', new JobSkippedError('the export was interrupted'))
   return run.finish()
 }

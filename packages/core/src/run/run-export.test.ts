@@ -5,10 +5,12 @@ import {
   DaemonError,
   DaemonUnreachableError,
   HyperctlParseError,
+  hintIn,
   JobFailedError,
   JobNotFoundError,
   JobRejectedError,
   type JobTimeoutError,
+  NEUTRAL_WORDS,
   OperationAbortedError,
   UsageError,
 } from '../errors.js'
@@ -359,7 +361,15 @@ describe('exportVms', () => {
     const outcomes = await drive(exportVms(backend, specs(1), { timeoutMs: 20_000 }))
     expect(outcomes[0]!.status).toBe('timeout')
     expect(backend.count('cancel')).toBe(0)
-    expect(outcomes[0]!.error?.hint).toContain('hyperctl-export wait')
+    const wait = {
+      ...NEUTRAL_WORDS,
+      command: (_id: string, ids: readonly string[]) => `wait-for ${ids.join(' ')}`,
+    }
+    expect(hintIn(outcomes[0]!.error!, wait)).toBe(
+      `Raise the timeout setting; the export goes on on the daemon. Follow them with wait-for ${outcomes[0]!.jobId}.`,
+    )
+    // without a wait command and without a key, the hint warns that a rerun exports again
+    expect(outcomes[0]!.error?.hint).toContain('Run again only with the idempotency-key setting set')
   })
 
   it('stops on abort, cancels the jobs when asked, and says they were only labelled', async () => {
@@ -413,7 +423,7 @@ describe('waitForJobs', () => {
       ),
     ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(JobFailedError)
-    expect((error as JobFailedError).hint).toContain('vcenter-server')
+    expect((error as JobFailedError).hint).toContain('the vcenter setting')
     expect((error as JobFailedError).outcomes?.map((o) => o.status)).toEqual(['completed', 'failed'])
   })
 })
@@ -427,7 +437,7 @@ describe('settleJobs', () => {
     expect(`${outcomes[0]!.error!.message} ${outcomes[0]!.error!.hint}`).not.toMatch(/restart/i)
   })
 
-  it('reports a job it saw and that is then gone as lost, with the hint to resubmit under the same ID', async () => {
+  it('reports a job it saw and that is then gone as lost, with the hint that exporting again is safe', async () => {
     const backend = new MemoryBackend()
     await backend.submitJobs([{ id: 'seen-1', vmPath: '/DC/vm/a', outputPath: '/out' }])
     let polls = 0
@@ -443,7 +453,7 @@ describe('settleJobs', () => {
     expect(outcomes[0]!.error!.message).toMatch(
       /^job seen-1 disappeared from the daemon: the daemon restarted: it has been up for 1s, less than the \d+s since it last showed us the job/,
     )
-    expect(outcomes[0]!.error!.hint).toContain('under the same ID')
+    expect(outcomes[0]!.error!.hint).toContain('the daemon no longer has the job')
   })
 })
 

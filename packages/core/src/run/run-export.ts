@@ -134,11 +134,11 @@ export function throwUnlessCompleted(outcomes: JobOutcome[]): JobOutcome[] {
     // why: only pending/running (wait: false) come without an error; they are not a completion either
     const error =
       failed.error ??
-      new HyperctlError(
-        'job-timeout',
-        `job ${failed.jobId} has not finished (status: ${failed.status})`,
-        'Wait for it with `hyperctl-export wait <job-id>`.',
-      )
+      new HyperctlError('job-timeout', `job ${failed.jobId} has not finished (status: ${failed.status})`, {
+        fact: 'wait-ended',
+        jobIds: [failed.jobId],
+        cancelled: false,
+      })
     error.outcomes = outcomes
     throw error
   }

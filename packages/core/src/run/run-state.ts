@@ -47,6 +47,8 @@ export class RunState {
   stopSubmitting = false
   /** Some job reached the daemon, so a later failure must return outcomes instead of rejecting. */
   everSubmitted: boolean
+  /** This run submits its jobs (a wait for known IDs submits nothing, so a rerun of it exports nothing). */
+  readonly submits: boolean
 
   constructor(
     backend: ExportBackend,
@@ -74,6 +76,7 @@ export class RunState {
     this.queued = submitFirst ? [...entries] : []
     this.active = submitFirst ? [] : [...entries]
     this.everSubmitted = !submitFirst
+    this.submits = submitFirst
     this.verifier = new ExportVerifier({
       ...(options.verify ? { verify: options.verify } : {}),
       ...(options.checksumsFile ? { checksumsFile: true } : {}),
@@ -100,6 +103,11 @@ export class RunState {
       entry.outcome.status = status
       entry.outcome.error = error
     }
+    // why: the hint says whether running the same request again is safe; only a key makes the IDs repeat
+    // (a job file's own IDs are refused as used, not attached to, so nothing is said for them)
+    if (!this.submits) return
+    if (this.options.idempotencyKey) error.rerun = 'attaches'
+    else if (!entries.some((e) => e.callerId)) error.rerun = 'exports-again'
   }
 
   /** Every outcome in input order; jobs still queued are skipped. */

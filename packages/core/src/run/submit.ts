@@ -103,6 +103,7 @@ export async function submitEntries(run: RunState, batch: Entry[]): Promise<Entr
       entry.outcome.name = submitted.name
       if (entry.resubmits === 0) entry.outcome.warnings.push(...jobWarnings(entry.spec!))
       entry.submittedAt = run.clock.now()
+      entry.outcome.timedFromMs ??= entry.submittedAt
       if (submitted.accepted) {
         accepted.push(entry)
       } else if (submitted.error && isDuplicate(submitted.error, entry.outcome.jobId)) {
@@ -176,6 +177,7 @@ async function lookUpAfterFailedSubmit(
   for (const entry of batch) {
     const job = byId.get(entry.outcome.jobId)
     entry.submittedAt = run.clock.now()
+    entry.outcome.timedFromMs ??= entry.submittedAt
     if (entry.resubmits === 0) entry.outcome.warnings.push(...jobWarnings(entry.spec!))
     if (!job) {
       run.settle([entry], 'unknown', failure)

@@ -36,7 +36,9 @@ describe('a job the polls no longer list', () => {
     expect(outcomes[0]!.error!.message).toBe(
       'job a-1 disappeared from the daemon: the daemon dropped jobs: it holds 1 job(s), fewer than the 2 of ours it showed us (a restart forgets them all)',
     )
-    expect(outcomes[0]!.error!.hint).toContain('under the same ID')
+    expect(outcomes[0]!.error!.hint).toContain(
+      'the daemon no longer has the job, so nothing is exported twice',
+    )
   })
 
   it('is lost, saying the daemon shows no sign of a restart, when only the job is gone', async () => {

@@ -122,6 +122,9 @@ function applyJob(run: RunState, entry: Entry, job: JobInfo, changed: JobOutcome
   entry.lastSeenAt = run.clock.now()
   const before = o.job
   o.job = job
+  // why: a job this run did not submit (wait) is timed from the daemon's start when it gives one, else
+  // from now; a live row counts from the same instant the duration is measured from
+  o.timedFromMs ??= Math.min(run.clock.now(), Date.parse(job.startedAt ?? '') || run.clock.now())
   if (!o.vmPath) o.vmPath = job.vmPath
   if (!o.name) o.name = job.name
   if (job.exportMethod) o.exportMethod = job.exportMethod
@@ -137,7 +140,7 @@ function applyJob(run: RunState, entry: Entry, job: JobInfo, changed: JobOutcome
     case 'completed':
       o.status = 'completed'
       o.result = job.result
-      o.durationMs = durationOf(job, entry.submittedAt, run.clock.now())
+      o.durationMs = durationOf(o.timedFromMs, run.clock.now())
       run.verifier.completed(o, entry.spec)
       break
     case 'failed':
@@ -148,7 +151,7 @@ function applyJob(run: RunState, entry: Entry, job: JobInfo, changed: JobOutcome
           jobHadNoVcenter: entry.spec !== undefined && !entry.spec.vcenter,
         }),
       )
-      o.durationMs = durationOf(job, entry.submittedAt, run.clock.now())
+      o.durationMs = durationOf(o.timedFromMs, run.clock.now())
       break
     case 'cancelled':
       run.settle([entry], 'cancelled', new JobCancelledError(o.jobId))
@@ -202,9 +205,10 @@ function daemonOf(run: RunState): string {
   return arrow >= 0 ? target.slice(arrow + 2) : target
 }
 
-function durationOf(job: JobInfo, submittedAt: number | undefined, now: number): number | undefined {
-  const start = job.startedAt ? Date.parse(job.startedAt) : Number.NaN
-  const end = job.completedAt ? Date.parse(job.completedAt) : Number.NaN
-  if (Number.isFinite(start) && Number.isFinite(end)) return Math.max(0, end - start)
-  return submittedAt === undefined ? undefined : now - submittedAt
+/**
+ * From the job's start (its accepted submit, or for a job this run did not submit the daemon's start) to
+ * now, when the run saw it end: what a live row counted, so the report prints the number the row ended on.
+ */
+function durationOf(timedFrom: number | undefined, now: number): number | undefined {
+  return timedFrom === undefined ? undefined : Math.max(0, now - timedFrom)
 }

@@ -52,10 +52,9 @@ export function errorForRun(command: string, run: FinishedRun): HyperctlError | 
         notSent: CONNECTION_REFUSED.test(message),
       })
     case 'usage':
-      return new UsageError(
-        `hyperctl ${command} refused its arguments: ${message}`,
-        'This hyperctl does not take the arguments hyperctl-export passes; check its version with `hyperctl-export doctor`.',
-      )
+      return new UsageError(`hyperctl ${command} refused its arguments: ${message}`, {
+        fact: 'hyperctl-version',
+      })
     case 'not-found':
       return new CommandFailedError(
         `hyperctl ${command} could not read its job file: ${message}`,

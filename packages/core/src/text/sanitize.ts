@@ -38,6 +38,14 @@ export function safeJson(value: unknown, indent?: number): string {
 }
 
 /**
+ * A JSON document a face hands over whole (the CLI's `--json`, the action's `result`): the same bytes in
+ * every face for the same value, so one can be compared with, or swapped for, the other.
+ */
+export function jsonDocument(value: unknown): string {
+  return safeJson(value, 2)
+}
+
+/**
  * Text as HTML for the step summary: unsafe characters shown as escapes, markup characters escaped, line
  * breaks as `<br>` (a blank line would end the HTML block and start Markdown).
  */

@@ -95,14 +95,11 @@ async function main(): Promise<void> {
   process.stderr.write(
     `hypervisord-sim: listening on ${sim.url}${options.apiKey ? ' (API key required)' : ''}\n`,
   )
+  const exit = (code: number) => () => process.exit(code)
   let stopping = false
   const stop = () => {
-    if (stopping) return
+    if (!stopping) sim.close().then(exit(0), exit(1))
     stopping = true
-    sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    )
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

@@ -18,8 +18,7 @@ const MAX_TIMERS_PER_ADVANCE = 100_000
 
 /** Nanoseconds of a clock reading, exact when the clock offers `nowNs`. */
 export function clockNowNs(clock: SimClock): bigint {
-  if (clock.nowNs) return clock.nowNs()
-  return msToNs(clock.now())
+  return clock.nowNs ? clock.nowNs() : msToNs(clock.now())
 }
 
 /** Milliseconds (possibly fractional) to nanoseconds, without the precision loss of `ms * 1e6`. */
@@ -36,20 +35,10 @@ export function realClock(): SimClock {
   return {
     now: () => Number(nowNs()) / 1e6,
     nowNs,
-    setTimeout: (callback, ms) => {
-      const handle = setTimeout(callback, Math.max(0, ms))
-      // why: a forgotten simulator in a test must not keep the process alive; the listener does that
-      handle.unref()
-      return handle
-    },
+    // why: a forgotten simulator in a test must not keep the process alive; the listener does that
+    setTimeout: (callback, ms) => setTimeout(callback, Math.max(0, ms)).unref(),
     clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
   }
-}
-
-interface ManualTimer {
-  id: number
-  dueNs: bigint
-  callback: () => void
 }
 
 /**
@@ -59,7 +48,7 @@ interface ManualTimer {
  */
 export class ManualClock implements AdvanceableClock {
   #nowNs: bigint
-  #timers: ManualTimer[] = []
+  #timers: Array<{ id: number; dueNs: bigint; callback: () => void }> = []
   #nextId = 1
 
   /** `start`: milliseconds since the epoch, a Date, or nanoseconds as a bigint (default 2026-01-01T00:00:00Z). */
@@ -110,7 +99,7 @@ export class ManualClock implements AdvanceableClock {
       if (fired >= MAX_TIMERS_PER_ADVANCE) {
         throw new Error(`more than ${MAX_TIMERS_PER_ADVANCE} timers fired in one advance; a timer loop?`)
       }
-      const next = this.#timers.shift() as ManualTimer
+      const next = this.#timers.shift()!
       this.#nowNs = next.dueNs
       next.callback()
     }

@@ -78,25 +78,16 @@ export function route(req: SimRequest, ctx: RouteContext): SimReply {
   }
   if (WEBSOCKET_PATHS.has(target.path)) {
     // why: these bypass every middleware; without an Upgrade handshake gorilla/websocket answers 400
-    return {
-      kind: 'reply',
-      status: 400,
-      headers: { ...ERROR_TEXT, 'Sec-Websocket-Version': '13' },
-      body: 'Bad Request\n',
-    }
+    return httpError(400, 'Bad Request', { 'Sec-Websocket-Version': '13' })
   }
   if (!authorized(req, target.path, target.rawQuery, ctx)) return httpError(401, 'unauthorized')
   return mux(req, ctx, target)
 }
 
-interface Target {
-  rawPath: string
-  rawQuery: string
-  /** Go's `r.URL.Path`: percent-decoded. */
-  path: string
-}
+type Target = NonNullable<ReturnType<typeof parseTarget>>
 
-export function parseTarget(target: string): Target | undefined {
+/** The raw path and query of a request-target, and Go's `r.URL.Path` (percent-decoded). */
+export function parseTarget(target: string) {
   let t = target
   const absolute = /^https?:\/\/[^/?#]*/i.exec(t)
   if (absolute) t = t.slice(absolute[0].length) || '/'
@@ -174,8 +165,8 @@ const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' }
 const ERROR_TEXT = { ...TEXT, 'X-Content-Type-Options': 'nosniff' }
 
 /** `http.Error`: text/plain, nosniff, message plus newline. */
-export function httpError(status: number, message: string): SimReply {
-  return { kind: 'reply', status, headers: { ...ERROR_TEXT }, body: `${message}\n` }
+export function httpError(status: number, message: string, headers = {}): SimReply {
+  return { kind: 'reply', status, headers: { ...ERROR_TEXT, ...headers }, body: `${message}\n` }
 }
 
 /**

@@ -51,34 +51,24 @@ export function manifestText(files: readonly string[], wrongDigestFor?: string):
     .join('')
 }
 
-/** Applies a damage to the written files (the two that are written that way need nothing more). */
+/**
+ * Applies a damage to the written files. manifest-mismatch and reference-outside need nothing more:
+ * both are written that way (the digest, the descriptor), before the manifest is taken.
+ */
 export function damageFiles(damage: SimExportDamage, ovfPath: string, disk0: string): void {
-  switch (damage) {
-    case 'short-disk':
-      truncateSync(disk0, Math.max(0, statSync(disk0).size - 512))
-      return
-    case 'missing-disk':
-      rmSync(disk0)
-      return
-    case 'missing-descriptor':
-      rmSync(ovfPath)
-      return
-    case 'corrupt-byte': {
-      const fd = openSync(disk0, 'r+')
-      try {
-        const at = Math.floor(statSync(disk0).size / 2)
-        const byte = Buffer.alloc(1)
-        readSync(fd, byte, 0, 1, at)
-        byte[0] = (byte[0] ?? 0) ^ 0xff
-        writeSync(fd, byte, 0, 1, at)
-      } finally {
-        closeSync(fd)
-      }
-      return
+  if (damage === 'short-disk') truncateSync(disk0, Math.max(0, statSync(disk0).size - 512))
+  else if (damage === 'missing-disk') rmSync(disk0)
+  else if (damage === 'missing-descriptor') rmSync(ovfPath)
+  else if (damage === 'corrupt-byte') {
+    const fd = openSync(disk0, 'r+')
+    try {
+      const at = Math.floor(statSync(disk0).size / 2)
+      const byte = Buffer.alloc(1)
+      readSync(fd, byte, 0, 1, at)
+      byte[0] = (byte[0] ?? 0) ^ 0xff
+      writeSync(fd, byte, 0, 1, at)
+    } finally {
+      closeSync(fd)
     }
-    case 'manifest-mismatch':
-    case 'reference-outside':
-      // why: both are written that way (the digest, the descriptor), before the manifest is taken
-      return
   }
 }

@@ -47,24 +47,20 @@ type FieldValue<F> = F extends `${infer K extends Kind},${string}`
   ? GoKinds[K]
   : F extends Kind
     ? GoKinds[F]
-    : F extends { of: 'struct'; decl: infer D }
-      ? GoValue<D>
-      : F extends { of: 'ptr'; decl: infer D }
-        ? GoValue<D> | null
-        : F extends { of: 'slice'; decl: infer D }
-          ? GoValue<D>[] | null
-          : never
+    : F extends { of: infer O; decl: infer D }
+      ? Nest<O, GoValue<D>>
+      : never
+/** A nested struct's value held by value, by pointer (nil: null) or in a slice (nil: null). */
+type Nest<O, V> = O extends 'struct' ? V : O extends 'ptr' ? V | null : V[] | null
 /** The value the simulator holds for a struct. */
 export type GoValue<D> =
   D extends StructDecl<infer F> ? { -readonly [K in keyof F]: FieldValue<F[K]> } : never
 
 type WireField<F> = F extends `${'time.Time' | '*time.Time'}${string}`
   ? string
-  : F extends { of: 'slice'; decl: infer D }
-    ? Wire<D>[] | null
-    : F extends { decl: infer D }
-      ? Wire<D>
-      : FieldValue<F>
+  : F extends { of: infer O; decl: infer D }
+    ? Nest<O, Wire<D>>
+    : FieldValue<F>
 type Omitted<F> = {
   [K in keyof F]: F[K] extends `${string},omitempty` | { omitempty: true } ? K : never
 }[keyof F]
@@ -106,12 +102,8 @@ export function fill<D extends StructDecl>(decl: D, record: unknown, path = decl
     if (v === undefined || (v === null && out[name] !== null)) continue
     if (typeof f !== 'string') {
       if (f.of === 'slice' && v !== null && !Array.isArray(v)) throw new TypeError(`${at} must be an array`)
-      v =
-        v === null
-          ? null
-          : f.of === 'slice'
-            ? (v as unknown[]).map((x) => fill(f.decl, x, at))
-            : fill(f.decl, v, at)
+      if (v !== null)
+        v = f.of === 'slice' ? (v as unknown[]).map((x) => fill(f.decl, x, at)) : fill(f.decl, v, at)
     } else if (isTime(kindOf(f)) && typeof v === 'string') {
       v = parseRfc3339(v)
       if (v === undefined) throw new TypeError(`${at} must be an RFC 3339 time`)

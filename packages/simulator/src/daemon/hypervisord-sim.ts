@@ -62,14 +62,6 @@ export interface GoDownOptions {
   keepJobs?: boolean
 }
 
-interface QueuedFault {
-  kind: 'fail' | 'throttle'
-  status: number
-  headers: Record<string, string>
-  body: string
-  match?: RequestMatch | undefined
-}
-
 /** A fault's reply: the body defaults to the status text, the content type to plain text. */
 interface FaultReply {
   body?: string
@@ -97,7 +89,7 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
     utcOffsetMinutes: tz,
     disableWeb: options.disableWeb ?? false,
   }
-  const faults: QueuedFault[] = []
+  const faults: Array<{ kind: 'fail' | 'throttle'; match?: RequestMatch; reply: SimReply }> = []
   const pending = new Set<Promise<void>>()
   const replyTimers = new Set<unknown>()
   let delayMs = 0
@@ -153,8 +145,7 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
     const fault = index < 0 ? undefined : faults.splice(index, 1)[0]
     if (fault) {
       record.fault = fault.kind
-      const { kind, ...reply } = fault
-      return { kind: 'reply', ...reply }
+      return fault.reply
     }
     let reply: SimReply
     try {
@@ -198,10 +189,11 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
   }
 
   const wire = (job: Job) => toWireJob(job, tz)
-  const queue = (n: number, kind: QueuedFault['kind'], status: number, reply: FaultReply) => {
+  const queue = (n: number, kind: 'fail' | 'throttle', status: number, reply: FaultReply) => {
     const headers = { 'Content-Type': reply.contentType ?? 'text/plain; charset=utf-8', ...reply.headers }
     const body = reply.body ?? `${STATUS_CODES[status] ?? 'Error'}\n`
-    for (let i = 0; i < n; i++) faults.push({ kind, status, headers, body, match: reply.match })
+    const fault = { kind, match: reply.match, reply: { kind: 'reply', status, headers, body } as const }
+    for (let i = 0; i < n; i++) faults.push(fault)
   }
 
   /** What a test steers the simulator with (see the README's control table). */
@@ -210,10 +202,10 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
     clock,
     /** Moves a manual clock on, running due work; resolves once side effects (a listener reopening) settle. */
     async advance(ms: number): Promise<void> {
-      if (!isAdvanceable(clock)) {
+      const manual = clock as Partial<AdvanceableClock>
+      if (!manual.advance)
         throw new Error('control.advance needs autoAdvance: false or a clock with an advance(ms) method')
-      }
-      clock.advance(ms)
+      manual.advance(ms)
       for (let round = 0; pending.size > 0; round++) {
         if (round >= MAX_SETTLE_ROUNDS) throw new Error('simulator side effects did not settle')
         await Promise.all([...pending])
@@ -313,10 +305,6 @@ export async function startHypervisordSim(options: HypervisordSimOptions = {}) {
 
 export type HypervisordSim = Awaited<ReturnType<typeof startHypervisordSim>>
 export type SimControl = HypervisordSim['control']
-
-function isAdvanceable(clock: SimClock): clock is AdvanceableClock {
-  return typeof (clock as Partial<AdvanceableClock>).advance === 'function'
-}
 
 /** The body cut to `limit` bytes, and whether it went past that. */
 async function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {

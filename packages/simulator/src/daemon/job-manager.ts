@@ -296,17 +296,13 @@ export class JobManager {
     return method
   }
 
-  #start(job: Job, rt: Runtime, { schedule = true } = {}): void {
+  #start(job: Job, rt: Runtime, { schedule = true } = {}) {
     const method = this.#begin(job, rt)
     const invalid = validate(job.definition, method)
-    if (invalid) {
-      this.#finish(job, rt, { error: `validate job definition: ${invalid}` })
-      return
-    }
+    if (invalid) return this.#finish(job, rt, { error: `validate job definition: ${invalid}` })
     if (method === 'ctl' && this.hyperctlOnPath) {
       // why: the ctl exporter runs `hyperctl export ...`, a command hyperctl does not have (exit 1)
-      this.#finish(job, rt, { error: 'export failed: hyperctl export failed: exit status 1' })
-      return
+      return this.#finish(job, rt, { error: 'export failed: hyperctl export failed: exit status 1' })
     }
     const wire = toWireJob(job).definition
     const duration =
@@ -326,15 +322,10 @@ export class JobManager {
   }
 
   #end(job: Job, rt: Runtime, { forceSuccess = false } = {}): void {
-    const method = rt.method ?? this.defaultMethod
-    if (!forceSuccess) {
-      const injected = this.#failure(job.definition.vm_path)
-      if (injected !== undefined) {
-        this.#finish(job, rt, { error: injected })
-        return
-      }
-    }
-    this.#finish(job, rt, this.#writeResult(job, method))
+    const injected = forceSuccess ? undefined : this.#failure(job.definition.vm_path)
+    const outcome =
+      injected === undefined ? this.#writeResult(job, rt.method ?? this.defaultMethod) : { error: injected }
+    this.#finish(job, rt, outcome)
   }
 
   #writeResult(job: Job, method: ExportMethod): { result: JobResult } | { error: string } {

@@ -152,13 +152,8 @@ export const progressOf = (fields: Partial<JobProgress>): JobProgress => fill(JO
 export const resultOf = (fields: Partial<JobResult>): JobResult => fill(JOB_RESULT, fields)
 export const jobOf = (fields: Partial<Job>): Job => fill(JOB, fields)
 
-export function encodeJob(job: Job, tz = 0): string {
-  return encodeStruct(JOB, job, tz)
-}
-
-export function toWireJob(job: Job, tz = 0): WireJob {
-  return JSON.parse(encodeJob(job, tz)) as WireJob
-}
+export const encodeJob = (job: Job, tz = 0): string => encodeStruct(JOB, job, tz)
+export const toWireJob = (job: Job, tz = 0) => JSON.parse(encodeJob(job, tz)) as WireJob
 
 /**
  * The reverse of `toWireJob`, for seeding: takes a job as a daemon reply shows it (for instance one

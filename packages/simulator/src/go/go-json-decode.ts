@@ -34,10 +34,6 @@ export type WireType =
   | { kind: 'ptr'; elem: WireType }
   | { kind: 'struct'; name: string; fields: ReadonlyArray<{ name: string; type: WireType }> }
 
-/** Earlier names of the same types, still imported by the daemon's struct declarations. */
-export type GoType = WireType
-export type GoStruct = Extract<WireType, { kind: 'struct' }>
-
 /** A decoding failure; `message` is exactly Go's `err.Error()`. */
 export class GoJsonError extends Error {
   constructor(message: string) {

@@ -1,12 +1,13 @@
-import { JOB_DEFINITION_JSON_TYPE } from '../daemon/job-model.js'
+import { JOB_JSON_TYPE } from '../daemon/job-model.js'
 import { GoJsonError, goDecode, type WireType } from '../go/go-json-decode.js'
 
-/** hypersdk daemon/models replies as Go types, so decoding reproduces Go's type errors field for field. */
+/**
+ * hypersdk daemon/models replies as Go types, so decoding reproduces Go's type errors field for field. The
+ * Job inside a query reply is the daemon's own declaration of it, as both tools share hypersdk's models.
+ */
 
 const str: WireType = { kind: 'string', name: 'string' }
 const int: WireType = { kind: 'int' }
-const int64: WireType = { kind: 'int', name: 'int64' }
-const bool: WireType = { kind: 'bool' }
 const time: WireType = { kind: 'time' }
 const strings: WireType = { kind: 'slice', elem: str }
 
@@ -16,46 +17,8 @@ const model = (name: string, spec: Record<string, WireType>): WireType => ({
   fields: Object.entries(spec).map(([field, type]) => ({ name: field, type })),
 })
 
-const jobProgress = model('JobProgress', {
-  phase: str,
-  current_file: str,
-  current_step: str,
-  files_downloaded: int,
-  total_files: int,
-  bytes_downloaded: int64,
-  bytes_transferred: int64,
-  total_bytes: int64,
-  percent_complete: { kind: 'float64' },
-  estimated_remaining: str,
-  export_method: str,
-})
-
-const jobResult = model('JobResult', {
-  vm_name: str,
-  output_dir: str,
-  ovf_path: str,
-  files: strings,
-  output_files: strings,
-  total_size: int64,
-  duration: { kind: 'int', name: 'time.Duration' },
-  success: bool,
-  export_method: str,
-  error: str,
-})
-
-const job = model('Job', {
-  definition: JOB_DEFINITION_JSON_TYPE,
-  status: { kind: 'string', name: 'models.JobStatus' },
-  progress: { kind: 'ptr', elem: jobProgress },
-  result: { kind: 'ptr', elem: jobResult },
-  error: str,
-  started_at: { kind: 'ptr', elem: time },
-  completed_at: { kind: 'ptr', elem: time },
-  updated_at: time,
-})
-
 export const QUERY_RESPONSE = model('QueryResponse', {
-  jobs: { kind: 'slice', elem: { kind: 'ptr', elem: job } },
+  jobs: { kind: 'slice', elem: { kind: 'ptr', elem: JOB_JSON_TYPE } },
   total: int,
   timestamp: time,
 })

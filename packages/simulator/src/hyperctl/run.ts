@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { encodeStruct } from '../daemon/go-struct.js'
+import { definitionFrom, JOB_DEFINITION } from '../daemon/job-model.js'
 import { decodeBytes, encodeText } from '../go/go-bytes.js'
 import { goFilepathBase, goFilepathExt, goTrimSpace } from '../go/go-format.js'
 import type { WireType } from '../go/go-json-decode.js'
-import { goJsonString, goJsonStrings } from '../go/go-json-encode.js'
+import { goJsonStrings } from '../go/go-json-encode.js'
 import { GarbleSpecError, type Garbling, garbleBytes, parseGarbling } from './garble.js'
 import {
   CANCEL_FLAGS,
@@ -361,9 +363,8 @@ async function submitBody(flags: Flags, io: HyperctlSimIO): Promise<RequestBody 
   if (vm === '') return 'Either -file or -vm must be specified'
   const name = goFilepathBase(vm)
   const output = (flags.get('output') as string) || `./export-${name}`
-  return json(
-    `{"id":"","name":${goJsonString(name)},"vm_path":${goJsonString(vm)},"output_path":${goJsonString(output)},"created_at":"0001-01-01T00:00:00Z"}`,
-  )
+  // why: hyperctl marshals a models.JobDefinition, the struct the daemon declares
+  return json(encodeStruct(JOB_DEFINITION, definitionFrom({ name, vm_path: vm, output_path: output })))
 }
 
 // The shape of Go's crash report; addresses, arguments and offsets of a real build differ.
