@@ -72,7 +72,7 @@ describe('short job IDs', () => {
       const cut = await runCli([command, full.slice(0, 8), ...cli], env)
       expect(cut.code).toBe(2)
       expect(cut.stderr).toContain('hyperctl shows only the first 8 characters of a job ID')
-      expect(cut.stderr).toMatch(/--transport .* to api/)
+      expect(cut.stderr).toMatch(/hint: Set --transport \(HYPERCTL_EXPORT_TRANSPORT\) to api/)
     }
     expect(daemon.sim.control.jobs().map((j) => j.status)).toEqual(['pending', 'pending'])
   })
