@@ -27,7 +27,7 @@ async function watchThenChange(backend: MemoryBackend, ids: string[], afterFirst
 describe('a job the polls no longer list', () => {
   it('is lost when the daemon holds fewer jobs than it showed us, and the message says so', async () => {
     const backend = new MemoryBackend()
-    backend.uptime = '300h'
+    backend.uptime = '300h0m1.5s'
     const outcomes = await watchThenChange(backend, ['a-1', 'a-2'], () => {
       backend.jobs.delete('a-1')
       backend.set('a-2', 'completed')
@@ -43,7 +43,7 @@ describe('a job the polls no longer list', () => {
 
   it('is lost, saying the daemon shows no sign of a restart, when only the job is gone', async () => {
     const backend = new MemoryBackend()
-    backend.uptime = '300h'
+    backend.uptime = '300h0m1.5s'
     const outcomes = await watchThenChange(backend, ['b-1'], () => {
       backend.jobs.delete('b-1')
       // why: another job keeps the count where it was, so only the lookups speak
@@ -59,7 +59,7 @@ describe('a job the polls no longer list', () => {
     expect(outcomes[0]!.status).toBe('lost')
     expect(outcomes[0]!.error!.message).toContain('neither the poll nor a lookup by its ID finds it')
     expect(outcomes[0]!.error!.message).toContain(
-      'shows no sign of a restart (up for 300h, holding 1 job(s))',
+      'shows no sign of a restart (up for 12d12h, holding 1 job(s))',
     )
     expect(outcomes[0]!.error!.message).not.toMatch(/restarted:/)
   })

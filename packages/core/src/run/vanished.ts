@@ -74,5 +74,5 @@ function evidenceFor(run: RunState, entry: Entry, status: DaemonStatus | string 
   if (status.totalJobs < ours) {
     return `the daemon dropped jobs: it holds ${status.totalJobs} job(s), fewer than the ${ours} of ours it showed us (a restart forgets them all)`
   }
-  return `${lookedUp}, though the daemon shows no sign of a restart (up for ${status.uptime}, holding ${status.totalJobs} job(s)); someone may have removed it`
+  return `${lookedUp}, though the daemon shows no sign of a restart (up for ${uptime === undefined ? status.uptime : formatDuration(uptime)}, holding ${status.totalJobs} job(s)); someone may have removed it`
 }
