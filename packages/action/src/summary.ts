@@ -3,6 +3,7 @@ import {
   exportTotals,
   formatBytes,
   formatDuration,
+  formatThroughput,
   hintIn,
   type JobOutcome,
   sanitizeHtml,
@@ -100,7 +101,7 @@ function sizeCell(totals: ExportTotals): string {
 }
 
 function throughputCell(totals: ExportTotals): string {
-  return totals.throughputMBps === undefined ? '' : `${totals.throughputMBps.toFixed(1)} MB/s`
+  return totals.throughputMBps === undefined ? '' : formatThroughput(totals.throughputMBps)
 }
 
 function verifiedCell(o: JobOutcome, totals: ExportTotals): string {

@@ -2,6 +2,7 @@ import {
   type ExportFile,
   exportTotals,
   formatBytes,
+  formatThroughput,
   hintIn,
   type JobOutcome,
   sanitizeText,
@@ -56,7 +57,7 @@ function totalsLine(o: JobOutcome): string {
   const t = exportTotals(o)
   const size = t.totalBytes === undefined ? '' : `, ${formatBytes(t.totalBytes)}`
   const took = t.durationMs === undefined ? '' : ` in ${formatElapsed(t.durationMs)}`
-  const rate = t.throughputMBps === undefined ? '' : `, ${t.throughputMBps.toFixed(1)} MB/s`
+  const rate = t.throughputMBps === undefined ? '' : `, ${formatThroughput(t.throughputMBps)}`
   const what = `${t.files} ${t.files === 1 ? 'file' : 'files'}${size}${took}${rate}`
   if (t.verified) return `verified  ${what}`
   return `not verified  ${what}${o.unverifiedReason ? ` (${sanitizeText(o.unverifiedReason)})` : ''}`

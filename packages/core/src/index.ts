@@ -18,6 +18,7 @@ export {
   type ExportTotals,
   exportTotals,
   formatBytes,
+  formatThroughput,
 } from './inspect/export-totals.js'
 export { digestFile, type FileDigest } from './inspect/file-digest.js'
 export {

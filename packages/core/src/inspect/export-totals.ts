@@ -54,3 +54,10 @@ export function formatBytes(bytes: number): string {
   }
   return unit === 0 ? `${value} ${units[0]}` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`
 }
+
+/** `25.8 MB/s`, `33 kB/s`: decimal units, as transfer rates are; kB/s below 1 MB/s so a small export is not `0.0`. */
+export function formatThroughput(mbPerSecond: number): string {
+  return mbPerSecond >= 1 || mbPerSecond === 0
+    ? `${mbPerSecond.toFixed(1)} MB/s`
+    : `${Math.max(1, Math.round(mbPerSecond * 1000))} kB/s`
+}
